@@ -1,0 +1,442 @@
+package hubspot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultBaseURL is HubSpot's API host.
+const DefaultBaseURL = "https://api.hubapi.com"
+
+const (
+	conversationsPrefix = "/conversations/v3/conversations"
+	// assigneePrefix is where HubSpot's v3 spec puts the thread assignee
+	// endpoints, unlike every other conversations path.
+	assigneePrefix = "/conversations/conversations/v3"
+	visitorPrefix  = "/visitor-identification/v3"
+
+	maxErrorBody   = 1 << 20
+	maxSuccessBody = 32 << 20
+
+	defaultMaxRetries   = 3
+	defaultTimeout      = 30 * time.Second
+	defaultMaxRetryWait = 30 * time.Second
+)
+
+// Client calls HubSpot's Conversations and Visitor Identification APIs with
+// one access token. It is safe for concurrent use.
+//
+// Every request first waits on the client's Limiter, so nothing is sent
+// over the budget, retries included. A 429 is retried, whatever the method,
+// after Retry-After or HubSpot's rate-limit interval: HubSpot did not
+// process it. 502, 503, 504 and connection failures are retried with
+// jittered exponential backoff only for requests that are safe to repeat
+// (reads, status updates, archive, assign); a message send is retried only
+// when the connection failed before anything was sent. A daily-limit 429
+// is never retried.
+type Client struct {
+	baseURL      *url.URL
+	token        string
+	httpClient   *http.Client
+	limiter      Limiter
+	logger       *slog.Logger
+	userAgent    string
+	maxRetries   int
+	timeout      time.Duration
+	maxRetryWait time.Duration
+	backoff      func(attempt int) time.Duration
+
+	// holdUntil pauses all requests after HubSpot reported its own window
+	// spent (X-HubSpot-RateLimit-Remaining: 0), so other users of the same
+	// HubSpot app budget don't push us into 429s.
+	holdMu    sync.Mutex
+	holdUntil time.Time
+}
+
+// Option configures a Client.
+type Option func(*Client) error
+
+// WithBaseURL sets the API host, e.g. the sandbox's URL.
+func WithBaseURL(raw string) Option {
+	return func(c *Client) error {
+		u, err := url.Parse(strings.TrimRight(raw, "/"))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("base URL %q: want an absolute http(s) URL such as %s", raw, DefaultBaseURL)
+		}
+		if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return fmt.Errorf("base URL %q: must not contain credentials, a query or a fragment", raw)
+		}
+		c.baseURL = u
+		return nil
+	}
+}
+
+// WithHTTPClient sets the HTTP client. Its Timeout should be zero: the
+// client applies WithTimeout per attempt.
+func WithHTTPClient(h *http.Client) Option {
+	return func(c *Client) error {
+		if h == nil {
+			return errors.New("nil HTTP client")
+		}
+		c.httpClient = h
+		return nil
+	}
+}
+
+// WithLimiter sets the rate limiter; the default is NewWindowLimiter(DefaultRate).
+// Clients sharing one credential should share one Limiter.
+func WithLimiter(l Limiter) Option {
+	return func(c *Client) error {
+		if l == nil {
+			return errors.New("nil limiter")
+		}
+		c.limiter = l
+		return nil
+	}
+}
+
+// WithLogger sets the logger. Requests are logged at debug level, retries
+// at warn; tokens and bodies never are.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Client) error {
+		if l != nil {
+			c.logger = l
+		}
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option {
+	return func(c *Client) error { c.userAgent = ua; return nil }
+}
+
+// WithMaxRetries sets how many times a request is retried (default 3).
+func WithMaxRetries(n int) Option {
+	return func(c *Client) error {
+		if n < 0 || n > 10 {
+			return fmt.Errorf("max retries %d: want 0 to 10", n)
+		}
+		c.maxRetries = n
+		return nil
+	}
+}
+
+// WithTimeout sets the time limit of one attempt (default 30 s).
+func WithTimeout(d time.Duration) Option {
+	return func(c *Client) error {
+		if d <= 0 {
+			return fmt.Errorf("timeout %s: must be positive", d)
+		}
+		c.timeout = d
+		return nil
+	}
+}
+
+// WithMaxRetryWait sets the longest wait the client accepts before
+// retrying a 429 (default 30 s); a longer Retry-After returns the error.
+func WithMaxRetryWait(d time.Duration) Option {
+	return func(c *Client) error { c.maxRetryWait = d; return nil }
+}
+
+// NewClient returns a client for the access token of a private app or an
+// OAuth app. The token may carry its "Bearer " prefix, as the connector asks
+// users to type it.
+func NewClient(token string, opts ...Option) (*Client, error) {
+	token, err := NormalizeToken(token)
+	if err != nil {
+		return nil, err
+	}
+	base, _ := url.Parse(DefaultBaseURL)
+	c := &Client{
+		baseURL:      base,
+		token:        token,
+		httpClient:   &http.Client{},
+		logger:       slog.New(slog.DiscardHandler),
+		userAgent:    "hubspot-conversations-mcp",
+		maxRetries:   defaultMaxRetries,
+		timeout:      defaultTimeout,
+		maxRetryWait: defaultMaxRetryWait,
+		backoff:      jitteredBackoff,
+	}
+	for _, opt := range opts {
+		if err := opt(c); err != nil {
+			return nil, err
+		}
+	}
+	if c.limiter == nil {
+		c.limiter = NewWindowLimiter(DefaultRate)
+	}
+	return c, nil
+}
+
+// NormalizeToken trims a token and its optional "Bearer " prefix, and
+// rejects empty tokens and tokens that cannot go in a header. Errors never
+// contain the token.
+func NormalizeToken(token string) (string, error) {
+	token = strings.TrimSpace(token)
+	if len(token) >= 7 && strings.EqualFold(token[:7], "bearer ") {
+		token = strings.TrimSpace(token[7:])
+	}
+	if token == "" || strings.EqualFold(token, "bearer") {
+		return "", errors.New("HubSpot access token is empty")
+	}
+	for i := 0; i < len(token); i++ {
+		if c := token[i]; c <= ' ' || c >= 0x7f {
+			return "", errors.New("HubSpot access token contains spaces or control characters")
+		}
+	}
+	return token, nil
+}
+
+// ClientFor returns c itself: a single-credential Client is its own Provider.
+func (c *Client) ClientFor(context.Context) (*Client, error) { return c, nil }
+
+// Provider supplies the Client for a request: one shared Client, or one per
+// user when each request brings its own HubSpot token.
+type Provider interface {
+	ClientFor(ctx context.Context) (*Client, error)
+}
+
+// request describes one API call.
+type request struct {
+	method string
+	path   string
+	query  url.Values
+	body   any
+	// idempotent requests may be repeated after a 5xx or a connection
+	// failure without changing the outcome. GETs always are.
+	idempotent bool
+}
+
+func (r request) safeToRepeat() bool { return r.idempotent || r.method == http.MethodGet }
+
+// call sends req, retrying as the Client doc describes, and decodes a
+// success body into out (nil to discard it).
+func (c *Client) call(ctx context.Context, req request, out any) error {
+	var body []byte
+	if req.body != nil {
+		var err error
+		if body, err = json.Marshal(req.body); err != nil {
+			return fmt.Errorf("%s %s: encode body: %w", req.method, req.path, err)
+		}
+	}
+	for attempt := 1; ; attempt++ {
+		if err := c.waitTurn(ctx); err != nil {
+			return err
+		}
+		status, header, respBody, sendErr := c.do(ctx, req, body)
+		if sendErr != nil {
+			notSent := notSentError(sendErr)
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return &RequestError{Method: req.method, Path: req.path, MaybeSent: !notSent && !req.safeToRepeat(), Attempts: attempt, Err: ctxErr}
+			}
+			if (req.safeToRepeat() || notSent) && attempt <= c.maxRetries {
+				if err := c.sleep(ctx, c.backoff(attempt), req, attempt, "connection error", sendErr); err != nil {
+					return err
+				}
+				continue
+			}
+			return &RequestError{Method: req.method, Path: req.path, MaybeSent: !notSent && !req.safeToRepeat(), Attempts: attempt, Err: sendErr}
+		}
+		if status >= 200 && status < 300 {
+			if out == nil || status == http.StatusNoContent || len(bytes.TrimSpace(respBody)) == 0 {
+				return nil
+			}
+			if err := json.Unmarshal(respBody, out); err != nil {
+				return &RequestError{Method: req.method, Path: req.path, StatusCode: status, Attempts: attempt, Err: fmt.Errorf("decode: %w", err)}
+			}
+			return nil
+		}
+		apiErr := parseError(req.method, req.path, status, header, respBody)
+		apiErr.Attempts = attempt
+		if attempt <= c.maxRetries {
+			switch {
+			case status == http.StatusTooManyRequests && !apiErr.DailyLimit():
+				wait := apiErr.RetryAfter
+				if wait <= 0 {
+					wait = c.backoff(attempt)
+				}
+				if wait <= c.maxRetryWait && fitsDeadline(ctx, wait) {
+					if err := c.sleep(ctx, wait, req, attempt, "429 "+apiErr.PolicyName, nil); err != nil {
+						return err
+					}
+					continue
+				}
+			case req.safeToRepeat() && (status == 502 || status == 503 || status == 504):
+				wait := max(apiErr.RetryAfter, c.backoff(attempt))
+				if wait <= c.maxRetryWait && fitsDeadline(ctx, wait) {
+					if err := c.sleep(ctx, wait, req, attempt, strconv.Itoa(status), nil); err != nil {
+						return err
+					}
+					continue
+				}
+			}
+		}
+		return apiErr
+	}
+}
+
+// waitTurn waits for HubSpot's own window if it reported it spent, then
+// for the limiter.
+func (c *Client) waitTurn(ctx context.Context) error {
+	c.holdMu.Lock()
+	hold := time.Until(c.holdUntil)
+	c.holdMu.Unlock()
+	if hold > 0 {
+		if !fitsDeadline(ctx, hold) {
+			return &BudgetError{Rate: Rate{}, Wait: hold}
+		}
+		t := time.NewTimer(hold)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
+	}
+	return c.limiter.Wait(ctx)
+}
+
+// do sends one attempt and reads the answer.
+func (c *Client) do(ctx context.Context, req request, body []byte) (int, http.Header, []byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	u := *c.baseURL
+	u.Path = c.baseURL.Path + req.path
+	u.RawPath = c.baseURL.EscapedPath() + req.path
+	u.RawQuery = req.query.Encode()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	hr, err := http.NewRequestWithContext(ctx, req.method, u.String(), rd)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	hr.Header.Set("Authorization", "Bearer "+c.token)
+	hr.Header.Set("Accept", "application/json")
+	hr.Header.Set("User-Agent", c.userAgent)
+	if body != nil {
+		hr.Header.Set("Content-Type", "application/json")
+	}
+	start := time.Now()
+	resp, err := c.httpClient.Do(hr)
+	if err != nil {
+		c.logger.DebugContext(ctx, "hubspot request failed", "method", req.method, "path", req.path, "duration", time.Since(start), "error", redactURLError(err))
+		return 0, nil, nil, redactURLError(err)
+	}
+	defer resp.Body.Close()
+	limit := int64(maxSuccessBody)
+	if resp.StatusCode >= 300 {
+		limit = maxErrorBody
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit))
+	c.observeRateHeaders(resp.Header)
+	c.logger.DebugContext(ctx, "hubspot request", "method", req.method, "path", req.path, "status", resp.StatusCode,
+		"duration", time.Since(start), "correlation_id", resp.Header.Get("X-HubSpot-Correlation-Id"),
+		"ratelimit_remaining", resp.Header.Get("X-HubSpot-RateLimit-Remaining"))
+	if err != nil {
+		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			// The request reached HubSpot and succeeded; only the answer was lost.
+			return 0, nil, nil, &answerLostError{status: resp.StatusCode, err: err}
+		}
+		data = nil
+	}
+	return resp.StatusCode, resp.Header, data, nil
+}
+
+// answerLostError is a success whose body broke off: the request was
+// processed, so it is never "not sent".
+type answerLostError struct {
+	status int
+	err    error
+}
+
+func (e *answerLostError) Error() string {
+	return fmt.Sprintf("HubSpot answered %d but the answer broke off: %v", e.status, e.err)
+}
+
+func (e *answerLostError) Unwrap() error { return e.err }
+
+// observeRateHeaders holds further requests when HubSpot says its own
+// window is spent.
+func (c *Client) observeRateHeaders(h http.Header) {
+	if h.Get("X-HubSpot-RateLimit-Remaining") != "0" {
+		return
+	}
+	interval := 10 * time.Second
+	if ms, err := strconv.ParseInt(h.Get("X-HubSpot-RateLimit-Interval-Milliseconds"), 10, 64); err == nil && ms > 0 && ms <= 60_000 {
+		interval = time.Duration(ms) * time.Millisecond
+	}
+	c.holdMu.Lock()
+	if until := time.Now().Add(interval); until.After(c.holdUntil) {
+		c.holdUntil = until
+	}
+	c.holdMu.Unlock()
+}
+
+func (c *Client) sleep(ctx context.Context, d time.Duration, req request, attempt int, reason string, cause error) error {
+	attrs := []any{"method", req.method, "path", req.path, "attempt", attempt, "retry_in", d, "reason", reason}
+	if cause != nil {
+		attrs = append(attrs, "error", cause)
+	}
+	c.logger.WarnContext(ctx, "hubspot retry", attrs...)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return &RequestError{Method: req.method, Path: req.path, Attempts: attempt, Err: ctx.Err()}
+	}
+}
+
+func fitsDeadline(ctx context.Context, d time.Duration) bool {
+	dl, ok := ctx.Deadline()
+	return !ok || time.Until(dl) > d
+}
+
+// jitteredBackoff waits about 0.5 s, 1 s, 2 s… with ±50% jitter.
+func jitteredBackoff(attempt int) time.Duration {
+	base := 500 * time.Millisecond << min(attempt-1, 6)
+	return base/2 + time.Duration(rand.Int64N(int64(base)))
+}
+
+// notSentError tells whether err means the request never left: the
+// connection could not be made, so nothing reached HubSpot.
+func notSentError(err error) bool {
+	var lost *answerLostError
+	if errors.As(err, &lost) {
+		return false
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
+}
+
+// redactURLError drops the URL from a *url.Error: it holds no token, but
+// keeping errors free of query strings keeps IDs of customers out of logs.
+func redactURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}

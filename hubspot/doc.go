@@ -1,0 +1,48 @@
+// Package hubspot is a client for HubSpot's Conversations (inbox and
+// messages) and Visitor Identification APIs, v3.
+//
+// # Construction
+//
+// NewClient takes a private-app or OAuth access token, with or without its
+// "Bearer " prefix, and options: WithBaseURL (the sandbox, or HubSpot's EU
+// host), WithLimiter, WithLogger, WithTimeout, WithMaxRetries. One method
+// is one HTTP request; the client never pages on its own. Lists return a
+// *Page whose NextAfter is the cursor of the next page.
+//
+// # Rate limiting
+//
+// Every request, retries included, first waits on the client's Limiter.
+// The default, NewWindowLimiter(DefaultRate), allows 100 calls in any 60 s
+// window: a golang.org/x/time/rate token bucket plus a log of recent sends
+// that holds the rolling-window bound HubSpot enforces. When a wait would
+// outlast the caller's deadline, the call fails at once with *BudgetError
+// and nothing is sent. When HubSpot's X-HubSpot-RateLimit-Remaining header
+// reaches 0 (its own window, shared with every other integration using the
+// same app), the client holds further requests for that window.
+//
+// # Retries
+//
+// A 429 is retried after Retry-After, or HubSpot's rate-limit interval
+// when there is none, for any method: HubSpot did not process it. A 429
+// for the daily limit is not retried. 502, 503, 504 and connection errors
+// are retried with jittered backoff only for requests that are safe to
+// repeat. A message send is retried only when the connection failed before
+// anything was sent, so a message is never sent twice.
+//
+// # Errors
+//
+// Methods return *ArgumentError for input HubSpot would reject or that
+// could change the endpoint called (IDs are validated and escaped before a
+// request is built), *BudgetError when the budget has no slot in time,
+// *Error for HubSpot's error answers (status, category, message,
+// correlation ID, details, and the rate-limit policy on 429), and
+// *RequestError when no usable answer came. Use errors.As. No error, log
+// line or answer ever contains the access token.
+//
+// # Decoding
+//
+// Types follow HubSpot's OpenAPI description, not the Power Automate
+// connector's. Decoding is lenient: unknown fields, new enum values, odd
+// timestamps and integers sent as strings never fail a call. Messages and
+// actors are unions flattened into one struct, told apart by Type.
+package hubspot

@@ -1,0 +1,146 @@
+package hubspot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Rate is a call budget: at most Calls requests in any window of length Per.
+type Rate struct {
+	Calls int
+	Per   time.Duration
+}
+
+// DefaultRate is the connector's published throttle: 100 calls per 60 s per
+// connection. HubSpot's own burst limit is 100 per 10 s on Free and Starter
+// (190 on Professional and Enterprise).
+var DefaultRate = Rate{Calls: 100, Per: time.Minute}
+
+// MaxRateCalls bounds Rate.Calls; the limiter keeps one timestamp per call.
+const MaxRateCalls = 1_000_000
+
+// ParseRate parses "calls/duration": "100/10s", "100/60s", "100/1m",
+// "190/10s", "5/s", "6000/h". The duration is a Go duration or a bare unit
+// (s, m, min, h, d).
+func ParseRate(s string) (Rate, error) {
+	calls, per, ok := strings.Cut(strings.TrimSpace(s), "/")
+	if !ok {
+		return Rate{}, fmt.Errorf("rate %q: want calls/duration, such as 100/10s", s)
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(calls))
+	if err != nil || n < 1 || n > MaxRateCalls {
+		return Rate{}, fmt.Errorf("rate %q: calls must be a whole number from 1 to %d", s, MaxRateCalls)
+	}
+	per = strings.TrimSpace(per)
+	var d time.Duration
+	switch strings.ToLower(per) {
+	case "s", "sec", "second":
+		d = time.Second
+	case "m", "min", "minute":
+		d = time.Minute
+	case "h", "hour":
+		d = time.Hour
+	case "d", "day":
+		d = 24 * time.Hour
+	default:
+		d, err = time.ParseDuration(per)
+		if err != nil {
+			return Rate{}, fmt.Errorf("rate %q: duration must be like 10s, 1m or 1h", s)
+		}
+	}
+	if d < time.Millisecond || d > 7*24*time.Hour {
+		return Rate{}, fmt.Errorf("rate %q: duration must be from 1ms to 168h", s)
+	}
+	return Rate{Calls: n, Per: d}, nil
+}
+
+func (r Rate) String() string {
+	per := r.Per.String()
+	if r.Per%time.Second == 0 {
+		per = strconv.FormatInt(int64(r.Per/time.Second), 10) + "s"
+	}
+	return strconv.Itoa(r.Calls) + " calls per " + per
+}
+
+// Limiter decides when a request may be sent. Wait blocks until the request
+// may go, or returns an error, and then nothing may be sent: ctx.Err() when
+// ctx ends, *BudgetError when no slot comes before ctx's deadline.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+// WindowLimiter is the in-process Limiter: a token bucket from
+// golang.org/x/time/rate (rate Calls/Per, burst Calls) meters the average
+// rate, and a log of the last Calls send times holds the hard bound that
+// HubSpot enforces: at most Calls sends in ANY window of length Per. A
+// bucket alone admits a full burst plus its refill inside one window (up
+// to twice the budget), which HubSpot answers with 429s.
+//
+// A slot, once granted, counts even if its caller then gives up, so the
+// budget is never exceeded. It is safe for concurrent use.
+type WindowLimiter struct {
+	rate   Rate
+	bucket *rate.Limiter
+
+	mu   sync.Mutex
+	sent []int64 // unix nanos of granted slots, a ring of Calls entries
+	next int
+}
+
+// NewWindowLimiter returns a limiter for r, which must be valid (see ParseRate).
+func NewWindowLimiter(r Rate) *WindowLimiter {
+	if r.Calls < 1 || r.Per <= 0 {
+		r = DefaultRate
+	}
+	return &WindowLimiter{
+		rate:   r,
+		bucket: rate.NewLimiter(rate.Limit(float64(r.Calls)/r.Per.Seconds()), r.Calls),
+		sent:   make([]int64, r.Calls),
+	}
+}
+
+// Rate returns the budget the limiter enforces.
+func (l *WindowLimiter) Rate() Rate { return l.rate }
+
+// Wait blocks until a request may be sent.
+func (l *WindowLimiter) Wait(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	now := time.Now()
+	res := l.bucket.ReserveN(now, 1)
+	at := now.Add(res.DelayFrom(now))
+	if oldest := l.sent[l.next]; oldest != 0 {
+		if free := time.Unix(0, oldest).Add(l.rate.Per); free.After(at) {
+			at = free
+		}
+	}
+	if dl, ok := ctx.Deadline(); ok && at.After(dl) {
+		res.CancelAt(now)
+		l.mu.Unlock()
+		return &BudgetError{Rate: l.rate, Wait: at.Sub(now)}
+	}
+	l.sent[l.next] = at.UnixNano()
+	l.next = (l.next + 1) % len(l.sent)
+	l.mu.Unlock()
+
+	d := at.Sub(now)
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,161 @@
+package hubspot
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Time is a HubSpot timestamp. HubSpot sends ISO-8601 date-time strings;
+// Time also accepts epoch milliseconds (as a number or a string) and
+// decodes anything else, including null, to the zero time rather than
+// failing the whole response: one odd field must never break a call.
+type Time struct{ time.Time }
+
+// UnmarshalJSON implements json.Unmarshaler leniently.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	t.Time = time.Time{}
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
+		return nil
+	}
+	s := string(b)
+	if b[0] == '"' {
+		var str string
+		if err := json.Unmarshal(b, &str); err != nil {
+			return nil
+		}
+		s = strings.TrimSpace(str)
+	}
+	if s == "" {
+		return nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02"} {
+		if v, err := time.Parse(layout, s); err == nil {
+			t.Time = v.UTC()
+			return nil
+		}
+	}
+	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
+		t.Time = time.UnixMilli(ms).UTC()
+	}
+	return nil
+}
+
+// MarshalJSON encodes the time as RFC 3339 with milliseconds, or null when zero.
+func (t Time) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(t.UTC().Format("2006-01-02T15:04:05.000Z07:00"))
+}
+
+// FlexInt is an integer that HubSpot may send as a JSON number or as a
+// numeric string. Anything unparsable decodes to zero instead of failing
+// the response (the connector's string-typed integrationAppId broke whole
+// message histories; see microsoft/PowerPlatformConnectors#4128).
+type FlexInt int64
+
+// UnmarshalJSON implements json.Unmarshaler leniently.
+func (n *FlexInt) UnmarshalJSON(b []byte) error {
+	*n = 0
+	s := strings.Trim(string(bytes.TrimSpace(b)), `"`)
+	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+		*n = FlexInt(v)
+		return nil
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		*n = FlexInt(int64(f))
+	}
+	return nil
+}
+
+// FlexString is a string that HubSpot may send as a JSON string or as a
+// number (IDs are documented as strings but arrive as numbers now and then).
+type FlexString string
+
+// UnmarshalJSON implements json.Unmarshaler leniently.
+func (s *FlexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*s = FlexString(v)
+		return nil
+	}
+	if bytes.Equal(b, []byte("null")) {
+		*s = ""
+		return nil
+	}
+	*s = FlexString(b)
+	return nil
+}
+
+// NextPage points at the next page of a list.
+type NextPage struct {
+	After string `json:"after"`
+	Link  string `json:"link,omitempty"`
+}
+
+// PreviousPage points at the previous page of a list.
+type PreviousPage struct {
+	Before string `json:"before"`
+	Link   string `json:"link,omitempty"`
+}
+
+// Paging is the paging block of a HubSpot list response.
+type Paging struct {
+	Next *NextPage     `json:"next,omitempty"`
+	Prev *PreviousPage `json:"prev,omitempty"`
+}
+
+// Page is one page of a HubSpot list. Total is set only by the lists that
+// report it (inboxes, channels, channel accounts); threads and messages do not.
+type Page[T any] struct {
+	Results []T     `json:"results"`
+	Total   *int    `json:"total,omitempty"`
+	Paging  *Paging `json:"paging,omitempty"`
+}
+
+// NextAfter returns the cursor of the next page, or "" on the last page.
+// Pass it as After to get the next page.
+func (p *Page[T]) NextAfter() string {
+	if p == nil || p.Paging == nil || p.Paging.Next == nil {
+		return ""
+	}
+	return p.Paging.Next.After
+}
+
+// ListOptions are the paging options every list takes.
+type ListOptions struct {
+	// After is the cursor from a previous page's NextAfter.
+	After string
+	// Limit is the page size; zero leaves HubSpot's default.
+	Limit int
+	// Sort lists sort keys in order; HubSpot repeats the parameter.
+	Sort []string
+}
+
+// DeliveryIdentifier is an address on a channel: an email address, a phone
+// number, a short code or a channel-specific opaque ID.
+type DeliveryIdentifier struct {
+	// Type is HS_EMAIL_ADDRESS, HS_PHONE_NUMBER, HS_SHORT_CODE or
+	// CHANNEL_SPECIFIC_OPAQUE_ID; HubSpot may add more.
+	Type  string `json:"type"`
+	Value string `json:"value"`
+}
+
+// Delivery identifier types HubSpot documents.
+const (
+	DeliveryEmail         = "HS_EMAIL_ADDRESS"
+	DeliveryPhone         = "HS_PHONE_NUMBER"
+	DeliveryShortCode     = "HS_SHORT_CODE"
+	DeliveryChannelOpaque = "CHANNEL_SPECIFIC_OPAQUE_ID"
+)
+
+// DeliveryIdentifierTypes lists the documented delivery identifier types.
+var DeliveryIdentifierTypes = []string{DeliveryEmail, DeliveryPhone, DeliveryShortCode, DeliveryChannelOpaque}
