@@ -5,6 +5,13 @@ import (
 	"net/url"
 )
 
+// HubSpot's fixed channel IDs for its built-in channels.
+const (
+	ChannelLiveChat  = "1000"
+	ChannelMessenger = "1001"
+	ChannelEmail     = "1002"
+)
+
 // Channel is a kind of conversation channel (HubSpot's PublicChannel):
 // live chat (1000), Facebook Messenger (1001), email (1002) and others.
 type Channel struct {

@@ -119,7 +119,7 @@ func parseError(method, path string, status int, header map[string][]string, bod
 	if e.Message == "" {
 		e.Message = statusText(status)
 	}
-	e.RetryAfter = retryAfter(header, time.Now())
+	e.RetryAfter = retryAfter(header, status, time.Now())
 	return e
 }
 
@@ -135,9 +135,10 @@ func stringify(v any) string {
 	}
 }
 
-// retryAfter reads Retry-After (seconds or an HTTP date) and falls back to
-// HubSpot's X-HubSpot-RateLimit-Interval-Milliseconds window.
-func retryAfter(header map[string][]string, now time.Time) time.Duration {
+// retryAfter reads Retry-After (seconds or an HTTP date); for a 429 without
+// it, HubSpot's X-HubSpot-RateLimit-Interval-Milliseconds window. (HubSpot
+// sends that header on every answer; it says nothing about a 5xx.)
+func retryAfter(header map[string][]string, status int, now time.Time) time.Duration {
 	if v := headerValue(header, "Retry-After"); v != "" {
 		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 && secs < 1e6 {
 			return time.Duration(secs * float64(time.Second))
@@ -149,7 +150,7 @@ func retryAfter(header map[string][]string, now time.Time) time.Duration {
 			return 0
 		}
 	}
-	if v := headerValue(header, "X-HubSpot-RateLimit-Interval-Milliseconds"); v != "" {
+	if v := headerValue(header, "X-HubSpot-RateLimit-Interval-Milliseconds"); v != "" && status == 429 {
 		if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms > 0 && ms < 1e9 {
 			return time.Duration(ms) * time.Millisecond
 		}

@@ -19,11 +19,11 @@ const (
 
 // Message directions and truncation statuses.
 const (
-	DirectionIncoming            = "INCOMING"
-	DirectionOutgoing            = "OUTGOING"
-	TruncationNone               = "NOT_TRUNCATED"
-	TruncationTruncated          = "TRUNCATED"
-	TruncationToMostRecentReply  = "TRUNCATED_TO_MOST_RECENT_REPLY"
+	DirectionIncoming           = "INCOMING"
+	DirectionOutgoing           = "OUTGOING"
+	TruncationNone              = "NOT_TRUNCATED"
+	TruncationTruncated         = "TRUNCATED"
+	TruncationToMostRecentReply = "TRUNCATED_TO_MOST_RECENT_REPLY"
 )
 
 // Message is one entry of a thread's history: HubSpot's PublicMessage,
@@ -246,12 +246,15 @@ func (r *SendMessageRequest) validate() error {
 		}
 	}
 	if r.Type == MessageTypeComment {
-		for name, set := range map[string]bool{
-			"senderActorId": r.SenderActorID != "", "channelId": r.ChannelID != "",
-			"channelAccountId": r.ChannelAccountID != "", "recipients": len(r.Recipients) > 0, "subject": r.Subject != "",
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{
+			{"senderActorId", r.SenderActorID != ""}, {"channelId", r.ChannelID != ""},
+			{"channelAccountId", r.ChannelAccountID != ""}, {"recipients", len(r.Recipients) > 0}, {"subject", r.Subject != ""},
 		} {
-			if set {
-				return &ArgumentError{Name: name, Reason: "only applies to type MESSAGE; a COMMENT is an internal note with text only"}
+			if f.set {
+				return &ArgumentError{Name: f.name, Reason: "only applies to type MESSAGE; a COMMENT is an internal note with text only"}
 			}
 		}
 		return nil

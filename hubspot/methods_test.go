@@ -40,7 +40,10 @@ func TestClient_RequestShapes(t *testing.T) {
 			_, err := c.ListChannelAccounts(ctx, &ListChannelAccountsOptions{ChannelIDs: []string{"1000", "1002"}, InboxIDs: []string{"7"}})
 			return err
 		}, "GET", "/conversations/v3/conversations/channel-accounts", "channelId=1000&channelId=1002&inboxId=7", "", 200, `{"results":[]}`},
-		{"get channel account", func(ctx context.Context, c *Client) error { _, err := c.GetChannelAccount(ctx, "240000101", false); return err },
+		{"get channel account", func(ctx context.Context, c *Client) error {
+			_, err := c.GetChannelAccount(ctx, "240000101", false)
+			return err
+		},
 			"GET", "/conversations/v3/conversations/channel-accounts/240000101", "", "", 200, `{}`},
 		{"list threads", func(ctx context.Context, c *Client) error {
 			_, err := c.ListThreads(ctx, &ListThreadsOptions{InboxIDs: []string{"1", "2"}, ThreadStatus: "OPEN",
@@ -65,7 +68,10 @@ func TestClient_RequestShapes(t *testing.T) {
 		}, "PATCH", "/conversations/v3/conversations/threads/9", "archived=true", `{"archived":false}`, 200, threadJSON},
 		{"archive thread", func(ctx context.Context, c *Client) error { return c.ArchiveThread(ctx, "9") },
 			"DELETE", "/conversations/v3/conversations/threads/9", "", "", 204, ``},
-		{"assign thread", func(ctx context.Context, c *Client) error { _, err := c.AssignThread(ctx, "9", "A-48151623"); return err },
+		{"assign thread", func(ctx context.Context, c *Client) error {
+			_, err := c.AssignThread(ctx, "9", "A-48151623")
+			return err
+		},
 			"PUT", "/conversations/conversations/v3/threads/9/assignee", "", `{"actorId":"A-48151623"}`, 200, threadJSON},
 		{"unassign thread", func(ctx context.Context, c *Client) error { return c.UnassignThread(ctx, "9") },
 			"DELETE", "/conversations/conversations/v3/threads/9/assignee", "", "", 204, ``},
@@ -91,7 +97,10 @@ func TestClient_RequestShapes(t *testing.T) {
 			_, err := c.SendMessage(ctx, "9", SendMessageRequest{Type: "COMMENT", Text: "note", Attachments: []AttachmentEgg{{Type: "FILE", FileID: "123"}}})
 			return err
 		}, "POST", "/conversations/v3/conversations/threads/9/messages", "", `{"type":"COMMENT","text":"note","attachments":[{"type":"FILE","fileId":"123"}]}`, 201, `{"id":"m","type":"COMMENT"}`},
-		{"get actor", func(ctx context.Context, c *Client) error { _, err := c.GetActor(ctx, "E-jo@example.com", ""); return err },
+		{"get actor", func(ctx context.Context, c *Client) error {
+			_, err := c.GetActor(ctx, "E-jo@example.com", "")
+			return err
+		},
 			"GET", "/conversations/v3/conversations/actors/E-jo@example.com", "", "", 200, `{"id":"E-jo@example.com","type":"EMAIL","email":"jo@example.com"}`},
 		{"batch actors", func(ctx context.Context, c *Client) error {
 			_, err := c.BatchGetActors(ctx, []string{"A-1", "V-2"}, "")
@@ -134,7 +143,10 @@ func TestClient_ArgumentsAreValidatedBeforeSending(t *testing.T) {
 		param string
 	}{
 		{"path traversal in a thread ID", func(ctx context.Context, c *Client) error { _, err := c.GetThread(ctx, "../inboxes", nil); return err }, "threadId"},
-		{"query injection in a message ID", func(ctx context.Context, c *Client) error { _, err := c.GetMessage(ctx, "1", "x?archived=true", ""); return err }, "messageId"},
+		{"query injection in a message ID", func(ctx context.Context, c *Client) error {
+			_, err := c.GetMessage(ctx, "1", "x?archived=true", "")
+			return err
+		}, "messageId"},
 		{"dot segment message ID", func(ctx context.Context, c *Client) error { _, err := c.GetMessage(ctx, "1", "..", ""); return err }, "messageId"},
 		{"slash in an actor ID", func(ctx context.Context, c *Client) error { _, err := c.GetActor(ctx, "A-1/../../x", ""); return err }, "actorId"},
 		{"lowercase actor type", func(ctx context.Context, c *Client) error { _, err := c.GetActor(ctx, "a-1", ""); return err }, "actorId"},
@@ -159,7 +171,10 @@ func TestClient_ArgumentsAreValidatedBeforeSending(t *testing.T) {
 			_, err := c.ListThreads(ctx, &ListThreadsOptions{ThreadStatus: "open"})
 			return err
 		}, "threadStatus"},
-		{"update with nothing", func(ctx context.Context, c *Client) error { _, err := c.UpdateThread(ctx, "1", UpdateThreadRequest{}); return err }, "status"},
+		{"update with nothing", func(ctx context.Context, c *Client) error {
+			_, err := c.UpdateThread(ctx, "1", UpdateThreadRequest{})
+			return err
+		}, "status"},
 		{"update archived true", func(ctx context.Context, c *Client) error {
 			_, err := c.UpdateThread(ctx, "1", UpdateThreadRequest{Archived: &yes})
 			return err

@@ -112,7 +112,7 @@ func (o *ListThreadsOptions) validate() error {
 			return &ArgumentError{Name: "sort", Reason: "must be id or latestMessageTimestamp, got " + quote(s)}
 		}
 		if key != s && o.AssociatedContactID == "" {
-			return &ArgumentError{Name: "sort", Reason: "descending order (" + quote(s) + ") is only allowed with associatedContactId; threads otherwise come in ascending order"}
+			return &ArgumentError{Name: "sort", Reason: "must not start with '-' unless associatedContactId is set; HubSpot sorts other thread lists in ascending order, got " + quote(s)}
 		}
 		if key == SortByLatestMessageTimestamp && o.LatestMessageTimestampAfter.IsZero() {
 			return &ArgumentError{Name: "latestMessageTimestampAfter", Reason: "is required when sorting by latestMessageTimestamp"}
@@ -227,7 +227,7 @@ func (c *Client) UpdateThread(ctx context.Context, threadID string, req UpdateTh
 	case req.Status == "" && req.Archived == nil:
 		return nil, &ArgumentError{Name: "status", Reason: "or archived is required: set status to OPEN or CLOSED, or archived to false to restore"}
 	case req.Archived != nil && *req.Archived:
-		return nil, &ArgumentError{Name: "archived", Reason: "can only be false (restore); archive a thread with ArchiveThread"}
+		return nil, &ArgumentError{Name: "archived", Reason: "can only be false, to restore an archived thread; archiving is a separate call"}
 	case restore && req.Status != "":
 		return nil, &ArgumentError{Name: "status", Reason: "cannot be changed while restoring; restore first, then update the status"}
 	}

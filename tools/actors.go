@@ -1,0 +1,103 @@
+package tools
+
+import (
+	"context"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+)
+
+// actorIDHint says what actor IDs look like.
+const actorIDHint = "Actor IDs: A-123 agent (a HubSpot user), V-456 visitor, also I- integration, B- bot, S- system, E- email, L- LLM."
+
+// actorOutput is a participant in conversations.
+type actorOutput struct {
+	ID string `json:"id"`
+	// Type is AGENT, VISITOR, BOT, INTEGRATOR, SYSTEM, EMAIL or LLM.
+	Type  string `json:"type"`
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
+func newActorOutput(a hubspot.Actor) actorOutput {
+	return actorOutput{ID: a.ID, Type: a.Type, Name: a.Name, Email: a.Email}
+}
+
+// getActorInput holds get_actor's arguments.
+type getActorInput struct {
+	ActorID  string `json:"actorId" jsonschema:"The actor ID, such as A-123 or V-456, from a thread or message" bind:"format=actor-id"`
+	Property string `json:"property,omitempty" jsonschema:"A HubSpot actor property to include"`
+}
+
+func getActor(p hubspot.Provider, _ Config) server.ServerTool {
+	return define(p, spec[getActorInput, actorOutput]{
+		name:        "get_actor",
+		description: "Get one actor (a participant in conversations) by ID: type, name and email. " + actorIDHint,
+		hints:       readOnlyTool("Get actor"),
+		scope:       scopeRead,
+		action:      func(in getActorInput) string { return "get actor " + in.ActorID },
+		notFound: func(in getActorInput) string {
+			return "actor " + in.ActorID + " not found; actor IDs come from list_messages and get_thread"
+		},
+		run: func(ctx context.Context, c *hubspot.Client, in getActorInput) (actorOutput, error) {
+			a, err := c.GetActor(ctx, in.ActorID, in.Property)
+			return convert(a, err, newActorOutput)
+		},
+	})
+}
+
+// batchGetActorsInput holds batch_get_actors' arguments.
+type batchGetActorsInput struct {
+	Inputs   []string `json:"inputs" jsonschema:"The actor IDs to read, such as A-123 and V-456" bind:"min=1,max=100,format=actor-id"`
+	Property string   `json:"property,omitempty" jsonschema:"A HubSpot actor property to include"`
+}
+
+// batchGetActorsOutput lists the actors read and those that could not be.
+type batchGetActorsOutput struct {
+	Results []actorOutput `json:"results"`
+	// Errors describes the actors HubSpot could not read (a partial, 207 answer).
+	Errors []batchError `json:"errors,omitempty"`
+}
+
+// batchError is one failure of a batch read.
+type batchError struct {
+	Message  string   `json:"message"`
+	Category string   `json:"category,omitempty"`
+	IDs      []string `json:"ids,omitempty"`
+}
+
+func batchGetActors(p hubspot.Provider, _ Config) server.ServerTool {
+	return define(p, spec[batchGetActorsInput, batchGetActorsOutput]{
+		name: "batch_get_actors",
+		description: "Get up to 100 actors at once by ID: type, name and email of each. " + actorIDHint +
+			" IDs that cannot be read are listed under errors.",
+		hints:  readOnlyTool("Get actors"),
+		scope:  scopeRead,
+		action: func(in batchGetActorsInput) string { return "get actors " + strings.Join(in.Inputs, ", ") },
+		run: func(ctx context.Context, c *hubspot.Client, in batchGetActorsInput) (batchGetActorsOutput, error) {
+			b, err := c.BatchGetActors(ctx, in.Inputs, in.Property)
+			if err != nil {
+				return batchGetActorsOutput{}, err
+			}
+			out := batchGetActorsOutput{Results: mapSlice(b.Results, newActorOutput)}
+			if len(b.Errors) > 0 {
+				out.Errors = mapSlice(b.Errors, newBatchError)
+			}
+			return out, nil
+		},
+	})
+}
+
+// newBatchError keeps the message, category and the IDs the error is about.
+func newBatchError(e hubspot.StandardError) batchError {
+	out := batchError{Message: e.Message, Category: e.Category}
+	if e.ID != "" {
+		out.IDs = []string{e.ID}
+	}
+	for _, key := range []string{"ids", "id", "actorIds", "actorId"} {
+		out.IDs = append(out.IDs, e.Context[key]...)
+	}
+	return out
+}

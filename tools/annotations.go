@@ -1,0 +1,38 @@
+package tools
+
+import "github.com/mark3labs/mcp-go/mcp"
+
+// mcp.NewTool marks every tool destructive, non-idempotent and not
+// read-only unless told otherwise, so every tool states all four hints
+// through one of these two bundles.
+//
+// openWorldHint is true for every tool: each one talks to a HubSpot
+// account, an external system that people and other integrations change
+// at the same time, so what a tool sees or does is not closed over this
+// server's own state.
+
+// readOnlyTool marks a tool that only reads HubSpot: calling it again
+// changes nothing.
+func readOnlyTool(title string) mcp.ToolOption {
+	return hints(title, true, false, true)
+}
+
+// writeTool marks a tool that changes HubSpot. destructive means the change
+// cannot be undone with another tool call; idempotent means repeating the
+// call with the same arguments changes nothing more.
+func writeTool(title string, destructive, idempotent bool) mcp.ToolOption {
+	return hints(title, false, destructive, idempotent)
+}
+
+func hints(title string, readOnly, destructive, idempotent bool) mcp.ToolOption {
+	return func(t *mcp.Tool) {
+		t.Title = title
+		t.Annotations = mcp.ToolAnnotation{
+			Title:           title,
+			ReadOnlyHint:    mcp.ToBoolPtr(readOnly),
+			DestructiveHint: mcp.ToBoolPtr(destructive),
+			IdempotentHint:  mcp.ToBoolPtr(idempotent),
+			OpenWorldHint:   mcp.ToBoolPtr(true),
+		}
+	}
+}

@@ -1,0 +1,61 @@
+package tools
+
+import (
+	"context"
+
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+)
+
+// channelOutput is a channel: a kind of conversation such as live chat
+// (1000), Facebook Messenger (1001) or email (1002).
+type channelOutput struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+func newChannelOutput(ch hubspot.Channel) channelOutput {
+	return channelOutput(ch)
+}
+
+// listChannelsInput holds list_channels' arguments.
+type listChannelsInput struct {
+	pageInput
+	Sort []string `json:"sort,omitempty" jsonschema:"Fields to sort by, e.g. name; '-' prefix for descending" bind:"format=sort-field"`
+}
+
+func listChannels(p hubspot.Provider, _ Config) server.ServerTool {
+	return define(p, spec[listChannelsInput, listOutput[channelOutput]]{
+		name: "list_channels",
+		description: "List the channel types connected to the account, such as live chat (ID 1000), Facebook Messenger (1001) and email (1002). " +
+			"list_channel_accounts lists the actual widgets and addresses. " + pagingHint,
+		hints:  readOnlyTool("List channels"),
+		scope:  scopeRead,
+		action: func(listChannelsInput) string { return "list channels" },
+		run: func(ctx context.Context, c *hubspot.Client, in listChannelsInput) (listOutput[channelOutput], error) {
+			page, err := c.ListChannels(ctx, &hubspot.ListChannelsOptions{ListOptions: in.options(in.Sort)})
+			return newListOutput(page, err, newChannelOutput)
+		},
+	})
+}
+
+// getChannelInput holds get_channel's arguments.
+type getChannelInput struct {
+	ChannelID string `json:"channelId" jsonschema:"The channel ID (digits, such as 1002 for email), from list_channels" bind:"format=numeric-id"`
+}
+
+func getChannel(p hubspot.Provider, _ Config) server.ServerTool {
+	return define(p, spec[getChannelInput, channelOutput]{
+		name:        "get_channel",
+		description: "Get one channel type by ID: its name, such as live chat or email.",
+		hints:       readOnlyTool("Get channel"),
+		scope:       scopeRead,
+		action:      func(in getChannelInput) string { return "get channel " + in.ChannelID },
+		notFound:    notFoundIn("channel", "list_channels", func(in getChannelInput) string { return in.ChannelID }),
+		run: func(ctx context.Context, c *hubspot.Client, in getChannelInput) (channelOutput, error) {
+			ch, err := c.GetChannel(ctx, in.ChannelID)
+			return convert(ch, err, newChannelOutput)
+		},
+	})
+}

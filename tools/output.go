@@ -1,0 +1,80 @@
+package tools
+
+import (
+	"time"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+)
+
+// pagingHint ends the description of every list tool.
+const pagingHint = "Paged: pass nextCursor as after for more."
+
+// pageInput holds the paging arguments every list tool takes.
+type pageInput struct {
+	After string `json:"after,omitempty" jsonschema:"nextCursor of the previous page"`
+	Limit int    `json:"limit,omitempty" jsonschema:"Page size" bind:"min=1,max=100,default=20"`
+}
+
+// options returns the client's paging options with sort.
+func (p pageInput) options(sort []string) hubspot.ListOptions {
+	return hubspot.ListOptions{After: p.After, Limit: p.Limit, Sort: sort}
+}
+
+// listOutput is the result of every list tool.
+type listOutput[T any] struct {
+	Results []T `json:"results"`
+	// NextCursor is empty on the last page.
+	NextCursor string `json:"nextCursor,omitempty"`
+	// Total is set by the lists HubSpot counts (inboxes, channels and
+	// channel accounts), not by threads and messages.
+	Total *int `json:"total,omitempty"`
+}
+
+// newListOutput converts a page, passing err through.
+func newListOutput[T, U any](page *hubspot.Page[T], err error, conv func(T) U) (listOutput[U], error) {
+	if err != nil {
+		return listOutput[U]{}, err
+	}
+	return listOutput[U]{Results: mapSlice(page.Results, conv), NextCursor: page.NextAfter(), Total: page.Total}, nil
+}
+
+// convert converts one object, passing err through.
+func convert[T, U any](v *T, err error, conv func(T) U) (U, error) {
+	if err != nil {
+		var zero U
+		return zero, err
+	}
+	return conv(*v), nil
+}
+
+// mapSlice converts every element; the result is never nil, so it encodes
+// as [] and not null.
+func mapSlice[T, U any](in []T, conv func(T) U) []U {
+	out := make([]U, len(in))
+	for i, v := range in {
+		out[i] = conv(v)
+	}
+	return out
+}
+
+// timestamp renders a HubSpot time as RFC 3339 in UTC, or "" when unset.
+func timestamp(t hubspot.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// deliveryIdentifier is an address on a channel: an email address, a phone
+// number, a short code or a channel-specific ID.
+type deliveryIdentifier struct {
+	Type  string `json:"type"`
+	Value string `json:"value"`
+}
+
+func newDeliveryIdentifier(d *hubspot.DeliveryIdentifier) *deliveryIdentifier {
+	if d == nil {
+		return nil
+	}
+	return &deliveryIdentifier{Type: d.Type, Value: d.Value}
+}

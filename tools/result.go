@@ -1,0 +1,198 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+)
+
+// HubSpot scopes, named in 403 explanations.
+const (
+	scopeRead    = "conversations.read"
+	scopeWrite   = "conversations.write"
+	scopeVisitor = "conversations.visitor_identification.tokens.create"
+)
+
+// structuredResult returns out as structured content plus the same JSON as
+// text, for clients that ignore structuredContent. A marshal failure is a
+// bug in this package, so it is the one Go error a tool returns.
+func structuredResult(out any) (*mcp.CallToolResult, error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	// Message text is full of <, > and &; escaping them only costs tokens.
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		return nil, fmt.Errorf("encode tool result: %w", err)
+	}
+	return mcp.NewToolResultStructured(out, strings.TrimSuffix(b.String(), "\n")), nil
+}
+
+// failure describes a call for the error text: what was attempted, which
+// scope it needs, and what a 404 means.
+type failure struct {
+	// action is what the tool tried, e.g. "get thread 123".
+	action string
+	// scope is the HubSpot scope the call needs.
+	scope string
+	// notFound explains a 404, e.g. "thread 123 not found; list_threads
+	// finds valid thread IDs". Empty uses HubSpot's own message.
+	notFound string
+	// sends is set for send_message: after a 5xx or a lost connection the
+	// message may have reached the customer.
+	sends bool
+}
+
+// errorResult turns any error from binding, the Provider or the client into
+// an isError result the model can act on. It never includes the token: the
+// client's errors hold none and headers are never printed.
+func errorResult(f failure, err error) *mcp.CallToolResult {
+	return mcp.NewToolResultError(explain(f, err))
+}
+
+// explain is the one switch from errors to model-facing text.
+func explain(f failure, err error) string {
+	var step *stepError
+	if errors.As(err, &step) {
+		// An earlier, read-only step failed: nothing was sent.
+		f = failure{action: step.action, scope: f.scope, notFound: f.notFound}
+		err = step.err
+	}
+	var (
+		argErr    *hubspot.ArgumentError
+		budgetErr *hubspot.BudgetError
+		apiErr    *hubspot.Error
+		reqErr    *hubspot.RequestError
+	)
+	switch {
+	case errors.As(err, &argErr):
+		return "Invalid arguments: " + argErr.Error() + ". Nothing was sent to HubSpot."
+	case errors.As(err, &budgetErr):
+		why := "this server's own HubSpot call budget (" + budgetErr.Rate.String() + ") is spent"
+		if budgetErr.Rate.Calls == 0 {
+			why = "HubSpot reported its rate-limit window spent"
+		}
+		return fmt.Sprintf("Could not %s: %s, so nothing was sent. Retry in %s.", f.action, why, seconds(budgetErr.Wait))
+	case errors.As(err, &apiErr):
+		return explainAPIError(f, apiErr)
+	case errors.As(err, &reqErr):
+		return explainRequestError(f, reqErr)
+	// A bare context error comes from waiting for the rate budget, before
+	// anything was sent; once a request is out, errors are *RequestError.
+	case errors.Is(err, context.Canceled):
+		return fmt.Sprintf("Could not %s: the request was cancelled before it was sent.", f.action)
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("Could not %s: the time limit ran out while waiting for the rate budget; nothing was sent. Try again.", f.action)
+	}
+	return fmt.Sprintf("Could not %s: %v", f.action, err)
+}
+
+// stepError is a failure of a read-only step before a write, such as
+// send_message's look-up of the latest incoming message.
+type stepError struct {
+	action string
+	err    error
+}
+
+func (e *stepError) Error() string { return e.action + ": " + e.err.Error() }
+func (e *stepError) Unwrap() error { return e.err }
+
+// explainAPIError explains an error answer from HubSpot.
+func explainAPIError(f failure, e *hubspot.Error) string {
+	head := fmt.Sprintf("HubSpot answered %d%s to %s: %s", e.StatusCode, prefixed(" ", e.Category), f.action, details(e))
+	tail := prefixed(" (correlation id ", e.CorrelationID)
+	if tail != "" {
+		tail += ")"
+	}
+	head += tail + "."
+	switch {
+	case e.StatusCode == 401:
+		return head + " The HubSpot access token is invalid, expired or revoked, so no tool will work until it is replaced: " +
+			"the operator must fix it (for a private app, copy the access token from HubSpot Settings → Integrations → Private Apps). Retrying will not help."
+	case e.StatusCode == 403 && f.scope == scopeVisitor:
+		return head + " Creating visitor tokens needs the scope " + scopeVisitor +
+			" on the access token and a Professional or Enterprise HubSpot subscription; the operator must grant the scope (Settings → Integrations → Private Apps → Scopes) or upgrade."
+	case e.StatusCode == 403:
+		return head + " The access token lacks the scope " + f.scope + " this tool needs; the operator must add it to the app (for a private app: Settings → Integrations → Private Apps → Scopes)."
+	case e.StatusCode == 404 && f.notFound != "":
+		return capitalize(f.notFound) + ". " + head
+	case e.StatusCode == 429 && e.DailyLimit():
+		return head + " The account's daily HubSpot API limit is spent. It resets at midnight in the HubSpot account's time zone: wait until then, or raise the limit (API limit increase)."
+	case e.StatusCode == 429:
+		wait := "a few seconds"
+		if e.RetryAfter > 0 {
+			wait = seconds(e.RetryAfter)
+		}
+		return head + " HubSpot's rate limit was reached and nothing was done; retry in " + wait + "."
+	case e.StatusCode >= 500 && f.sends:
+		return head + " HubSpot failed while handling the send, so the message may have been sent. Call list_messages to check before sending again."
+	case e.StatusCode >= 500:
+		return head + " HubSpot is unavailable right now; try again later."
+	}
+	return head
+}
+
+// explainRequestError explains a call that got no usable answer.
+func explainRequestError(f failure, e *hubspot.RequestError) string {
+	if e.StatusCode >= 200 && e.StatusCode < 300 {
+		if f.sends {
+			return fmt.Sprintf("HubSpot accepted the message (status %d) but its answer could not be read: the message was most likely sent. Call list_messages to check before sending again.", e.StatusCode)
+		}
+		return fmt.Sprintf("Could not %s: HubSpot answered %d but the answer could not be read (%v). Try again.", f.action, e.StatusCode, e.Err)
+	}
+	what, retry := "the connection to HubSpot failed", " Try again."
+	switch {
+	case errors.Is(e.Err, context.DeadlineExceeded):
+		what = "the request to HubSpot timed out"
+	case errors.Is(e.Err, context.Canceled):
+		what, retry = "the request was cancelled", ""
+	}
+	return fmt.Sprintf("Could not %s: %s (%v).%s", f.action, what, e.Err, maybeSent(f, e.MaybeSent, retry))
+}
+
+// maybeSent warns that a message may have gone out when a send ended
+// without an answer; otherwise it returns the retry advice.
+func maybeSent(f failure, maybe bool, retry string) string {
+	if f.sends && maybe {
+		return " The message may have been sent: call list_messages to check before sending again."
+	}
+	return retry
+}
+
+// details is HubSpot's message plus the messages of its error details.
+func details(e *hubspot.Error) string {
+	parts := []string{strings.TrimSuffix(e.Message, ".")}
+	for _, d := range e.Errors {
+		if m := strings.TrimSuffix(d.Message, "."); m != "" && m != parts[0] {
+			parts = append(parts, m)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// seconds renders a wait as whole seconds, at least 1.
+func seconds(d time.Duration) string {
+	return strconv.Itoa(max(1, int(math.Ceil(d.Seconds())))) + " s"
+}
+
+func prefixed(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -1,0 +1,252 @@
+package tools
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+)
+
+// send_message looks at no more than lookupPages pages of lookupLimit
+// history entries for the latest incoming message, so a call costs at most
+// lookupPages+1 HubSpot requests.
+const (
+	lookupPages = 3
+	lookupLimit = 50
+)
+
+// sendMessageInput holds send_message's arguments.
+type sendMessageInput struct {
+	threadIDInput
+	Type             string            `json:"type" jsonschema:"MESSAGE is delivered to the customer and cannot be unsent. COMMENT is an internal note that only agents see,enum=MESSAGE,enum=COMMENT"`
+	Text             string            `json:"text" jsonschema:"The text to send"`
+	RichText         string            `json:"richText,omitempty" jsonschema:"Optional HTML version of text"`
+	Subject          string            `json:"subject,omitempty" jsonschema:"Email subject (MESSAGE on email only)"`
+	SenderActorID    string            `json:"senderActorId,omitempty" jsonschema:"MESSAGE only: the agent actor ID (A-…) of the user sending; defaults to the server's configured sender" bind:"format=actor-id"`
+	ChannelID        string            `json:"channelId,omitempty" jsonschema:"MESSAGE only: channel ID (digits); defaults to that of the thread's latest incoming message" bind:"format=numeric-id"`
+	ChannelAccountID string            `json:"channelAccountId,omitempty" jsonschema:"MESSAGE only: channel account ID (digits); defaults to that of the thread's latest incoming message" bind:"format=numeric-id"`
+	Recipients       []recipientInput  `json:"recipients,omitempty" jsonschema:"MESSAGE only: who receives it; defaults to the senders of the thread's latest incoming message"`
+	Attachments      []attachmentInput `json:"attachments,omitempty" jsonschema:"Files, quick replies or social media metadata to attach"`
+}
+
+// recipientInput is one recipient of a MESSAGE.
+type recipientInput struct {
+	ActorID             string                    `json:"actorId,omitempty" jsonschema:"The recipient's actor ID, e.g. V-456; never an agent (A-…)" bind:"format=actor-id"`
+	Name                string                    `json:"name,omitempty"`
+	RecipientField      string                    `json:"recipientField,omitempty" jsonschema:"For email,enum=TO,enum=CC,enum=BCC"`
+	DeliveryIdentifiers []deliveryIdentifierInput `json:"deliveryIdentifiers" jsonschema:"The recipient's addresses" bind:"min=1"`
+}
+
+// deliveryIdentifierInput is an address: an email address, an E.164 phone
+// number, a short code or a channel-specific ID.
+type deliveryIdentifierInput struct {
+	Type  string `json:"type" jsonschema:"enum=HS_EMAIL_ADDRESS,enum=HS_PHONE_NUMBER,enum=HS_SHORT_CODE,enum=CHANNEL_SPECIFIC_OPAQUE_ID"`
+	Value string `json:"value"`
+}
+
+// attachmentInput is one attachment of a message being sent.
+type attachmentInput struct {
+	Type           string               `json:"type" jsonschema:"enum=FILE,enum=QUICK_REPLIES,enum=SOCIAL_MEDIA_METADATA"`
+	FileID         string               `json:"fileId,omitempty" jsonschema:"FILE: a HubSpot file ID, or the URL of a file in HubSpot Files"`
+	QuickReplies   []quickReplyInput    `json:"quickReplies,omitempty" jsonschema:"QUICK_REPLIES (chat and Messenger): the buttons"`
+	SocialMetadata *socialMetadataInput `json:"socialMetadata,omitempty" jsonschema:"SOCIAL_MEDIA_METADATA: the media"`
+}
+
+type quickReplyInput struct {
+	Label     string `json:"label,omitempty"`
+	Value     string `json:"value"`
+	ValueType string `json:"valueType" jsonschema:"enum=TEXT,enum=URL"`
+}
+
+type socialMetadataInput struct {
+	MediaType    string `json:"mediaType" jsonschema:"enum=ARTICLE,enum=AUDIO,enum=CAROUSEL,enum=DOCUMENT,enum=GIF,enum=LINK,enum=NONE,enum=PHOTO,enum=POLL,enum=STORY,enum=VIDEO"`
+	ID           string `json:"id,omitempty"`
+	Description  string `json:"description,omitempty"`
+	MediaTitle   string `json:"mediaTitle,omitempty"`
+	MediaURL     string `json:"mediaUrl,omitempty"`
+	ThumbnailURL string `json:"thumbnailUrl,omitempty"`
+}
+
+// sendMessageOutput is the created message, and where defaults came from.
+type sendMessageOutput struct {
+	messageOutput
+	// DefaultsFrom is the incoming message whose channel, channel account
+	// or senders were used for the arguments left out.
+	DefaultsFrom string `json:"defaultsFromMessageId,omitempty"`
+}
+
+func sendMessage(p hubspot.Provider, cfg Config) server.ServerTool {
+	return define(p, spec[sendMessageInput, sendMessageOutput]{
+		name: "send_message",
+		description: "Reply to the customer (type MESSAGE) or add an internal note (type COMMENT) on an existing thread. " +
+			"A MESSAGE is delivered TO THE CUSTOMER on the thread's channel (email, chat…) and cannot be unsent; " +
+			"a COMMENT is only seen by agents, never by the customer. " +
+			"For a MESSAGE, channelId, channelAccountId and recipients default to those of the thread's latest incoming message " +
+			"(among its " + strconv.Itoa(lookupPages*lookupLimit) + " most recent history entries), and senderActorId to the server's configured agent. " +
+			"Never retry a failed send blindly: check list_messages first. Returns the created message.",
+		// A MESSAGE reaching a customer cannot be taken back, so the tool is
+		// destructive even though a COMMENT alone would not be: hosts should
+		// confirm before calling it. Two calls post two messages.
+		hints: writeTool("Send message or comment", true, false),
+		scope: scopeWrite,
+		sends: true,
+		action: func(in sendMessageInput) string {
+			if in.Type == hubspot.MessageTypeComment {
+				return "add a comment to thread " + in.ThreadID
+			}
+			return "send a message to thread " + in.ThreadID
+		},
+		notFound: notFoundIn("thread", "list_threads", sendMessageInput.threadID),
+		run: func(ctx context.Context, c *hubspot.Client, in sendMessageInput) (sendMessageOutput, error) {
+			req := in.request()
+			var from string
+			if in.Type == hubspot.MessageTypeMessage {
+				var err error
+				if from, err = fillDefaults(ctx, c, in.ThreadID, cfg, &req); err != nil {
+					return sendMessageOutput{}, err
+				}
+			}
+			m, err := c.SendMessage(ctx, in.ThreadID, req)
+			if err != nil {
+				return sendMessageOutput{}, err
+			}
+			return sendMessageOutput{messageOutput: newMessageOutput(*m), DefaultsFrom: from}, nil
+		},
+	})
+}
+
+// request converts the arguments to the client's request.
+func (in sendMessageInput) request() hubspot.SendMessageRequest {
+	return hubspot.SendMessageRequest{
+		Type: in.Type, Text: in.Text, RichText: in.RichText, Subject: in.Subject,
+		SenderActorID: in.SenderActorID, ChannelID: in.ChannelID, ChannelAccountID: in.ChannelAccountID,
+		Recipients: mapSlice(in.Recipients, func(r recipientInput) hubspot.RecipientEgg {
+			return hubspot.RecipientEgg{ActorID: r.ActorID, Name: r.Name, RecipientField: r.RecipientField,
+				DeliveryIdentifiers: mapSlice(r.DeliveryIdentifiers, func(d deliveryIdentifierInput) hubspot.DeliveryIdentifier {
+					return hubspot.DeliveryIdentifier(d)
+				})}
+		}),
+		Attachments: mapSlice(in.Attachments, func(a attachmentInput) hubspot.AttachmentEgg {
+			egg := hubspot.AttachmentEgg{Type: a.Type, FileID: a.FileID,
+				QuickReplies: mapSlice(a.QuickReplies, func(q quickReplyInput) hubspot.QuickReply { return hubspot.QuickReply(q) })}
+			if s := a.SocialMetadata; s != nil {
+				egg.SocialMetadata = &hubspot.SocialMetadata{MediaType: s.MediaType, ID: s.ID, Description: s.Description,
+					MediaTitle: s.MediaTitle, MediaURL: s.MediaURL, ThumbnailURL: s.ThumbnailURL}
+			}
+			return egg
+		}),
+	}
+}
+
+// fillDefaults completes a MESSAGE: the sender from cfg, and the channel,
+// channel account and recipients from the thread's latest incoming
+// message. It returns that message's ID when it used it.
+func fillDefaults(ctx context.Context, c *hubspot.Client, threadID string, cfg Config, req *hubspot.SendMessageRequest) (string, error) {
+	from := ""
+	if req.SenderActorID == "" {
+		req.SenderActorID, from = cfg.SenderActorID, " (from HUBSPOT_SENDER_ACTOR_ID)"
+	}
+	switch {
+	case req.SenderActorID == "":
+		return "", argErr("senderActorId", "is required for a MESSAGE: set HUBSPOT_SENDER_ACTOR_ID, or pass the agent actor ID (A-…) of the user sending; "+
+			"get_actor and the OUTGOING messages of list_messages show agent IDs")
+	case !strings.HasPrefix(req.SenderActorID, "A-"):
+		// The client would refuse it too, but only after the look-up below.
+		return "", argErr("senderActorId", "must be an agent actor ID (A-…), got "+quote(req.SenderActorID)+from+"; HubSpot sends only as agents")
+	}
+	if req.ChannelID != "" && req.ChannelAccountID != "" && len(req.Recipients) > 0 {
+		return "", nil
+	}
+	ref, err := latestIncoming(ctx, c, threadID)
+	if err != nil {
+		return "", &stepError{action: "find the latest incoming message of thread " + threadID + " (to default channelId, channelAccountId and recipients)", err: err}
+	}
+	missing := func(name string) error {
+		why := "the thread has no incoming message among its " + strconv.Itoa(lookupPages*lookupLimit) + " most recent entries to copy it from"
+		if ref != nil {
+			why = "channelId " + req.ChannelID + " differs from the channel of the latest incoming message " + ref.ID
+		}
+		return argErr(name, "is required for this MESSAGE: "+why+"; pass it explicitly (list_channel_accounts lists channels and accounts)")
+	}
+	if ref == nil || (req.ChannelID != "" && req.ChannelID != ref.ChannelID) {
+		switch {
+		case req.ChannelID == "":
+			return "", missing("channelId")
+		case req.ChannelAccountID == "":
+			return "", missing("channelAccountId")
+		case len(req.Recipients) == 0:
+			return "", missing("recipients")
+		}
+	}
+	if req.ChannelID == "" {
+		req.ChannelID = ref.ChannelID
+	}
+	if req.ChannelAccountID == "" {
+		req.ChannelAccountID = ref.ChannelAccountID
+	}
+	if req.Subject == "" && ref.Subject != "" && req.ChannelID == hubspot.ChannelEmail {
+		// An email reply without a subject reaches the customer as "(no subject)".
+		req.Subject = replySubject(ref.Subject)
+	}
+	if len(req.Recipients) == 0 {
+		req.Recipients = replyRecipients(*ref)
+		if len(req.Recipients) == 0 {
+			return "", argErr("recipients", "is required for this MESSAGE: the latest incoming message "+ref.ID+
+				" names no sender address to reply to; pass recipients with deliveryIdentifiers")
+		}
+	}
+	return ref.ID, nil
+}
+
+// latestIncoming returns the newest INCOMING message of type MESSAGE among
+// the thread's most recent history entries, or nil.
+func latestIncoming(ctx context.Context, c *hubspot.Client, threadID string) (*hubspot.Message, error) {
+	opts := &hubspot.ListMessagesOptions{ListOptions: hubspot.ListOptions{Limit: lookupLimit, Sort: []string{"-createdAt"}}}
+	for range lookupPages {
+		page, err := c.ListMessages(ctx, threadID, opts)
+		if err != nil {
+			return nil, err
+		}
+		for i, m := range page.Results {
+			if m.Type == hubspot.MessageTypeMessage && m.Direction == hubspot.DirectionIncoming {
+				return &page.Results[i], nil
+			}
+		}
+		if opts.After = page.NextAfter(); opts.After == "" {
+			break
+		}
+	}
+	return nil, nil
+}
+
+// replySubject is the subject of a reply to an email with subject s.
+func replySubject(s string) string {
+	if len(s) >= 3 && strings.EqualFold(s[:3], "re:") {
+		return s
+	}
+	return "Re: " + s
+}
+
+// replyRecipients addresses a reply to the senders of m. Agents are never
+// recipients, so their actor IDs are dropped.
+func replyRecipients(m hubspot.Message) []hubspot.RecipientEgg {
+	var out []hubspot.RecipientEgg
+	for _, s := range m.Senders {
+		d := s.DeliveryIdentifier
+		if d == nil || d.Type == "" || strings.TrimSpace(d.Value) == "" {
+			continue
+		}
+		r := hubspot.RecipientEgg{Name: s.Name, DeliveryIdentifiers: []hubspot.DeliveryIdentifier{*d}}
+		if !strings.HasPrefix(s.ActorID, "A-") {
+			r.ActorID = s.ActorID
+		}
+		if d.Type == hubspot.DeliveryEmail {
+			r.RecipientField = "TO"
+		}
+		out = append(out, r)
+	}
+	return out
+}

@@ -1,0 +1,83 @@
+package tools
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/mcptest"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+)
+
+// maxToolsListBytes bounds the size of tools/list: every byte of it sits
+// in the model's context on every turn.
+const maxToolsListBytes = 32 << 10
+
+// TestThroughMCPServer registers every tool on a real mcp-go server, with
+// its output validation on, and calls some over the stdio protocol. It is
+// not parallel: mcp-go's stdio session is a process-wide singleton.
+func TestThroughMCPServer(t *testing.T) {
+	e := newEnv(t)
+	c, err := hubspot.NewClient(sandbox.DefaultToken, hubspot.WithBaseURL(e.url),
+		hubspot.WithLimiter(hubspot.NewWindowLimiter(hubspot.Rate{Calls: 1000, Per: time.Second})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := mcptest.NewUnstartedServer(t)
+	srv.AddTools(All(c, Config{SenderActorID: sandbox.AgentActorID})...)
+	srv.AddServerOptions(server.WithOutputSchemaValidation())
+	if err := srv.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	client := srv.Client()
+
+	list, err := client.ListTools(t.Context(), mcp.ListToolsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Tools) != len(wantTools) {
+		t.Fatalf("tools/list has %d tools, want %d", len(list.Tools), len(wantTools))
+	}
+	raw, err := json.Marshal(list.Tools)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("tools/list: %d tools, %d bytes", len(list.Tools), len(raw))
+	if len(raw) > maxToolsListBytes {
+		t.Errorf("tools/list is %d bytes, over the budget of %d", len(raw), maxToolsListBytes)
+	}
+
+	for _, c := range []struct {
+		tool, args string
+		isError    bool
+		want       string
+	}{
+		{"get_thread", validCalls["get_thread"], false, `"id":"9000000101"`},
+		{"list_messages", `{"threadId":"` + sandbox.AllTypesThreadID + `","limit":100}`, false, `"type":"THREAD_INBOX_CHANGE"`},
+		{"send_message", `{"threadId":"` + sandbox.EmailThreadID + `","type":"MESSAGE","text":"Thanks, Maya!"}`, false, `"defaultsFromMessageId":"` + sandbox.TruncatedMessageID + `"`},
+		{"get_thread", `{"threadId":9000000101}`, true, "threadId must be a string"},
+		{"list_threads", `{"limit":500}`, true, "limit must be from 1 to 100, got 500"},
+	} {
+		var args map[string]any
+		if err := json.Unmarshal([]byte(c.args), &args); err != nil {
+			t.Fatal(err)
+		}
+		res, err := client.CallTool(t.Context(), mcp.CallToolRequest{Params: mcp.CallToolParams{Name: c.tool, Arguments: args}})
+		if err != nil {
+			t.Fatalf("%s: %v", c.tool, err)
+		}
+		got := res.Content[0].(mcp.TextContent).Text
+		if res.IsError != c.isError || !strings.Contains(got, c.want) {
+			t.Errorf("%s(%s): isError %v, text %.300s; want isError %v and %q", c.tool, c.args, res.IsError, got, c.isError, c.want)
+		}
+		if !c.isError && res.StructuredContent == nil {
+			t.Errorf("%s: no structuredContent", c.tool)
+		}
+	}
+}

@@ -1,0 +1,183 @@
+// Package tools defines the MCP tools of the HubSpot Conversations server:
+// their names, descriptions, annotations, input schemas and validation,
+// trimmed output views, and the mapping of HubSpot errors to text a model
+// can act on.
+//
+// Every tool follows one path (see define): bind and check the arguments,
+// get the caller's HubSpot client from the Provider, call HubSpot once (or
+// a few bounded times), and return the result as structured content plus
+// the same JSON as text. Failures a user or model can fix come back as
+// isError results; only bugs become protocol errors.
+package tools
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+)
+
+// Config holds server-wide tool settings.
+type Config struct {
+	// SenderActorID is send_message's default senderActorId
+	// (HUBSPOT_SENDER_ACTOR_ID); may be empty.
+	SenderActorID string
+}
+
+// entry is one tool of the registry and the toolset it belongs to.
+type entry struct {
+	toolset string
+	build   func(hubspot.Provider, Config) server.ServerTool
+}
+
+// registry lists every tool in the order All returns them.
+var registry = []entry{
+	{"inboxes", listInboxes},
+	{"inboxes", getInbox},
+	{"channels", listChannels},
+	{"channels", getChannel},
+	{"channels", listChannelAccounts},
+	{"channels", getChannelAccount},
+	{"threads", listThreads},
+	{"threads", getThread},
+	{"threads", updateThread},
+	{"threads", archiveThread},
+	{"threads", assignThread},
+	{"threads", unassignThread},
+	{"messages", listMessages},
+	{"messages", getMessage},
+	{"messages", getMessageOriginalContent},
+	{"messages", sendMessage},
+	{"actors", getActor},
+	{"actors", batchGetActors},
+	{"visitors", createVisitorToken},
+}
+
+// All returns every tool, in a stable order. Each call gets its HubSpot
+// client from p.
+func All(p hubspot.Provider, cfg Config) []server.ServerTool {
+	out := make([]server.ServerTool, len(registry))
+	for i, e := range registry {
+		out[i] = e.build(p, cfg)
+	}
+	return out
+}
+
+// Toolsets returns the toolset names, in registry order.
+func Toolsets() []string {
+	var names []string
+	for _, e := range registry {
+		if !slices.Contains(names, e.toolset) {
+			names = append(names, e.toolset)
+		}
+	}
+	return names
+}
+
+// toolsetOf maps each tool name to its toolset. Building a tool only
+// captures its arguments, so a nil Provider is fine here.
+var toolsetOf = sync.OnceValue(func() map[string]string {
+	m := make(map[string]string, len(registry))
+	for _, e := range registry {
+		m[e.build(nil, Config{}).Tool.Name] = e.toolset
+	}
+	return m
+})
+
+// Filter selects tools.
+type Filter struct {
+	// ReadOnly keeps only tools whose readOnlyHint is true.
+	ReadOnly bool
+	// Toolsets keeps only tools of these toolsets (see Toolsets); empty
+	// keeps all.
+	Toolsets []string
+}
+
+// Select returns the tools of all that pass f, in their order. It fails on
+// a toolset name it does not know.
+func Select(all []server.ServerTool, f Filter) ([]server.ServerTool, error) {
+	known := Toolsets()
+	for _, ts := range f.Toolsets {
+		if !slices.Contains(known, ts) {
+			return nil, fmt.Errorf("unknown toolset %q; known toolsets: %s", ts, strings.Join(known, ", "))
+		}
+	}
+	var out []server.ServerTool
+	for _, t := range all {
+		if f.ReadOnly && !isReadOnly(t.Tool) {
+			continue
+		}
+		if len(f.Toolsets) > 0 && !slices.Contains(f.Toolsets, toolsetOf()[t.Tool.Name]) {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+func isReadOnly(t mcp.Tool) bool { return isTrue(t.Annotations.ReadOnlyHint) }
+
+// spec is everything that differs between tools. define turns it into a
+// server.ServerTool.
+type spec[In, Out any] struct {
+	name        string
+	description string
+	// hints is readOnlyTool(title) or writeTool(title, …).
+	hints mcp.ToolOption
+	// scope is the HubSpot scope the tool needs (named on 403).
+	scope string
+	// sends marks send_message: failures may mean the message went out.
+	sends bool
+	// action describes the call for error text, e.g. "get thread 123".
+	action func(in In) string
+	// notFound explains a 404 (optional).
+	notFound func(in In) string
+	// run calls HubSpot and builds the output.
+	run func(ctx context.Context, c *hubspot.Client, in In) (Out, error)
+}
+
+// define builds the tool: schemas from In and Out, and a handler that
+// binds the arguments, gets the client, runs and shapes the result.
+func define[In, Out any](p hubspot.Provider, s spec[In, Out]) server.ServerTool {
+	schema, sh := inputSchema[In]()
+	tool := mcp.NewTool(s.name,
+		mcp.WithDescription(s.description),
+		s.hints,
+		schema,
+		outputSchema[Out](),
+	)
+	handler := func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		in, err := bind[In](req, sh)
+		if err != nil {
+			return errorResult(failure{action: "call " + s.name}, err), nil
+		}
+		f := failure{action: s.action(in), scope: s.scope, sends: s.sends}
+		if s.notFound != nil {
+			f.notFound = s.notFound(in)
+		}
+		c, err := p.ClientFor(ctx)
+		if err != nil {
+			// In multi-user mode this says the request brought no HubSpot token.
+			return mcp.NewToolResultError(err.Error()), nil
+		}
+		out, err := s.run(ctx, c, in)
+		if err != nil {
+			return errorResult(f, err), nil
+		}
+		return structuredResult(out)
+	}
+	return server.ServerTool{Tool: tool, Handler: handler}
+}
+
+// notFoundIn returns a notFound func for tools addressed by one ID.
+func notFoundIn[In any](thing, finder string, id func(In) string) func(In) string {
+	return func(in In) string {
+		return thing + " " + id(in) + " not found; " + finder + " finds valid " + thing + " IDs"
+	}
+}

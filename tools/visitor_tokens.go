@@ -1,0 +1,49 @@
+package tools
+
+import (
+	"context"
+	"time"
+
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+)
+
+// visitorTokenLifetime is how long HubSpot's visitor tokens stay valid.
+const visitorTokenLifetime = 12 * time.Hour
+
+// createVisitorTokenInput holds create_visitor_token's arguments.
+type createVisitorTokenInput struct {
+	Email     string `json:"email" jsonschema:"The visitor's email address"`
+	FirstName string `json:"firstName,omitempty" jsonschema:"Set only on a new contact or one whose first name is unknown"`
+	LastName  string `json:"lastName,omitempty" jsonschema:"Set only on a new contact or one whose last name is unknown"`
+}
+
+// visitorTokenOutput is a new visitor identification token. The token is
+// the tool's product, so it is returned, but it is a credential of the
+// visitor's chat session: it is never logged.
+type visitorTokenOutput struct {
+	Token     string `json:"token"`
+	Email     string `json:"email"`
+	ExpiresAt string `json:"expiresAt"`
+}
+
+func createVisitorToken(p hubspot.Provider, _ Config) server.ServerTool {
+	return define(p, spec[createVisitorTokenInput, visitorTokenOutput]{
+		name: "create_visitor_token",
+		description: "Create a visitor identification token for the HubSpot chat widget: a website that has signed a visitor in passes it to the widget " +
+			"so chats are attributed to that email's contact. It identifies, it does NOT authenticate. Each call makes a new token, valid 12 hours. " +
+			"Needs a Professional or Enterprise HubSpot subscription and the scope conversations.visitor_identification.tokens.create.",
+		hints:  writeTool("Create visitor token", false, false),
+		scope:  scopeVisitor,
+		action: func(createVisitorTokenInput) string { return "create a visitor token" },
+		run: func(ctx context.Context, c *hubspot.Client, in createVisitorTokenInput) (visitorTokenOutput, error) {
+			t, err := c.CreateVisitorToken(ctx, hubspot.CreateVisitorTokenRequest{Email: in.Email, FirstName: in.FirstName, LastName: in.LastName})
+			if err != nil {
+				return visitorTokenOutput{}, err
+			}
+			return visitorTokenOutput{Token: t.Token, Email: in.Email,
+				ExpiresAt: time.Now().Add(visitorTokenLifetime).UTC().Format(time.RFC3339)}, nil
+		},
+	})
+}
