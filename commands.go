@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+// errToolFailed means `call` printed a tool error; the exit status is 1.
+var errToolFailed = errors.New("tool failed")
+
+// listTools prints the registered tools: name, kind and title.
+func listTools(a *app, args []string, stdout io.Writer) error {
+	if len(args) > 0 {
+		return fmt.Errorf("tools takes no arguments, got %q", strings.Join(args, " "))
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TOOL\tKIND\tTITLE")
+	for _, t := range a.tools {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Tool.Name, toolKind(t.Tool), t.Tool.Annotations.Title)
+	}
+	return tw.Flush()
+}
+
+func toolKind(t mcp.Tool) string {
+	an := t.Annotations
+	switch {
+	case an.ReadOnlyHint != nil && *an.ReadOnlyHint:
+		return "read"
+	case an.DestructiveHint != nil && *an.DestructiveHint:
+		return "write, destructive"
+	default:
+		return "write"
+	}
+}
+
+// callTool runs one tool through the MCP server, exactly as a client's
+// tools/call would, and prints its result: the structured content as
+// indented JSON, or the text. A tool error goes to stderr with exit status 1.
+func callTool(ctx context.Context, a *app, args []string, stdout, stderr io.Writer) error {
+	if len(args) < 1 || len(args) > 2 {
+		return fmt.Errorf("call takes a tool name and optional JSON arguments, e.g. call get_thread '{\"threadId\":\"123\"}'")
+	}
+	name, arguments := args[0], "{}"
+	if len(args) == 2 {
+		arguments = args[1]
+	}
+	var obj map[string]any
+	if err := json.Unmarshal([]byte(arguments), &obj); err != nil || obj == nil {
+		return fmt.Errorf("call %s: arguments must be a JSON object, such as '{\"limit\":5}'", name)
+	}
+	req, _ := json.Marshal(map[string]any{
+		"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+		"params": map[string]any{"name": name, "arguments": obj},
+	})
+	raw, err := json.Marshal(a.mcp.HandleMessage(ctx, req))
+	if err != nil {
+		return fmt.Errorf("call %s: %w", name, err)
+	}
+	var resp struct {
+		Result *mcp.CallToolResult `json:"result"`
+		Error  *struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal(raw, &resp); err != nil {
+		return fmt.Errorf("call %s: decode result: %w", name, err)
+	}
+	if resp.Error != nil {
+		return fmt.Errorf("call %s: %s", name, resp.Error.Message)
+	}
+	if resp.Result == nil {
+		return fmt.Errorf("call %s: empty result", name)
+	}
+	out := stdout
+	if resp.Result.IsError {
+		out = stderr
+	}
+	if resp.Result.StructuredContent != nil && !resp.Result.IsError {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(resp.Result.StructuredContent); err != nil {
+			return err
+		}
+		_, err := out.Write(buf.Bytes())
+		return err
+	}
+	for _, c := range resp.Result.Content {
+		if tc, ok := c.(mcp.TextContent); ok {
+			fmt.Fprintln(out, tc.Text)
+		}
+	}
+	if resp.Result.IsError {
+		return errToolFailed
+	}
+	return nil
+}

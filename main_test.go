@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/sethvargo/go-envconfig"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+)
+
+// runMain runs the program in-process with env and args.
+func runMain(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(t.Context(), args, envconfig.MapLookuper(env), strings.NewReader(""), &out, &errb)
+	code = exitCode(err, &errb)
+	return out.String(), errb.String(), code
+}
+
+func TestRun_ConfigurationErrorsAreOneClearLine(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"no token", nil, nil, "HUBSPOT_ACCESS_TOKEN is not set"},
+		{"blank token", map[string]string{"HUBSPOT_ACCESS_TOKEN": "Bearer "}, nil, "HUBSPOT_ACCESS_TOKEN"},
+		{"bad rate", map[string]string{"HUBSPOT_SANDBOX": "true", "HUBSPOT_RATE_LIMIT": "lots"}, nil, "HUBSPOT_RATE_LIMIT"},
+		{"bad log level", map[string]string{"HUBSPOT_SANDBOX": "true", "LOG_LEVEL": "loud"}, nil, "LOG_LEVEL"},
+		{"bad base URL", map[string]string{"HUBSPOT_ACCESS_TOKEN": "t", "HUBSPOT_BASE_URL": "api.hubapi.com"}, nil, "HUBSPOT_BASE_URL"},
+		{"visitor as sender", map[string]string{"HUBSPOT_SANDBOX": "true", "HUBSPOT_SENDER_ACTOR_ID": "V-1"}, nil, "HUBSPOT_SENDER_ACTOR_ID"},
+		{"bad timeout", map[string]string{"HUBSPOT_SANDBOX": "true", "HUBSPOT_TIMEOUT": "soon"}, nil, "HUBSPOT_TIMEOUT"},
+		{"unknown toolset", map[string]string{"HUBSPOT_SANDBOX": "true", "MCP_TOOLSETS": "threads,tickets"}, nil, "tickets"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := runMain(t, tc.env, tc.args...)
+			if code != 1 {
+				t.Errorf("exit code = %d, want 1", code)
+			}
+			if stdout != "" {
+				t.Errorf("stdout = %q, want nothing", stdout)
+			}
+			if lines := strings.Count(strings.TrimSpace(stderr), "\n") + 1; lines != 1 || !strings.Contains(stderr, tc.want) {
+				t.Errorf("stderr = %q, want one line mentioning %q", stderr, tc.want)
+			}
+		})
+	}
+}
+
+func TestRun_UsageErrors(t *testing.T) {
+	t.Parallel()
+	if _, _, code := runMain(t, nil, "--no-such-flag"); code != 2 {
+		t.Errorf("unknown flag: exit code %d, want 2", code)
+	}
+	if _, stderr, code := runMain(t, map[string]string{"HUBSPOT_SANDBOX": "true"}, "frobnicate"); code != 2 || !strings.Contains(stderr, "frobnicate") {
+		t.Errorf("unknown command: exit code %d, stderr %q", code, stderr)
+	}
+	if _, stderr, code := runMain(t, nil, "-h"); code != 0 || !strings.Contains(stderr, "call TOOL") {
+		t.Errorf("-h: exit code %d, stderr %q", code, stderr)
+	}
+}
+
+func TestRun_Version(t *testing.T) {
+	t.Parallel()
+	stdout, _, code := runMain(t, nil, "version")
+	if code != 0 || stdout != "hubspot-conversations-mcp dev\n" {
+		t.Errorf("version: %d %q", code, stdout)
+	}
+}
+
+func TestRun_ToolsListsEveryTool(t *testing.T) {
+	t.Parallel()
+	stdout, _, code := runMain(t, nil, "--sandbox", "tools")
+	if code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != len(wantTools)+1 {
+		t.Errorf("tools printed %d lines, want a header and %d tools:\n%s", len(lines), len(wantTools), stdout)
+	}
+	for name, h := range wantTools {
+		kind := "read"
+		if !h[0] {
+			kind = "write"
+		}
+		found := false
+		for _, l := range lines {
+			if f := strings.Fields(l); len(f) > 1 && f[0] == name && strings.HasPrefix(f[1], kind) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("tools: no %q line of kind %s", name, kind)
+		}
+	}
+}
+
+func TestRun_CallPrintsTheResult(t *testing.T) {
+	t.Parallel()
+	stdout, stderr, code := runMain(t, map[string]string{"HUBSPOT_SANDBOX": "true"}, "call", "get_thread", fmt.Sprintf(`{"threadId":%q}`, sandbox.EmailThreadID))
+	if code != 0 {
+		t.Fatalf("exit code %d, stderr %s", code, stderr)
+	}
+	var th map[string]any
+	if err := json.Unmarshal([]byte(stdout), &th); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
+	}
+	if th["id"] != sandbox.EmailThreadID {
+		t.Errorf("thread = %v", th)
+	}
+	// Flags may follow the subcommand; a tool error goes to stderr, exit 1.
+	stdout, stderr, code = runMain(t, nil, "call", "--sandbox", "get_thread", `{"threadId":"x1"}`)
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "threadId") {
+		t.Errorf("bad input: exit code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	for _, args := range [][]string{{"call"}, {"call", "list_inboxes", "[1]"}, {"call", "a", "b", "c"}} {
+		if _, _, code := runMain(t, map[string]string{"HUBSPOT_SANDBOX": "true"}, args...); code != 1 {
+			t.Errorf("%v: exit code %d, want 1", args, code)
+		}
+	}
+}
+
+// TestServe_StdoutCarriesOnlyJSONRPC runs the binary at debug level and
+// checks every stdout line is a JSON-RPC message and the token appears
+// nowhere.
+func TestServe_StdoutCarriesOnlyJSONRPC(t *testing.T) {
+	t.Parallel()
+	_, url := startTestSandbox(t)
+	cmd := exec.Command(binPath)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "LOG_LEVEL=debug", "HUBSPOT_BASE_URL=" + url, "HUBSPOT_ACCESS_TOKEN=" + sandbox.DefaultToken}
+	requests := []string{
+		`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`,
+		`{"jsonrpc":"2.0","method":"notifications/initialized"}`,
+		`{"jsonrpc":"2.0","id":2,"method":"tools/list"}`,
+		`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_threads","arguments":{"limit":3}}}`,
+		`{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"get_thread","arguments":{"threadId":"1"}}}`,
+	}
+	cmd.Stdin = strings.NewReader(strings.Join(requests, "\n") + "\n")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("server: %v\n%s", err, stderr.String())
+	}
+	ids := map[float64]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var msg struct {
+			JSONRPC string   `json:"jsonrpc"`
+			ID      *float64 `json:"id"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &msg); err != nil || msg.JSONRPC != "2.0" {
+			t.Errorf("stdout line is not JSON-RPC: %q", sc.Text())
+			continue
+		}
+		if msg.ID != nil {
+			ids[*msg.ID] = true
+		}
+	}
+	if len(ids) != 4 {
+		t.Errorf("answers to %v, want ids 1-4", ids)
+	}
+	if !strings.Contains(stderr.String(), "hubspot request") {
+		t.Errorf("debug log has no HubSpot request lines:\n%s", stderr.String())
+	}
+	for _, s := range []string{string(out), stderr.String()} {
+		if strings.Contains(s, sandbox.DefaultToken) {
+			t.Errorf("the access token appears in the output")
+		}
+	}
+	if errors.Is(err, exec.ErrNotFound) {
+		t.Fatal(err)
+	}
+}
