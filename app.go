@@ -8,11 +8,14 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/redislimit"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/tools"
 )
@@ -34,45 +37,26 @@ type app struct {
 	cfg    *Config
 	logger *slog.Logger
 	hs     *hubspot.Client
-	// provider gives each request its HubSpot client; resources, prompts
-	// and tools must go through it, never through hs directly.
+	// hs is the one client in env mode (nil with per-user tokens); provider
+	// gives each request its HubSpot client: tools, resources and prompts
+	// must go through it, never through hs directly.
 	provider hubspot.Provider
 	mcp      *server.MCPServer
-	tools    []server.ServerTool
+	// hooks is the server's one Hooks value: mcp-go's WithHooks replaces,
+	// so everything that needs a hook adds it here.
+	hooks *server.Hooks
+	tools []server.ServerTool
+	// sessions counts the open MCP sessions (HTTP and SSE).
+	sessions atomic.Int64
 	stop     []func()
 }
 
 func newApp(ctx context.Context, cfg *Config, logger *slog.Logger) (*app, error) {
-	a := &app{cfg: cfg, logger: logger}
-	token, baseURL := cfg.AccessToken, cfg.BaseURL
-	if cfg.Sandbox {
-		url, stop, err := startSandbox(logger)
-		if err != nil {
-			return nil, err
-		}
-		a.stop = append(a.stop, stop)
-		token, baseURL = sandbox.DefaultToken, url
-		if cfg.SenderActorID == "" {
-			cfg.SenderActorID = sandbox.AgentActorID
-		}
-		logger.InfoContext(ctx, "sandbox mode: serving the embedded demo HubSpot account; no real HubSpot data is used", "base_url", url)
-		if cfg.AccessToken != "" {
-			logger.WarnContext(ctx, "HUBSPOT_ACCESS_TOKEN is ignored in sandbox mode")
-		}
-	}
-	hs, err := hubspot.NewClient(token,
-		hubspot.WithBaseURL(baseURL),
-		hubspot.WithLimiter(hubspot.NewWindowLimiter(cfg.rate)),
-		hubspot.WithTimeout(cfg.Timeout),
-		hubspot.WithLogger(logger.With("component", "hubspot")),
-		hubspot.WithUserAgent("hubspot-conversations-mcp/"+version),
-	)
-	if err != nil {
+	a := &app{cfg: cfg, logger: logger, hooks: &server.Hooks{}}
+	if err := a.connectHubSpot(ctx); err != nil {
 		a.Close()
-		return nil, fmt.Errorf("HubSpot client: %w", err)
+		return nil, err
 	}
-	a.hs = hs
-	a.provider = hs
 	selected, err := tools.Select(tools.All(a.provider, tools.Config{SenderActorID: cfg.SenderActorID}),
 		tools.Filter{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets})
 	if err != nil {
@@ -80,12 +64,15 @@ func newApp(ctx context.Context, cfg *Config, logger *slog.Logger) (*app, error)
 		return nil, fmt.Errorf("MCP_TOOLSETS: %w", err)
 	}
 	a.tools = selected
+	a.hooks.AddOnRegisterSession(func(context.Context, server.ClientSession) { a.sessions.Add(1) })
+	a.hooks.AddOnUnregisterSession(func(context.Context, server.ClientSession) { a.sessions.Add(-1) })
 	opts := []server.ServerOption{
 		server.WithTitle("HubSpot Conversations"),
 		server.WithInstructions(instructions),
 		server.WithToolCapabilities(false),
 		server.WithLogging(),
 		server.WithRecovery(),
+		server.WithHooks(a.hooks),
 		server.WithLogger(logger.With("component", "mcp")),
 	}
 	a.mcp = server.NewMCPServer("hubspot-conversations", version, append(opts, a.resourceOptions()...)...)
@@ -95,6 +82,65 @@ func newApp(ctx context.Context, cfg *Config, logger *slog.Logger) (*app, error)
 		return nil, err
 	}
 	return a, nil
+}
+
+// connectHubSpot sets a.provider: one client for the configured token, or
+// a pool with one client per user token (HUBSPOT_TOKEN_SOURCE=header).
+// Each credential gets its own limiter: in-process, or in Redis when
+// HUBSPOT_RATE_LIMIT_REDIS_URL is set.
+func (a *app) connectHubSpot(ctx context.Context) error {
+	cfg := a.cfg
+	token, baseURL := cfg.AccessToken, cfg.BaseURL
+	if cfg.Sandbox {
+		url, stop, err := startSandbox(a.logger)
+		if err != nil {
+			return err
+		}
+		a.stop = append(a.stop, stop)
+		token, baseURL = sandbox.DefaultToken, url
+		if cfg.SenderActorID == "" {
+			cfg.SenderActorID = sandbox.AgentActorID
+		}
+		a.logger.InfoContext(ctx, "sandbox mode: serving the embedded demo HubSpot account; no real HubSpot data is used", "base_url", url)
+		if cfg.AccessToken != "" && cfg.TokenSource == "env" {
+			a.logger.WarnContext(ctx, "HUBSPOT_ACCESS_TOKEN is ignored in sandbox mode")
+		}
+	}
+	limiter := func(string) hubspot.Limiter { return hubspot.NewWindowLimiter(cfg.rate) }
+	if cfg.RedisURL != "" {
+		opts, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			return fmt.Errorf("HUBSPOT_RATE_LIMIT_REDIS_URL: %s", redactURL(err))
+		}
+		rdb := redis.NewClient(opts)
+		a.stop = append(a.stop, func() { _ = rdb.Close() })
+		limiter = func(token string) hubspot.Limiter { return redislimit.New(rdb, hubspot.CredentialID(token), cfg.rate) }
+		a.logger.InfoContext(ctx, "rate budget shared through Redis", "addr", opts.Addr, "budget", cfg.rate.String())
+	}
+	newClient := func(token string) (*hubspot.Client, error) {
+		norm, err := hubspot.NormalizeToken(token)
+		if err != nil {
+			return nil, err
+		}
+		return hubspot.NewClient(norm,
+			hubspot.WithBaseURL(baseURL),
+			hubspot.WithLimiter(limiter(norm)),
+			hubspot.WithTimeout(cfg.Timeout),
+			hubspot.WithMaxWait(cfg.MaxWait),
+			hubspot.WithLogger(a.logger.With("component", "hubspot", "credential", hubspot.CredentialID(norm))),
+			hubspot.WithUserAgent("hubspot-conversations-mcp/"+version),
+		)
+	}
+	if cfg.TokenSource == "header" {
+		a.provider = hubspot.NewPool(newClient, 0)
+		return nil
+	}
+	hs, err := newClient(token)
+	if err != nil {
+		return fmt.Errorf("HubSpot client: %w", err)
+	}
+	a.hs, a.provider = hs, hs
+	return nil
 }
 
 // Close stops what newApp started.

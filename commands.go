@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 )
@@ -101,6 +104,33 @@ func callTool(ctx context.Context, a *app, args []string, stdout, stderr io.Writ
 	}
 	if resp.Result.IsError {
 		return errToolFailed
+	}
+	return nil
+}
+
+// healthcheck asks a running HTTP server's /healthz, for container health
+// checks: the image has no shell and no curl.
+func healthcheck(ctx context.Context, cfg *Config) error {
+	host, port, err := net.SplitHostPort(cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("MCP_ADDR %q: %w", cfg.Addr, err)
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: /healthz answered %d", resp.StatusCode)
 	}
 	return nil
 }

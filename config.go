@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/url"
 	"reflect"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/sethvargo/go-envconfig"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
@@ -37,6 +40,42 @@ type Config struct {
 	SenderActorID string `env:"HUBSPOT_SENDER_ACTOR_ID"`
 	// Timeout limits one HubSpot request attempt.
 	Timeout time.Duration `env:"HUBSPOT_TIMEOUT, default=30s"`
+
+	// RedisURL makes the rate budget shared through Redis, so several
+	// replicas together stay within one HubSpot budget.
+	RedisURL string `env:"HUBSPOT_RATE_LIMIT_REDIS_URL"`
+	// MaxWait is the longest a call waits for the rate budget; past it the
+	// tool fails at once and says when to retry.
+	MaxWait time.Duration `env:"HUBSPOT_MAX_WAIT, default=30s"`
+	// TokenSource is env (HUBSPOT_ACCESS_TOKEN) or header (each HTTP request
+	// brings its user's token in X-HubSpot-Access-Token).
+	TokenSource string `env:"HUBSPOT_TOKEN_SOURCE, default=env"`
+
+	// Transport is stdio, http (Streamable HTTP at /mcp) or sse (the legacy
+	// HTTP+SSE transport at /sse and /message).
+	Transport string `env:"MCP_TRANSPORT, default=stdio"`
+	// Addr is the HTTP listen address.
+	Addr string `env:"MCP_ADDR, default=127.0.0.1:8080"`
+	// AuthToken, when set, is the bearer token every HTTP client must send.
+	// Required on a non-loopback address. Never logged.
+	AuthToken string `env:"MCP_AUTH_TOKEN"`
+	// AllowedHosts are the Host names HTTP requests may carry (besides
+	// loopback names on a loopback address); empty accepts any on a
+	// non-loopback address.
+	AllowedHosts []string `env:"MCP_ALLOWED_HOSTS"`
+	// AllowedOrigins are the browser origins allowed to call the server.
+	AllowedOrigins []string `env:"MCP_ALLOWED_ORIGINS"`
+	// Stateless serves Streamable HTTP without sessions, so replicas behind
+	// a load balancer need no affinity (subscriptions need sessions).
+	Stateless bool `env:"MCP_STATELESS, default=false"`
+	// MaxSessions caps concurrent HTTP sessions.
+	MaxSessions int `env:"MCP_MAX_SESSIONS, default=100"`
+	// SessionIdleTimeout ends HTTP sessions idle for longer.
+	SessionIdleTimeout time.Duration `env:"MCP_SESSION_IDLE_TIMEOUT, default=30m"`
+	// MaxBodyBytes limits an HTTP request body.
+	MaxBodyBytes int64 `env:"MCP_MAX_BODY_BYTES, default=1048576"`
+	// ShutdownTimeout bounds how long in-flight calls may finish on SIGTERM.
+	ShutdownTimeout time.Duration `env:"MCP_SHUTDOWN_TIMEOUT, default=20s"`
 
 	// ReadOnly registers only the tools that change nothing.
 	ReadOnly bool `env:"MCP_READ_ONLY, default=false"`
@@ -78,6 +117,9 @@ func loadConfig(ctx context.Context, args []string, lookup envconfig.Lookuper, s
 	toolsets := strings.Join(cfg.Toolsets, ",")
 	fs.StringVar(&toolsets, "toolsets", toolsets, "comma-separated toolsets to enable (MCP_TOOLSETS)")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (LOG_LEVEL)")
+	fs.StringVar(&cfg.Transport, "transport", cfg.Transport, "stdio, http or sse (MCP_TRANSPORT)")
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "HTTP listen address (MCP_ADDR)")
+	fs.StringVar(&cfg.TokenSource, "token-source", cfg.TokenSource, "env or header: where the HubSpot token comes from (HUBSPOT_TOKEN_SOURCE)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 
 	if err := fs.Parse(args); err != nil {
@@ -142,7 +184,18 @@ func (c *Config) validate() error {
 			return fmt.Errorf("HUBSPOT_SENDER_ACTOR_ID %q: must be an agent actor ID (A- followed by the HubSpot user ID)", c.SenderActorID)
 		}
 	}
-	if c.Sandbox {
+	if err := c.validateHTTP(); err != nil {
+		return err
+	}
+	if c.MaxWait <= 0 {
+		return fmt.Errorf("HUBSPOT_MAX_WAIT %s: must be positive, such as 30s", c.MaxWait)
+	}
+	if c.RedisURL != "" {
+		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			return fmt.Errorf("HUBSPOT_RATE_LIMIT_REDIS_URL: want redis://host:port/db, rediss://… or unix:///path (%v)", redactURL(err))
+		}
+	}
+	if c.Sandbox || c.TokenSource == "header" {
 		return nil
 	}
 	if strings.TrimSpace(c.AccessToken) == "" {
@@ -155,6 +208,68 @@ func (c *Config) validate() error {
 		return fmt.Errorf("HUBSPOT_BASE_URL: %w", err)
 	}
 	return nil
+}
+
+// validateHTTP checks the transport settings.
+func (c *Config) validateHTTP() error {
+	switch c.TokenSource {
+	case "env":
+	case "header":
+		if c.Transport == "stdio" {
+			return errors.New("HUBSPOT_TOKEN_SOURCE=header needs MCP_TRANSPORT http or sse: over stdio there are no request headers")
+		}
+	default:
+		return fmt.Errorf("HUBSPOT_TOKEN_SOURCE %q: want env or header", c.TokenSource)
+	}
+	switch c.Transport {
+	case "stdio":
+		return nil
+	case "http", "sse":
+	default:
+		return fmt.Errorf("MCP_TRANSPORT %q: want stdio, http or sse", c.Transport)
+	}
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return fmt.Errorf("MCP_ADDR %q: want host:port, such as 127.0.0.1:8080", c.Addr)
+	}
+	if c.AuthToken != "" && len(c.AuthToken) < 16 {
+		return errors.New("MCP_AUTH_TOKEN is too short: use at least 16 random characters, e.g. from `openssl rand -hex 32`")
+	}
+	if c.AuthToken == "" && !isLoopback(host) {
+		return fmt.Errorf("MCP_ADDR %s is not a loopback address: set MCP_AUTH_TOKEN so every client must authenticate, or listen on 127.0.0.1", c.Addr)
+	}
+	if c.MaxSessions < 1 {
+		return fmt.Errorf("MCP_MAX_SESSIONS %d: must be at least 1", c.MaxSessions)
+	}
+	if c.SessionIdleTimeout < time.Second || c.ShutdownTimeout <= 0 || c.MaxBodyBytes < 1024 {
+		return errors.New("MCP_SESSION_IDLE_TIMEOUT (at least 1s), MCP_SHUTDOWN_TIMEOUT (positive) and MCP_MAX_BODY_BYTES (at least 1024) must be sensible")
+	}
+	for _, o := range c.AllowedOrigins {
+		if u, err := url.Parse(o); err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" {
+			return fmt.Errorf("MCP_ALLOWED_ORIGINS %q: want an origin such as https://app.example.com", o)
+		}
+	}
+	return nil
+}
+
+// isLoopback tells whether a listen host is a loopback address. An empty
+// host (":8080") listens on every interface.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// redactURL keeps a password in a malformed URL out of an error: only
+// *url.Error repeats the URL.
+func redactURL(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
 }
 
 // envError names the environment variable in go-envconfig's errors, which

@@ -53,9 +53,12 @@ func run(ctx context.Context, args []string, lookup envconfig.Lookuper, stdin io
 		fmt.Fprintf(stderr, "unknown command %q; run with -h for usage\n", cmd)
 		return errUsage
 	}
-	if cmd == "version" {
+	switch cmd {
+	case "version":
 		fmt.Fprintln(stdout, "hubspot-conversations-mcp", version)
 		return nil
+	case "healthcheck":
+		return healthcheck(ctx, cfg)
 	}
 	// Operator commands print their own output; keep the log to warnings
 	// unless a level was asked for.
@@ -78,13 +81,16 @@ func run(ctx context.Context, args []string, lookup envconfig.Lookuper, stdin io
 	case "call":
 		return callTool(ctx, app, rest, stdout, stderr)
 	default:
+		if app.cfg.Transport != "stdio" {
+			return serveHTTP(ctx, app)
+		}
 		return serveStdio(ctx, app, stdin, stdout)
 	}
 }
 
 func isSubcommand(s string) bool {
 	switch s {
-	case "serve", "tools", "call", "version":
+	case "serve", "tools", "call", "version", "healthcheck":
 		return true
 	}
 	return false

@@ -57,6 +57,7 @@ type Client struct {
 	maxRetries   int
 	timeout      time.Duration
 	maxRetryWait time.Duration
+	maxWait      time.Duration
 	backoff      func(attempt int) time.Duration
 
 	// holdUntil pauses all requests after HubSpot reported its own window
@@ -150,6 +151,19 @@ func WithTimeout(d time.Duration) Option {
 // retrying a 429 (default 30 s); a longer Retry-After returns the error.
 func WithMaxRetryWait(d time.Duration) Option {
 	return func(c *Client) error { c.maxRetryWait = d; return nil }
+}
+
+// WithMaxWait sets the longest a call waits for its turn in the rate
+// budget (default: as long as its context allows). Past it the call fails
+// at once with *BudgetError, which says when to retry; nothing is sent.
+func WithMaxWait(d time.Duration) Option {
+	return func(c *Client) error {
+		if d <= 0 {
+			return fmt.Errorf("max wait %s: must be positive", d)
+		}
+		c.maxWait = d
+		return nil
+	}
 }
 
 // NewClient returns a client for the access token of a private app or an
@@ -291,8 +305,13 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 }
 
 // waitTurn waits for HubSpot's own window if it reported it spent, then
-// for the limiter.
+// for the limiter, at most maxWait.
 func (c *Client) waitTurn(ctx context.Context) error {
+	if c.maxWait > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.maxWait)
+		defer cancel()
+	}
 	c.holdMu.Lock()
 	hold := time.Until(c.holdUntil)
 	c.holdMu.Unlock()

@@ -385,3 +385,23 @@ func TestWithBaseURL(t *testing.T) {
 		t.Errorf("URL = %s, want %s", got, want)
 	}
 }
+
+func TestClient_MaxWaitFailsFastWithARetryTime(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeHubSpot{}
+		c := newFakeClient(t, f, WithLimiter(NewWindowLimiter(Rate{Calls: 1, Per: time.Minute})), WithMaxWait(10*time.Second))
+		if _, err := c.ListChannels(t.Context(), nil); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		_, err := c.ListChannels(t.Context(), nil)
+		var be *BudgetError
+		if !errors.As(err, &be) || be.Wait != time.Minute {
+			t.Fatalf("err = %v, want a BudgetError saying a minute", err)
+		}
+		if time.Since(start) != 0 || f.count() != 1 {
+			t.Errorf("waited %s and sent %d requests; want an immediate refusal", time.Since(start), f.count())
+		}
+	})
+}

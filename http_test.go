@@ -1,0 +1,447 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+)
+
+const testAuthToken = "test-auth-token-0123456789abcdef"
+
+// serverProc is the server binary running an HTTP transport for one test.
+type serverProc struct {
+	cmd    *exec.Cmd
+	url    string // http://127.0.0.1:port
+	mu     sync.Mutex
+	stderr strings.Builder
+	exited chan error
+}
+
+func (p *serverProc) log() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stderr.String()
+}
+
+var servingAddr = regexp.MustCompile(`msg="serving MCP over HTTP".* addr=(\S+)`)
+
+// startServer runs the binary with env on a free loopback port and waits
+// until it serves.
+func startServer(t *testing.T, env ...string) *serverProc {
+	t.Helper()
+	p := &serverProc{cmd: exec.Command(binPath), exited: make(chan error, 1)}
+	p.cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "MCP_ADDR=127.0.0.1:0", "LOG_LEVEL=info"}, env...)
+	stderr, err := p.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			p.mu.Lock()
+			p.stderr.WriteString(sc.Text() + "\n")
+			p.mu.Unlock()
+			if m := servingAddr.FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+		}
+		p.exited <- p.cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Kill()
+		if t.Failed() {
+			t.Logf("server log:\n%s", p.log())
+		}
+	})
+	select {
+	case a := <-addr:
+		p.url = "http://" + a
+	case err := <-p.exited:
+		t.Fatalf("server exited: %v\n%s", err, p.log())
+	case <-time.After(20 * time.Second):
+		t.Fatalf("server did not start\n%s", p.log())
+	}
+	return p
+}
+
+// headerTransport adds headers to every request of the MCP client.
+type headerTransport struct {
+	base    http.RoundTripper
+	headers map[string]string
+}
+
+func (h headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	for k, v := range h.headers {
+		r.Header.Set(k, v)
+	}
+	return h.base.RoundTrip(r)
+}
+
+// connectHTTP connects the official Go SDK client over Streamable HTTP
+// (transport "http") or the legacy SSE transport ("sse").
+func connectHTTP(t *testing.T, p *serverProc, transport, protocol string, headers map[string]string) (*gomcp.ClientSession, error) {
+	t.Helper()
+	hc := &http.Client{Transport: headerTransport{base: http.DefaultTransport, headers: headers}}
+	var tr gomcp.Transport = &gomcp.StreamableClientTransport{Endpoint: p.url + "/mcp", HTTPClient: hc}
+	if transport == "sse" {
+		tr = &gomcp.SSEClientTransport{Endpoint: p.url + "/sse", HTTPClient: hc}
+	}
+	client := gomcp.NewClient(&gomcp.Implementation{Name: "http-e2e", Version: "1"}, nil)
+	cs, err := client.Connect(t.Context(), tr, &gomcp.ClientSessionOptions{ProtocolVersion: protocol})
+	if err == nil {
+		t.Cleanup(func() { _ = cs.Close() })
+	}
+	return cs, err
+}
+
+func bearer(tok string) map[string]string { return map[string]string{"Authorization": "Bearer " + tok} }
+
+func TestHTTP_GoSDKOnBothTransports(t *testing.T) {
+	t.Parallel()
+	for _, transport := range []string{"http", "sse"} {
+		t.Run(transport, func(t *testing.T) {
+			t.Parallel()
+			p := startServer(t, "HUBSPOT_SANDBOX=true", "MCP_TRANSPORT="+transport, "MCP_AUTH_TOKEN="+testAuthToken)
+			protocols := []string{"", "2025-11-25", "2025-03-26"}
+			if transport == "sse" {
+				protocols = []string{"2024-11-05", "2025-11-25"}
+			}
+			for _, protocol := range protocols {
+				t.Run("protocol "+orLatest(protocol), func(t *testing.T) {
+					if _, err := connectHTTP(t, p, transport, protocol, nil); err == nil {
+						t.Error("connected without the bearer token")
+					}
+					if _, err := connectHTTP(t, p, transport, protocol, bearer("wrong-token-0123456789abcdef")); err == nil {
+						t.Error("connected with a wrong bearer token")
+					}
+					cs, err := connectHTTP(t, p, transport, protocol, bearer(testAuthToken))
+					if err != nil {
+						t.Fatalf("connect: %v", err)
+					}
+					res, err := cs.ListTools(t.Context(), nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(res.Tools) != len(wantTools) {
+						t.Errorf("%d tools listed, want %d", len(res.Tools), len(wantTools))
+					}
+					th := callOK(t, cs, "get_thread", map[string]any{"threadId": sandbox.EmailThreadID})
+					if th["id"] != sandbox.EmailThreadID {
+						t.Errorf("get_thread = %v", th)
+					}
+				})
+			}
+		})
+	}
+}
+
+func TestHTTP_Protections(t *testing.T) {
+	t.Parallel()
+	p := startServer(t, "HUBSPOT_SANDBOX=true", "MCP_TRANSPORT=http", "MCP_AUTH_TOKEN="+testAuthToken, "MCP_MAX_SESSIONS=2", "MCP_MAX_BODY_BYTES=2048")
+	initialize := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}`
+	post := func(body string, headers map[string]string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, p.url+"/mcp", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		if h, ok := headers["Host"]; ok {
+			req.Host = h
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	auth := bearer(testAuthToken)
+	with := func(extra map[string]string) map[string]string {
+		m := map[string]string{"Authorization": auth["Authorization"]}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+
+	if resp := post(initialize, nil); resp.StatusCode != 401 || !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Bearer") {
+		t.Errorf("no token: %d %q, want 401 with WWW-Authenticate", resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
+	}
+	if resp := post(initialize, with(map[string]string{"Host": "evil.example"})); resp.StatusCode != 403 {
+		t.Errorf("foreign Host: %d, want 403", resp.StatusCode)
+	}
+	if resp := post(initialize, with(map[string]string{"Origin": "https://evil.example"})); resp.StatusCode != 403 {
+		t.Errorf("foreign Origin: %d, want 403", resp.StatusCode)
+	}
+	if resp := post(initialize+strings.Repeat(" ", 4096), auth); resp.StatusCode != 413 {
+		t.Errorf("oversized body: %d, want 413", resp.StatusCode)
+	}
+	for i := range 2 {
+		if resp := post(initialize, auth); resp.StatusCode != 200 {
+			t.Fatalf("session %d: %d", i+1, resp.StatusCode)
+		}
+	}
+	if resp := post(initialize, auth); resp.StatusCode != 503 {
+		t.Errorf("third session with MCP_MAX_SESSIONS=2: %d, want 503", resp.StatusCode)
+	}
+
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200} {
+		resp, err := http.Get(p.url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("%s: %d, want %d", path, resp.StatusCode, want)
+		}
+	}
+}
+
+func TestHTTP_ReadinessReportsARefusedToken(t *testing.T) {
+	t.Parallel()
+	_, url := startTestSandbox(t)
+	p := startServer(t, "MCP_TRANSPORT=http", "HUBSPOT_BASE_URL="+url, "HUBSPOT_ACCESS_TOKEN=pat-na1-not-the-right-one")
+	resp, err := http.Get(p.url + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 503 || !strings.Contains(string(body), "401") || strings.Contains(string(body), "not-the-right-one") {
+		t.Errorf("/readyz = %d %s; want 503 naming the 401 without the token", resp.StatusCode, body)
+	}
+	if resp, _ := http.Get(p.url + "/healthz"); resp == nil || resp.StatusCode != 200 {
+		t.Error("/healthz must stay 200: the process is alive")
+	}
+}
+
+func TestHTTP_RefusesAnUnauthenticatedPublicAddress(t *testing.T) {
+	t.Parallel()
+	_, stderr, code := runMain(t, map[string]string{"HUBSPOT_SANDBOX": "true", "MCP_TRANSPORT": "http", "MCP_ADDR": "0.0.0.0:0"})
+	if code != 1 || !strings.Contains(stderr, "MCP_AUTH_TOKEN") {
+		t.Errorf("exit %d, stderr %q; want a refusal naming MCP_AUTH_TOKEN", code, stderr)
+	}
+}
+
+// TestHTTP_UsersAreIsolated runs one server for two users who bring their
+// own HubSpot tokens: each sees only their own account and spends only
+// their own budget.
+func TestHTTP_UsersAreIsolated(t *testing.T) {
+	t.Parallel()
+	sb, url := startTestSandbox(t)
+	const acmeToken = "acme-trails-token"
+	sb.AddAccount(acmeToken, "Acme Trails Ltd")
+	p := startServer(t, "MCP_TRANSPORT=http", "HUBSPOT_TOKEN_SOURCE=header", "HUBSPOT_BASE_URL="+url,
+		"HUBSPOT_RATE_LIMIT=4/60s", "HUBSPOT_MAX_WAIT=1s")
+
+	if _, err := connectHTTP(t, p, "http", "", nil); err == nil {
+		// The handshake needs no HubSpot call, but the token header is required on every request.
+		t.Error("a client without X-HubSpot-Access-Token connected")
+	}
+	users := map[string]string{sandbox.DefaultToken: sandbox.DefaultCompany, acmeToken: "Acme Trails Ltd"}
+	var wg sync.WaitGroup
+	for token, company := range users {
+		wg.Go(func() {
+			cs, err := connectHTTP(t, p, "http", "", map[string]string{tokenHeader: token})
+			if err != nil {
+				t.Errorf("%s: %v", company, err)
+				return
+			}
+			out := callOK(t, cs, "list_inboxes", map[string]any{})
+			for _, r := range out["results"].([]any) {
+				name := r.(map[string]any)["name"].(string)
+				other := slices.ContainsFunc([]string{sandbox.DefaultCompany, "Acme Trails Ltd"}, func(c string) bool {
+					return c != company && strings.Contains(name, c)
+				})
+				if other {
+					t.Errorf("%s sees the other account's inbox %q", company, name)
+				}
+			}
+			for range 3 {
+				callOK(t, cs, "get_inbox", map[string]any{"inboxId": sandbox.InboxID})
+			}
+			text := callError(t, cs, "get_inbox", map[string]any{"inboxId": sandbox.InboxID})
+			if !strings.Contains(text, "budget") {
+				t.Errorf("%s: fifth call = %q, want the budget error", company, text)
+			}
+		})
+	}
+	wg.Wait()
+	perAccount := map[string]int{}
+	for _, r := range sb.Requests() {
+		perAccount[r.Account]++
+	}
+	if perAccount[sandbox.DefaultCompany] != 4 || perAccount["Acme Trails Ltd"] != 4 {
+		t.Errorf("HubSpot calls per account = %v, want 4 each (each user's own budget of 4)", perAccount)
+	}
+}
+
+// startRedis runs a real redis-server on a unix socket for one test.
+func startRedis(t *testing.T) string {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("redis-server is not installed; .ci/run installs the Debian package redis-server")
+		}
+		t.Skip("redis-server is not installed (apt-get install redis-server)")
+	}
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "redis.sock")
+	cmd := exec.Command(bin, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no", "--dir", dir)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Stat(sock); err == nil {
+			return "unix://" + sock
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("redis-server did not start")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestHTTP_ReplicasShareOneBudgetThroughRedis runs two server processes
+// with one HubSpot token and one Redis, and counts at the sandbox the
+// requests in every window.
+func TestHTTP_ReplicasShareOneBudgetThroughRedis(t *testing.T) {
+	t.Parallel()
+	redisURL := startRedis(t)
+	sb, url := startTestSandbox(t)
+	env := []string{"MCP_TRANSPORT=http", "MCP_STATELESS=true", "HUBSPOT_BASE_URL=" + url, "HUBSPOT_ACCESS_TOKEN=" + sandbox.DefaultToken,
+		"HUBSPOT_RATE_LIMIT=5/1s", "HUBSPOT_RATE_LIMIT_REDIS_URL=" + redisURL}
+	replicas := []*serverProc{startServer(t, env...), startServer(t, env...)}
+
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range 2 {
+		cs, err := connectHTTP(t, replicas[i], "http", "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 12 {
+			wg.Go(func() { callOK(t, cs, "get_channel", map[string]any{"channelId": sandbox.EmailChannelID}) })
+		}
+	}
+	wg.Wait()
+	var times []time.Time
+	for _, r := range sb.Requests() {
+		times = append(times, r.Time)
+	}
+	if len(times) != 24 {
+		t.Fatalf("sandbox saw %d requests, want 24", len(times))
+	}
+	if most := maxInWindow(times, time.Second); most > 5 {
+		t.Errorf("the two replicas sent %d requests within one second; the shared budget is 5", most)
+	}
+	if elapsed := time.Since(start); elapsed < 4*time.Second {
+		t.Errorf("24 calls at 5 per second took %s; the budget was not shared", elapsed)
+	}
+}
+
+func maxInWindow(times []time.Time, per time.Duration) int {
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	most, lo := 0, 0
+	for hi := range times {
+		for times[hi].Sub(times[lo]) >= per {
+			lo++
+		}
+		most = max(most, hi-lo+1)
+	}
+	return most
+}
+
+// TestHTTP_ShutdownLosesNoCallInFlight sends SIGTERM while slow calls are
+// running on each transport: every call completes, the process exits 0.
+func TestHTTP_ShutdownLosesNoCallInFlight(t *testing.T) {
+	t.Parallel()
+	for _, transport := range []string{"http", "sse"} {
+		t.Run(transport, func(t *testing.T) {
+			t.Parallel()
+			sb := sandbox.New()
+			var arrived atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				arrived.Add(1)
+				sb.ServeHTTP(w, r)
+			}))
+			t.Cleanup(srv.Close)
+			sb.InjectFault(sandbox.Fault{Delay: 1500 * time.Millisecond, Times: -1})
+			p := startServer(t, "MCP_TRANSPORT="+transport, "HUBSPOT_BASE_URL="+srv.URL, "HUBSPOT_ACCESS_TOKEN="+sandbox.DefaultToken)
+			protocol := ""
+			if transport == "sse" {
+				protocol = "2024-11-05"
+			}
+			cs, err := connectHTTP(t, p, transport, protocol, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			const calls = 6
+			results := make(chan error, calls)
+			for range calls {
+				go func() {
+					res, err := cs.CallTool(context.Background(), &gomcp.CallToolParams{Name: "get_inbox", Arguments: map[string]any{"inboxId": sandbox.InboxID}})
+					if err == nil && res.IsError {
+						err = fmt.Errorf("tool error: %s", contentText(res))
+					}
+					results <- err
+				}()
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for arrived.Load() < calls {
+				if time.Now().After(deadline) {
+					t.Fatalf("only %d calls reached HubSpot", arrived.Load())
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			for range calls {
+				if err := <-results; err != nil {
+					t.Errorf("a call in flight at shutdown failed: %v", err)
+				}
+			}
+			select {
+			case err := <-p.exited:
+				if err != nil {
+					t.Errorf("server exit: %v, want status 0", err)
+				}
+			case <-time.After(15 * time.Second):
+				t.Fatal("server did not exit")
+			}
+			if !strings.Contains(p.log(), "shut down cleanly") {
+				t.Errorf("no clean shutdown in the log")
+			}
+		})
+	}
+}

@@ -1,0 +1,132 @@
+package redislimit
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+)
+
+// startRedis runs a real redis-server on a unix socket for one test. It
+// skips where redis-server is not installed, except in CI, where .ci/run
+// installs it and its absence is a failure.
+func startRedis(t *testing.T) *redis.Client {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("redis-server is not installed; .ci/run installs the Debian package redis-server")
+		}
+		t.Skip("redis-server is not installed (apt-get install redis-server); skipping the Redis tests")
+	}
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "redis.sock")
+	cmd := exec.Command(bin, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no", "--dir", dir)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: sock})
+	t.Cleanup(func() { _ = rdb.Close() })
+	deadline := time.Now().Add(10 * time.Second)
+	for rdb.Ping(t.Context()).Err() != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("redis-server did not start")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return rdb
+}
+
+func maxInWindow(slots []time.Time, per time.Duration) int {
+	slices.SortFunc(slots, func(a, b time.Time) int { return a.Compare(b) })
+	most, lo := 0, 0
+	for hi := range slots {
+		for slots[hi].Sub(slots[lo]) >= per {
+			lo++
+		}
+		most = max(most, hi-lo+1)
+	}
+	return most
+}
+
+func TestLimiter_ReplicasShareOneRollingWindow(t *testing.T) {
+	t.Parallel()
+	rdb := startRedis(t)
+	r := hubspot.Rate{Calls: 10, Per: 400 * time.Millisecond}
+	// Two limiters with separate Redis connections stand for two replicas.
+	other := redis.NewClient(rdb.Options())
+	t.Cleanup(func() { _ = other.Close() })
+	replicas := []*Limiter{New(rdb, "cred", r), New(other, "cred", r)}
+
+	var mu sync.Mutex
+	var slots []time.Time
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range 35 {
+		wg.Go(func() {
+			at, wait, err := replicas[i%2].reserve(t.Context())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			time.Sleep(wait)
+			mu.Lock()
+			slots = append(slots, at)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if got := maxInWindow(slots, r.Per); got != 10 {
+		t.Errorf("most slots in one %s window = %d, want exactly 10", r.Per, got)
+	}
+	// 35 calls at 10 per 400 ms need three full windows.
+	if elapsed := time.Since(start); elapsed < 3*r.Per {
+		t.Errorf("35 grants took %s, want at least %s", elapsed, 3*r.Per)
+	}
+}
+
+func TestLimiter_CredentialsAreSeparate(t *testing.T) {
+	t.Parallel()
+	rdb := startRedis(t)
+	r := hubspot.Rate{Calls: 2, Per: time.Hour}
+	a, b := New(rdb, "a", r), New(rdb, "b", r)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+	defer cancel()
+	for range 2 {
+		if err := a.Wait(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var be *hubspot.BudgetError
+	if err := a.Wait(ctx); !errors.As(err, &be) || be.Wait < 59*time.Minute {
+		t.Errorf("third call of a: err = %v, want a BudgetError of about an hour", err)
+	}
+	if err := b.Wait(ctx); err != nil {
+		t.Errorf("b's budget is its own: %v", err)
+	}
+}
+
+func TestLimiter_RedisDownSendsNothing(t *testing.T) {
+	t.Parallel()
+	rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: filepath.Join(t.TempDir(), "none.sock"), MaxRetries: -1})
+	defer rdb.Close()
+	err := New(rdb, "x", hubspot.Rate{Calls: 1, Per: time.Second}).Wait(t.Context())
+	if err == nil {
+		t.Fatal("Wait succeeded without Redis")
+	}
+	var be *hubspot.BudgetError
+	if errors.As(err, &be) || !strings.Contains(err.Error(), "Redis") || !strings.Contains(err.Error(), "nothing was sent") {
+		t.Errorf("err = %v, want a Redis error saying nothing was sent", err)
+	}
+}

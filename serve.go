@@ -1,0 +1,312 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+)
+
+// sseDrain is how long SSE streams stay open after the last in-flight
+// response was written, at shutdown.
+const sseDrain = 500 * time.Millisecond
+
+// tokenHeader carries a user's HubSpot token with HUBSPOT_TOKEN_SOURCE=header.
+const tokenHeader = "X-HubSpot-Access-Token"
+
+// httpServer is the HTTP side of the app: the MCP endpoint(s), health and
+// readiness, behind the protections every request goes through.
+type httpServer struct {
+	a       *app
+	bound   net.Addr
+	tracker *inflight
+	ready   *readiness
+
+	streamable *server.StreamableHTTPServer
+	sse        *server.SSEServer
+	sseTrack   *sseTracker
+}
+
+// serveHTTP serves the http or sse transport on cfg.Addr until ctx ends,
+// then shuts down gracefully: no new connections, in-flight calls finish
+// (up to MCP_SHUTDOWN_TIMEOUT), streams close. It returns nil on a clean
+// shutdown.
+func serveHTTP(ctx context.Context, a *app) error {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("MCP_ADDR: %w", err)
+	}
+	hs := newHTTPServer(a, ln.Addr())
+	srv := &http.Server{
+		Handler:           hs.handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.logger.Handler(), slog.LevelWarn),
+		// No WriteTimeout: responses stream.
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.logger.InfoContext(ctx, "serving MCP over HTTP", "transport", a.cfg.Transport, "addr", ln.Addr().String(),
+		"endpoint", hs.endpoint(), "auth", a.cfg.AuthToken != "", "token_source", a.cfg.TokenSource, "version", version)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	return hs.shutdown(srv, errc)
+}
+
+func newHTTPServer(a *app, bound net.Addr) *httpServer {
+	hs := &httpServer{a: a, bound: bound, tracker: newInflight()}
+	hs.ready = &readiness{a: a, ttl: 30 * time.Second}
+	switch a.cfg.Transport {
+	case "sse":
+		hs.sseTrack = newSSETracker(hs.tracker)
+		hs.sse = server.NewSSEServer(a.mcp,
+			server.WithSSEEndpoint("/sse"),
+			server.WithMessageEndpoint("/message"),
+			server.WithKeepAliveInterval(25*time.Second),
+			// checkHost does the DNS-rebinding check, MCP_ALLOWED_HOSTS included.
+			server.WithSSEDisableLocalhostProtection(len(a.cfg.AllowedHosts) > 0),
+		)
+	default:
+		opts := []server.StreamableHTTPOption{
+			server.WithStreamableHTTPLogger(a.logger.With("component", "http")),
+			server.WithSessionIdleTTL(a.cfg.SessionIdleTimeout),
+			server.WithDisableLocalhostProtection(len(a.cfg.AllowedHosts) > 0),
+		}
+		if a.cfg.Stateless {
+			opts = append(opts, server.WithStateLess(true))
+		} else {
+			opts = append(opts, server.WithStateful(true))
+		}
+		hs.streamable = server.NewStreamableHTTPServer(a.mcp, opts...)
+	}
+	return hs
+}
+
+func (hs *httpServer) endpoint() string {
+	if hs.sse != nil {
+		return "/sse"
+	}
+	return "/mcp"
+}
+
+// handler routes the MCP endpoints through the protections, and health
+// and readiness around them (no auth: they reveal nothing).
+func (hs *httpServer) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", hs.ready.serve)
+	protect := func(h http.Handler) http.Handler {
+		return hs.checkHost(hs.authenticate(hs.limitBody(hs.userToken(hs.capSessions(h)))))
+	}
+	if hs.sse != nil {
+		mux.Handle("/sse", protect(hs.sseTrack.stream(hs.sse.SSEHandler())))
+		mux.Handle("/message", protect(hs.sseTrack.message(hs.sse.MessageHandler())))
+	} else {
+		mux.Handle("/mcp", protect(hs.tracker.track(hs.streamable)))
+	}
+	return mux
+}
+
+// checkHost rejects requests whose Host or Origin is not allowed, against
+// DNS rebinding: on a loopback address, Host must be a loopback name unless
+// MCP_ALLOWED_HOSTS lists it; a browser Origin must be loopback (on a
+// loopback address) or listed in MCP_ALLOWED_ORIGINS.
+func (hs *httpServer) checkHost(next http.Handler) http.Handler {
+	loopback := isLoopbackAddr(hs.bound)
+	allowedHost := func(host string) bool {
+		name := host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			name = h
+		}
+		if slices.ContainsFunc(hs.a.cfg.AllowedHosts, func(a string) bool { return strings.EqualFold(a, name) || strings.EqualFold(a, host) }) {
+			return true
+		}
+		if len(hs.a.cfg.AllowedHosts) > 0 && !loopback {
+			return false
+		}
+		return !loopback || isLoopback(strings.Trim(name, "[]"))
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !allowedHost(r.Host) {
+			rejectRequest(w, http.StatusForbidden, fmt.Sprintf("Host %q is not allowed (MCP_ALLOWED_HOSTS)", r.Host))
+			return
+		}
+		if origin := r.Header.Get("Origin"); origin != "" && !hs.allowedOrigin(origin, loopback) {
+			rejectRequest(w, http.StatusForbidden, fmt.Sprintf("Origin %q is not allowed (MCP_ALLOWED_ORIGINS)", origin))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (hs *httpServer) allowedOrigin(origin string, loopback bool) bool {
+	if slices.ContainsFunc(hs.a.cfg.AllowedOrigins, func(a string) bool { return strings.EqualFold(strings.TrimRight(a, "/"), origin) }) {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && loopback && isLoopback(strings.Trim(u.Hostname(), "[]"))
+}
+
+// authenticate requires Authorization: Bearer <MCP_AUTH_TOKEN> when set,
+// compared in constant time.
+func (hs *httpServer) authenticate(next http.Handler) http.Handler {
+	if hs.a.cfg.AuthToken == "" {
+		return next
+	}
+	want := sha256.Sum256([]byte(hs.a.cfg.AuthToken))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
+		if !ok || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="hubspot-conversations-mcp"`)
+			rejectRequest(w, http.StatusUnauthorized, "missing or wrong bearer token: send Authorization: Bearer <MCP_AUTH_TOKEN>")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (hs *httpServer) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > hs.a.cfg.MaxBodyBytes {
+			rejectRequest(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes (MCP_MAX_BODY_BYTES)", hs.a.cfg.MaxBodyBytes))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, hs.a.cfg.MaxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// userToken puts the request's HubSpot token in its context when each user
+// brings their own (HUBSPOT_TOKEN_SOURCE=header).
+func (hs *httpServer) userToken(next http.Handler) http.Handler {
+	if hs.a.cfg.TokenSource != "header" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok := strings.TrimSpace(r.Header.Get(tokenHeader))
+		if tok == "" {
+			// The SSE stream itself makes no HubSpot calls; the messages do.
+			if hs.sse != nil && r.Method == http.MethodGet {
+				next.ServeHTTP(w, r)
+				return
+			}
+			rejectRequest(w, http.StatusUnauthorized, "missing "+tokenHeader+" header: each request must carry its user's HubSpot access token")
+			return
+		}
+		if _, err := hubspot.NormalizeToken(tok); err != nil {
+			rejectRequest(w, http.StatusUnauthorized, tokenHeader+": "+err.Error())
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(hubspot.ContextWithToken(r.Context(), tok)))
+	})
+}
+
+// capSessions refuses a new session (an initialize without a session ID,
+// or a new SSE stream) when MCP_MAX_SESSIONS are open.
+func (hs *httpServer) capSessions(next http.Handler) http.Handler {
+	if hs.a.cfg.Stateless && hs.sse == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		opening := r.Method == http.MethodGet && hs.sse != nil && r.URL.Path == "/sse"
+		if hs.sse == nil && r.Method == http.MethodPost && r.Header.Get("Mcp-Session-Id") == "" {
+			opening = isInitialize(r)
+		}
+		if opening && hs.a.sessions.Load() >= int64(hs.a.cfg.MaxSessions) {
+			w.Header().Set("Retry-After", "30")
+			rejectRequest(w, http.StatusServiceUnavailable, fmt.Sprintf("too many sessions: this server allows %d at once (MCP_MAX_SESSIONS); close an idle client or try again later", hs.a.cfg.MaxSessions))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// isInitialize peeks at a POST body for an initialize request and restores it.
+func isInitialize(r *http.Request) bool {
+	body, err := readAndRestore(r)
+	if err != nil {
+		return false
+	}
+	var msg struct {
+		Method string `json:"method"`
+	}
+	return json.Unmarshal(body, &msg) == nil && msg.Method == "initialize"
+}
+
+// rejectRequest answers with a JSON-RPC error body and an HTTP status.
+func rejectRequest(w http.ResponseWriter, status int, message string) {
+	writeJSON(w, status, map[string]any{
+		"jsonrpc": "2.0", "id": nil,
+		"error": map[string]any{"code": -32001, "message": message},
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func isLoopbackAddr(a net.Addr) bool {
+	if tcp, ok := a.(*net.TCPAddr); ok {
+		return tcp.IP.IsLoopback()
+	}
+	return false
+}
+
+// shutdown stops accepting connections, waits for in-flight calls (their
+// responses written), closes the streams and returns once the server is
+// down, or cuts what is left at MCP_SHUTDOWN_TIMEOUT.
+func (hs *httpServer) shutdown(srv *http.Server, errc <-chan error) error {
+	a := hs.a
+	a.logger.Info("shutting down: refusing new connections, letting in-flight calls finish",
+		"in_flight", hs.tracker.count(), "timeout", a.cfg.ShutdownTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- srv.Shutdown(ctx) }()
+	finished := hs.tracker.wait(ctx)
+	if hs.streamable != nil {
+		hs.streamable.CloseSessions(ctx)
+	}
+	if hs.sse != nil {
+		// On the legacy transport the last responses travel on the event
+		// streams. Give clients a moment to take them in before the streams
+		// end: some (the official Go SDK's SSE client, v1.8.0) drop events
+		// they have read but not yet handled once their stream closes.
+		select {
+		case <-time.After(sseDrain):
+		case <-ctx.Done():
+		}
+		hs.sse.CloseSessions()
+	}
+	err := <-done
+	<-errc
+	if !finished || errors.Is(err, context.DeadlineExceeded) {
+		_ = srv.Close()
+		a.logger.Warn("shutdown timed out; calls still running were cut off", "in_flight", hs.tracker.count())
+		return nil
+	}
+	a.logger.Info("shut down cleanly")
+	return nil
+}
