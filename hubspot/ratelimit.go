@@ -75,12 +75,20 @@ type Limiter interface {
 	Wait(ctx context.Context) error
 }
 
+// Guard is the margin kept between a send and the one Calls places after
+// it, beyond Per: Per/20, at most 250 ms. HubSpot counts requests when they
+// arrive, and a request granted on time may arrive a little late; without
+// the margin, a late one and an on-time one could land in one window.
+func (r Rate) Guard() time.Duration {
+	return min(r.Per/20, 250*time.Millisecond)
+}
+
 // WindowLimiter is the in-process Limiter: a token bucket from
 // golang.org/x/time/rate (rate Calls/Per, burst Calls) meters the average
 // rate, and a log of the last Calls send times holds the hard bound that
-// HubSpot enforces: at most Calls sends in ANY window of length Per. A
-// bucket alone admits a full burst plus its refill inside one window (up
-// to twice the budget), which HubSpot answers with 429s.
+// HubSpot enforces: at most Calls sends in ANY window of length Per (plus
+// Rate.Guard). A bucket alone admits a full burst plus its refill inside
+// one window (up to twice the budget), which HubSpot answers with 429s.
 //
 // A slot, once granted, counts even if its caller then gives up, so the
 // budget is never exceeded. It is safe for concurrent use.
@@ -118,7 +126,7 @@ func (l *WindowLimiter) Wait(ctx context.Context) error {
 	res := l.bucket.ReserveN(now, 1)
 	at := now.Add(res.DelayFrom(now))
 	if oldest := l.sent[l.next]; oldest != 0 {
-		if free := time.Unix(0, oldest).Add(l.rate.Per); free.After(at) {
+		if free := time.Unix(0, oldest).Add(l.rate.Per + l.rate.Guard()); free.After(at) {
 			at = free
 		}
 	}

@@ -100,11 +100,12 @@ func TestWindowLimiterNeverExceedsTheRollingWindow(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		if got := maxInWindow(granted, time.Minute); got != 100 {
-			t.Errorf("most grants in one 60s window = %d, want exactly 100 (the full budget, never more)", got)
+		// At most 100 in any window of 60 s plus the 250 ms guard.
+		if got := maxInWindow(granted, time.Minute+250*time.Millisecond); got != 100 {
+			t.Errorf("most grants in one 60.25s window = %d, want exactly 100 (the full budget, never more)", got)
 		}
-		// 350 calls at 100 per minute: the last 50 go in the fourth minute.
-		if got, want := time.Since(start), 3*time.Minute; got != want {
+		// 350 calls at 100 per minute: the last 50 go in the fourth window.
+		if got, want := time.Since(start), 3*(time.Minute+250*time.Millisecond); got != want {
 			t.Errorf("350 grants took %s, want %s", got, want)
 		}
 	})
@@ -124,10 +125,10 @@ func TestWindowLimiterSustainedLoad(t *testing.T) {
 			granted = append(granted, time.Now())
 			time.Sleep(500 * time.Millisecond)
 		}
-		if got := maxInWindow(granted, 10*time.Second); got > 10 {
-			t.Errorf("most grants in one 10s window = %d, want at most 10", got)
+		if got := maxInWindow(granted, 10*time.Second+250*time.Millisecond); got > 10 {
+			t.Errorf("most grants in one 10.25s window = %d, want at most 10", got)
 		}
-		if got := granted[len(granted)-1].Sub(granted[0]); got > 100*time.Second {
+		if got := granted[len(granted)-1].Sub(granted[0]); got > 103*time.Second {
 			t.Errorf("100 grants at 1/s took %s; the limiter wastes budget", got)
 		}
 	})
@@ -153,15 +154,15 @@ func TestWindowLimiterBudgetErrorBeforeDeadline(t *testing.T) {
 		if time.Since(start) != 0 {
 			t.Errorf("a hopeless wait should fail at once, took %s", time.Since(start))
 		}
-		if be.Wait != 10*time.Second {
-			t.Errorf("BudgetError.Wait = %s, want 10s", be.Wait)
+		if be.Wait != 10250*time.Millisecond {
+			t.Errorf("BudgetError.Wait = %s, want 10.25s (the window plus its guard)", be.Wait)
 		}
-		// The refused call took no slot: the next one still goes at 10 s.
+		// The refused call took no slot: the next one still goes at 10.25 s.
 		if err := l.Wait(t.Context()); err != nil {
 			t.Fatal(err)
 		}
-		if got := time.Since(start); got != 10*time.Second {
-			t.Errorf("next grant after %s, want 10s", got)
+		if got := time.Since(start); got != 10250*time.Millisecond {
+			t.Errorf("next grant after %s, want 10.25s", got)
 		}
 	})
 }
@@ -182,4 +183,18 @@ func TestWindowLimiterCancelledWaitKeepsTheBudget(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+func TestRateGuard(t *testing.T) {
+	t.Parallel()
+	for r, want := range map[Rate]time.Duration{
+		{100, time.Minute}:          250 * time.Millisecond,
+		{100, 10 * time.Second}:     250 * time.Millisecond,
+		{5, time.Second}:            50 * time.Millisecond,
+		{1, 100 * time.Millisecond}: 5 * time.Millisecond,
+	} {
+		if got := r.Guard(); got != want {
+			t.Errorf("%v.Guard() = %s, want %s", r, got, want)
+		}
+	}
 }

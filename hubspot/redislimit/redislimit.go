@@ -3,7 +3,8 @@
 //
 // It keeps, per credential, a sorted set of granted send times and grants
 // each call the earliest slot that leaves at most Calls sends in any window
-// of length Per, exactly like hubspot.WindowLimiter does in one process. A
+// of length Per (plus hubspot.Rate.Guard), exactly like
+// hubspot.WindowLimiter does in one process. A
 // Lua script reserves the slot atomically on Redis's own clock (TIME), so
 // replicas with skewed clocks still share one window. A GCRA or token
 // bucket (such as go-redis/redis_rate) would admit up to twice the budget
@@ -106,7 +107,7 @@ func (l *Limiter) reserve(ctx context.Context) (time.Time, time.Duration, error)
 	var b [12]byte
 	_, _ = rand.Read(b[:])
 	res, err := reserve.Run(ctx, l.rdb, []string{l.key},
-		l.rate.Calls, l.rate.Per.Microseconds(), maxWait, hex.EncodeToString(b[:])).Int64Slice()
+		l.rate.Calls, (l.rate.Per + l.rate.Guard()).Microseconds(), maxWait, hex.EncodeToString(b[:])).Int64Slice()
 	if err != nil {
 		if ctx.Err() != nil {
 			return time.Time{}, 0, ctx.Err()
