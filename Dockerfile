@@ -12,4 +12,10 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}"
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/hubspot-conversations-mcp /hubspot-conversations-mcp
 USER nonroot:nonroot
+# stdio by default (docker run -i). For a team server set MCP_TRANSPORT=http:
+# it listens on all interfaces of the container and, being off loopback,
+# refuses to start without MCP_AUTH_TOKEN.
+ENV MCP_ADDR=0.0.0.0:8080
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s CMD ["/hubspot-conversations-mcp", "healthcheck"]
 ENTRYPOINT ["/hubspot-conversations-mcp"]

@@ -111,6 +111,10 @@ func callTool(ctx context.Context, a *app, args []string, stdout, stderr io.Writ
 // healthcheck asks a running HTTP server's /healthz, for container health
 // checks: the image has no shell and no curl.
 func healthcheck(ctx context.Context, cfg *Config) error {
+	if cfg.Transport == "stdio" {
+		// Nothing listens: a stdio server is alive while its client holds it.
+		return nil
+	}
 	host, port, err := net.SplitHostPort(cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("MCP_ADDR %q: %w", cfg.Addr, err)
