@@ -17,6 +17,7 @@ import (
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/redislimit"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/resources"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/tools"
 )
 
@@ -46,6 +47,8 @@ type app struct {
 	// so everything that needs a hook adds it here.
 	hooks *server.Hooks
 	tools []server.ServerTool
+	// catalog serves the resources, completions and subscriptions.
+	catalog *resources.Catalog
 	// sessions counts the open MCP sessions (HTTP and SSE).
 	sessions atomic.Int64
 	stop     []func()

@@ -1,0 +1,130 @@
+package resources
+
+import (
+	"context"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+)
+
+// recentInInbox is how many open threads the inbox resource shows.
+const recentInInbox = 20
+
+// readInboxes is hubspot://inboxes: every live inbox with its channel
+// accounts. Two calls: the inboxes and the channel accounts.
+func readInboxes(ctx context.Context, c *hubspot.Client, uri string) ([]mcp.ResourceContents, error) {
+	inboxes, err := listInboxes(ctx, c, nil)
+	if err != nil {
+		return nil, err
+	}
+	byInbox := map[string][]channelAccountView{}
+	after := ""
+	for range maxInboxPages {
+		p, err := c.ListChannelAccounts(ctx, &hubspot.ListChannelAccountsOptions{ListOptions: hubspot.ListOptions{Limit: pageLimit, After: after}})
+		if err != nil {
+			return nil, err
+		}
+		for _, ca := range p.Results {
+			byInbox[ca.InboxID] = append(byInbox[ca.InboxID], newChannelAccountView(ca))
+		}
+		if after = p.NextAfter(); after == "" {
+			break
+		}
+	}
+	out := struct {
+		URI     string      `json:"uri"`
+		Inboxes []inboxView `json:"inboxes"`
+	}{URI: InboxesURI, Inboxes: make([]inboxView, len(inboxes))}
+	for i, in := range inboxes {
+		out.Inboxes[i] = newInboxView(in, byInbox[in.ID])
+	}
+	return jsonContents(uri, out)
+}
+
+// readInbox is hubspot://inboxes/{inboxId}: the inbox, its channel accounts
+// and its most recently active open threads.
+func readInbox(ctx context.Context, c *hubspot.Client, uri string, r ref) ([]mcp.ResourceContents, error) {
+	in, err := c.GetInbox(ctx, r.inboxID, false)
+	if err != nil {
+		return nil, err
+	}
+	cas, err := c.ListChannelAccounts(ctx, &hubspot.ListChannelAccountsOptions{
+		ListOptions: hubspot.ListOptions{Limit: pageLimit}, InboxIDs: []string{r.inboxID}})
+	if err != nil {
+		return nil, err
+	}
+	accounts := make([]channelAccountView, len(cas.Results))
+	for i, ca := range cas.Results {
+		accounts[i] = newChannelAccountView(ca)
+	}
+	threads, more, err := listOpenThreads(ctx, c, nil, []string{r.inboxID})
+	if err != nil {
+		return nil, err
+	}
+	total := len(threads)
+	if len(threads) > recentInInbox {
+		threads, more = threads[:recentInInbox], true
+	}
+	as := resolveActors(ctx, c, nil, threadActors(threads))
+	out := struct {
+		inboxView
+		OpenThreadCount   int          `json:"openThreadCount"`
+		RecentOpenThreads []threadView `json:"recentOpenThreads"`
+		MoreOpenThreads   bool         `json:"moreOpenThreads"`
+	}{newInboxView(*in, accounts), total, threadViews(threads, as), more}
+	return jsonContents(uri, out)
+}
+
+// readThreadList is hubspot://inboxes/{inboxId}/threads{?status,after} and
+// hubspot://threads{?status,after}: one page of threads in HubSpot's order
+// (oldest thread first), with the names of contacts and assignees.
+func readThreadList(ctx context.Context, c *hubspot.Client, uri string, r ref) ([]mcp.ResourceContents, error) {
+	opts := &hubspot.ListThreadsOptions{
+		ListOptions:  hubspot.ListOptions{Limit: listingPageLimit, After: r.after},
+		ThreadStatus: r.status,
+		Association:  []string{"TICKET"},
+	}
+	var inboxName string
+	if r.kind == kindInboxThreads {
+		// An unknown inbox must be an error, not an empty list.
+		in, err := c.GetInbox(ctx, r.inboxID, false)
+		if err != nil {
+			return nil, err
+		}
+		inboxName = cleanInline(in.Name, 200)
+		opts.InboxIDs = []string{r.inboxID}
+	}
+	p, err := c.ListThreads(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	as := resolveActors(ctx, c, nil, threadActors(p.Results))
+	out := struct {
+		URI        string       `json:"uri"`
+		InboxID    string       `json:"inboxId,omitempty"`
+		InboxName  string       `json:"inboxName,omitempty"`
+		Status     string       `json:"status"`
+		Order      string       `json:"order"`
+		Threads    []threadView `json:"threads"`
+		NextCursor string       `json:"nextCursor"`
+		NextURI    string       `json:"nextUri,omitempty"`
+	}{
+		URI: r.uri(), InboxID: r.inboxID, InboxName: inboxName, Status: statusLabel(r.status),
+		Order:   "thread ID ascending (oldest thread first), as HubSpot lists them",
+		Threads: threadViews(p.Results, as), NextCursor: p.NextAfter(),
+	}
+	if next := p.NextAfter(); next != "" {
+		nr := r
+		nr.after = next
+		out.NextURI = nr.uri()
+	}
+	return jsonContents(uri, out)
+}
+
+func statusLabel(s string) string {
+	if s == "" {
+		return "OPEN and CLOSED"
+	}
+	return s
+}

@@ -1,0 +1,197 @@
+package resources
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+)
+
+// snapshot is what resources/list and completion show for one HubSpot
+// client: its inboxes and its open threads, most recently active first,
+// with the names of their contacts and assignees.
+type snapshot struct {
+	seq      uint64
+	taken    time.Time
+	inboxes  []hubspot.Inbox
+	open     []hubspot.Thread
+	moreOpen bool
+	actors   actors
+}
+
+// fetchSnapshot costs three HubSpot calls for an account with up to 100
+// inboxes and 100 open threads: inboxes, open threads, one actor batch.
+func fetchSnapshot(ctx context.Context, c *hubspot.Client) (*snapshot, error) {
+	inboxes, err := listInboxes(ctx, c, nil)
+	if err != nil {
+		return nil, err
+	}
+	open, more, err := listOpenThreads(ctx, c, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &snapshot{
+		taken: time.Now(), inboxes: inboxes, open: open, moreOpen: more,
+		actors: resolveActors(ctx, c, nil, threadActors(open)),
+	}, nil
+}
+
+// snapshotCache keeps one snapshot per HubSpot client (one credential)
+// for a short time, so listing and completion don't hammer HubSpot. It is
+// keyed by the client pointer a Provider returns, never shared across
+// credentials. The previous snapshot is kept too, so a client paging
+// through resources/list sees one consistent list. Safe for concurrent
+// use.
+type snapshotCache struct {
+	ttl   time.Duration
+	fetch func(context.Context, *hubspot.Client) (*snapshot, error)
+
+	mu      sync.Mutex
+	seq     uint64
+	entries map[*hubspot.Client]*cacheEntry
+}
+
+type cacheEntry struct {
+	// refresh serializes fetches, so concurrent callers share one.
+	refresh sync.Mutex
+
+	mu       sync.Mutex
+	cur      *snapshot
+	prev     *snapshot
+	stale    bool
+	lastUsed time.Time
+}
+
+func newSnapshotCache(ttl time.Duration) *snapshotCache {
+	return &snapshotCache{ttl: ttl, fetch: fetchSnapshot, entries: map[*hubspot.Client]*cacheEntry{}}
+}
+
+// entry returns c's entry, creating it, and drops entries nobody used for
+// a long time (clients of users who went away).
+func (sc *snapshotCache) entry(c *hubspot.Client) *cacheEntry {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	now := time.Now()
+	for k, e := range sc.entries {
+		e.mu.Lock()
+		idle := now.Sub(e.lastUsed) > 20*sc.ttl+10*time.Minute
+		e.mu.Unlock()
+		if idle && k != c {
+			delete(sc.entries, k)
+		}
+	}
+	e, ok := sc.entries[c]
+	if !ok {
+		e = &cacheEntry{}
+		sc.entries[c] = e
+	}
+	e.mu.Lock()
+	e.lastUsed = now
+	e.mu.Unlock()
+	return e
+}
+
+func (e *cacheEntry) fresh(ttl time.Duration) *snapshot {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cur != nil && !e.stale && time.Since(e.cur.taken) < ttl {
+		return e.cur
+	}
+	return nil
+}
+
+// get returns a fresh snapshot for c, fetching one if needed.
+func (sc *snapshotCache) get(ctx context.Context, c *hubspot.Client) (*snapshot, error) {
+	e := sc.entry(c)
+	if s := e.fresh(sc.ttl); s != nil {
+		return s, nil
+	}
+	e.refresh.Lock()
+	defer e.refresh.Unlock()
+	if s := e.fresh(sc.ttl); s != nil {
+		return s, nil
+	}
+	s, err := sc.fetch(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	sc.mu.Lock()
+	sc.seq++
+	s.seq = sc.seq
+	sc.mu.Unlock()
+	e.mu.Lock()
+	e.prev, e.cur, e.stale = e.cur, s, false
+	e.mu.Unlock()
+	return s, nil
+}
+
+// find returns c's snapshot with sequence number seq, if still kept.
+func (sc *snapshotCache) find(c *hubspot.Client, seq uint64) *snapshot {
+	e := sc.entry(c)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, s := range []*snapshot{e.cur, e.prev} {
+		if s != nil && s.seq == seq {
+			return s
+		}
+	}
+	return nil
+}
+
+// peek returns c's latest snapshot, however old, without fetching.
+func (sc *snapshotCache) peek(c *hubspot.Client) *snapshot {
+	sc.mu.Lock()
+	e, ok := sc.entries[c]
+	sc.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.cur
+}
+
+// invalidate makes the next get fetch again; paging cursors into the old
+// snapshot keep working.
+func (sc *snapshotCache) invalidate(c *hubspot.Client) {
+	sc.mu.Lock()
+	e, ok := sc.entries[c]
+	sc.mu.Unlock()
+	if ok {
+		e.mu.Lock()
+		e.stale = true
+		e.mu.Unlock()
+	}
+}
+
+// A resources/list cursor names a snapshot and an offset in it. mcp-go
+// base64-decodes every cursor before our hook sees the request, so ours is
+// base64 too.
+const cursorPrefix = "hs1:"
+
+func encodeCursor(seq uint64, offset int) string {
+	return base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("%s%d:%d", cursorPrefix, seq, offset)))
+}
+
+func decodeCursor(cursor string) (seq uint64, offset int, err error) {
+	raw, err := base64.StdEncoding.DecodeString(cursor)
+	if err != nil {
+		return 0, 0, fmt.Errorf("invalid cursor: not from a previous resources/list page")
+	}
+	rest, ok := strings.CutPrefix(string(raw), cursorPrefix)
+	s, o, ok2 := strings.Cut(rest, ":")
+	if !ok || !ok2 {
+		return 0, 0, fmt.Errorf("invalid cursor: not from a previous resources/list page")
+	}
+	seq, err1 := strconv.ParseUint(s, 10, 64)
+	off, err2 := strconv.Atoi(o)
+	if err1 != nil || err2 != nil || off < 0 || off > 1<<20 {
+		return 0, 0, fmt.Errorf("invalid cursor: not from a previous resources/list page")
+	}
+	return seq, off, nil
+}

@@ -1,0 +1,356 @@
+package resources
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+)
+
+// recorder collects the notifications a catalog's watcher sends.
+type recorder struct{ ch chan string }
+
+func record(cat *Catalog) *recorder {
+	r := &recorder{ch: make(chan string, 100)}
+	cat.watch.notify = func(s sink, method string, params map[string]any) error {
+		r.ch <- strings.TrimSpace(fmt.Sprintf("%s %s %v", s.key, method, params["uri"]))
+		return nil
+	}
+	return r
+}
+
+// drain returns what was sent so far.
+func (r *recorder) drain() []string {
+	var out []string
+	for {
+		select {
+		case s := <-r.ch:
+			out = append(out, strings.TrimSuffix(s, " <nil>"))
+		default:
+			return out
+		}
+	}
+}
+
+// subscribe probes uri and adds it to the sink, as the hooks do.
+func subscribe(t *testing.T, cat *Catalog, c *hubspot.Client, s sink, uris ...string) {
+	t.Helper()
+	var subs []*sub
+	for _, uri := range uris {
+		r, err := parseURI(uri)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := probe(t.Context(), c, nil, targetOf(r))
+		if err != nil {
+			t.Fatalf("probe %s: %v", uri, err)
+		}
+		subs = append(subs, &sub{uri: uri, target: targetOf(r), state: st})
+	}
+	cat.watch.add(s, c, subs)
+}
+
+const updated = mcp.MethodNotificationResourceUpdated
+
+func TestPoller_NewMessageOnASubscribedThread(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sb, c := newSandboxClient(t)
+		cat := New(c, Options{PollInterval: time.Minute, PollRate: hubspot.Rate{Calls: 20, Per: time.Minute}})
+		defer cat.Close()
+		rec := record(cat)
+		s := sink{key: "session a", sessionID: "a"}
+		md, js := threadURI(sandbox.EmailThreadID), threadURI(sandbox.EmailThreadID)+"/json"
+		subscribe(t, cat, c, s, md, js)
+
+		time.Sleep(5 * time.Minute)
+		synctest.Wait()
+		if got := rec.drain(); len(got) != 0 {
+			t.Errorf("notifications with nothing new: %v", got)
+		}
+
+		if _, err := sb.Account(sandbox.DefaultToken).AddIncomingMessage(sandbox.EmailThreadID, "Any news?"); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		got := rec.drain()
+		want := []string{"session a " + updated + " " + md, "session a " + updated + " " + js}
+		if diff := cmp.Diff(want, slices.Sorted(slices.Values(got))); diff != "" {
+			t.Errorf("notifications (-want +got):\n%s", diff)
+		}
+
+		// A comment is history too.
+		if _, err := c.SendMessage(t.Context(), sandbox.EmailThreadID, hubspot.SendMessageRequest{Type: "COMMENT", Text: "note"}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		if got := rec.drain(); len(got) != 2 {
+			t.Errorf("after a comment: %v", got)
+		}
+
+		// Unsubscribing both forms stops the polling.
+		cat.watch.remove(s.key, md)
+		cat.watch.remove(s.key, js)
+		synctest.Wait()
+		sb.ResetRequests()
+		time.Sleep(10 * time.Minute)
+		synctest.Wait()
+		if n := len(sb.Requests()); n != 0 {
+			t.Errorf("%d HubSpot calls after unsubscribing", n)
+		}
+	})
+}
+
+func TestPoller_NewThreadInASubscribedInbox(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sb, c := newSandboxClient(t)
+		cat := New(c, Options{PollInterval: time.Minute, PollRate: hubspot.Rate{Calls: 20, Per: time.Minute}})
+		defer cat.Close()
+		rec := record(cat)
+		s := sink{key: "session a", sessionID: "a", listChanged: true}
+		inbox := inboxURI(sandbox.HelpDeskInboxID)
+		other := inboxURI(sandbox.InboxID) + "/threads?status=OPEN"
+		subscribe(t, cat, c, s, inbox, other)
+		time.Sleep(2 * time.Minute)
+		synctest.Wait()
+		if got := rec.drain(); len(got) != 0 {
+			t.Errorf("notifications with nothing new: %v", got)
+		}
+
+		id, err := sb.Account(sandbox.DefaultToken).AddThread(sandbox.HelpDeskInboxID, sandbox.LiveChatChannelID, "Hello, anyone there?")
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		want := []string{"session a " + mcp.MethodNotificationResourcesListChanged, "session a " + updated + " " + inbox}
+		if diff := cmp.Diff(want, slices.Sorted(slices.Values(rec.drain()))); diff != "" {
+			t.Errorf("after a new thread (-want +got):\n%s", diff)
+		}
+		// The new thread is listed at once: list_changed emptied the cache.
+		snap, err := cat.cache.get(t.Context(), c)
+		if err != nil || len(snap.open) == 0 || snap.open[0].ID != id {
+			t.Errorf("after list_changed the newest open thread is not %s (%v)", id, err)
+		}
+
+		// Closing a thread changes the open set, not the inboxes' activity.
+		if _, err := c.UpdateThread(t.Context(), id, hubspot.UpdateThreadRequest{Status: "CLOSED"}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		if diff := cmp.Diff([]string{"session a " + mcp.MethodNotificationResourcesListChanged}, rec.drain()); diff != "" {
+			t.Errorf("after closing (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// TestPoller_StaysWithinItsShareOfTheBudget subscribes to more threads than
+// the polling budget allows per interval: the interval stretches and no
+// window ever holds more polls than the budget.
+func TestPoller_StaysWithinItsShareOfTheBudget(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sb, c := newSandboxClient(t)
+		budget := PollRate(hubspot.Rate{Calls: 20, Per: time.Minute}, 0.2) // 4 per minute
+		cat := New(c, Options{PollInterval: time.Second, PollRate: budget})
+		defer cat.Close()
+		record(cat)
+		threads := []string{"9000000101", "9000000102", "9000000105", "9000000106", "9000000107", "9000000109"}
+		for i, id := range threads {
+			// Two sessions share the client's budget.
+			subscribe(t, cat, c, sink{key: fmt.Sprint("session ", i%2), sessionID: fmt.Sprint(i % 2)}, threadURI(id))
+		}
+		sb.ResetRequests()
+		time.Sleep(30 * time.Minute)
+		synctest.Wait()
+		reqs := sb.Requests()
+		if len(reqs) < 30*budget.Calls-budget.Calls {
+			t.Errorf("%d polls in 30 minutes; the budget allows %d", len(reqs), 30*budget.Calls)
+		}
+		for i := range reqs {
+			j := i
+			for j < len(reqs) && reqs[j].Time.Sub(reqs[i].Time) < budget.Per {
+				j++
+			}
+			if n := j - i; n > budget.Calls {
+				t.Fatalf("%d polls within %s from %s; the share is %v", n, budget.Per, reqs[i].Time, budget)
+			}
+		}
+	})
+}
+
+func TestPoller_FailureIsReportedOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sb, c := newSandboxClient(t)
+		cat := New(c, Options{PollInterval: time.Minute, PollRate: hubspot.Rate{Calls: 20, Per: time.Minute}})
+		defer cat.Close()
+		rec := record(cat)
+		uri := threadURI(sandbox.EmailThreadID)
+		subscribe(t, cat, c, sink{key: "session a", sessionID: "a"}, uri)
+
+		// Trouble reaching HubSpot is not a change.
+		sb.InjectFault(sandbox.Fault{Status: 503, Times: 20})
+		time.Sleep(5 * time.Minute)
+		synctest.Wait()
+		if got := rec.drain(); len(got) != 0 {
+			t.Errorf("notifications while HubSpot answers 503: %v", got)
+		}
+		sb.ClearFaults()
+
+		if err := c.ArchiveThread(t.Context(), sandbox.EmailThreadID); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Minute)
+		synctest.Wait()
+		if diff := cmp.Diff([]string{"session a " + updated + " " + uri}, rec.drain()); diff != "" {
+			t.Errorf("an archived thread (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// TestSubscribe_ThroughTheProtocol drives the hooks with mcp-go itself: a
+// legacy session's resources/subscribe and unsubscribe, a probe that
+// fails, the session ending, and a 2026-07-28 subscriptions/listen stream.
+func TestSubscribe_ThroughTheProtocol(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sb, c := newSandboxClient(t)
+		cat := New(c, Options{PollInterval: time.Minute, PollRate: hubspot.Rate{Calls: 20, Per: time.Minute}})
+		defer cat.Close()
+		s := newTestServer(t, cat)
+		sess := newFakeSession("sess-1")
+		if err := s.RegisterSession(t.Context(), sess); err != nil {
+			t.Fatal(err)
+		}
+		ctx := s.WithContext(t.Context(), sess)
+		uri := threadURI(sandbox.AllTypesThreadID)
+
+		if _, rerr := call(t, ctx, s, "resources/subscribe", map[string]any{"uri": uri}); rerr != nil {
+			t.Fatalf("subscribe: %+v", rerr)
+		}
+		_, rerr := call(t, ctx, s, "resources/subscribe", map[string]any{"uri": threadURI("1")})
+		if rerr == nil || !strings.Contains(rerr.Message, "404") {
+			t.Errorf("subscribing to an unknown thread: %+v", rerr)
+		}
+		_, rerr = call(t, ctx, s, "resources/subscribe", map[string]any{"uri": "hubspot://threads/x"})
+		if rerr == nil || !strings.Contains(rerr.Message, "threadId") {
+			t.Errorf("subscribing to a bad URI: %+v", rerr)
+		}
+		if _, err := sb.Account(sandbox.DefaultToken).AddIncomingMessage(sandbox.AllTypesThreadID, "Still there?"); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		if got := notifications(sess); !cmp.Equal(got, []string{updated + " " + uri}) {
+			t.Errorf("legacy notifications: %v", got)
+		}
+		if _, rerr := call(t, ctx, s, "resources/unsubscribe", map[string]any{"uri": uri}); rerr != nil {
+			t.Fatalf("unsubscribe: %+v", rerr)
+		}
+		if n := cat.watch.count("session sess-1"); n != 0 {
+			t.Errorf("%d subscriptions after unsubscribing", n)
+		}
+
+		// The session ending stops its polling.
+		if _, rerr := call(t, ctx, s, "resources/subscribe", map[string]any{"uri": uri}); rerr != nil {
+			t.Fatalf("subscribe: %+v", rerr)
+		}
+		s.UnregisterSession(t.Context(), sess.SessionID())
+		synctest.Wait()
+		if n := len(cat.watch.pollers); n != 0 {
+			t.Errorf("%d pollers after the session ended", n)
+		}
+
+		// 2026-07-28: subscriptions/listen holds the stream open; the
+		// polling lives as long as it does.
+		modern := newFakeSession("sess-2")
+		if err := s.RegisterSession(t.Context(), modern); err != nil {
+			t.Fatal(err)
+		}
+		listenCtx, cancel := context.WithCancel(s.WithContext(t.Context(), modern))
+		done := make(chan *rpcError, 1)
+		go func() {
+			_, rerr := call(t, listenCtx, s, "subscriptions/listen", map[string]any{
+				"_meta": map[string]any{
+					mcp.MetaKeyProtocolVersion:    mcp.LATEST_PROTOCOL_VERSION,
+					mcp.MetaKeyClientCapabilities: map[string]any{},
+				},
+				"notifications": map[string]any{"resourceSubscriptions": []string{uri}, "resourcesListChanged": true},
+			})
+			done <- rerr
+		}()
+		synctest.Wait()
+		if got := notifications(modern); len(got) != 1 || !strings.HasPrefix(got[0], mcp.MethodNotificationSubscriptionsAcknowledged) {
+			t.Fatalf("listen: %v, want the acknowledgement", got)
+		}
+		if _, err := sb.Account(sandbox.DefaultToken).AddIncomingMessage(sandbox.AllTypesThreadID, "Hello again"); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		if got := notifications(modern); !cmp.Equal(got, []string{updated + " " + uri}) {
+			t.Errorf("modern notifications: %v", got)
+		}
+		cancel()
+		if rerr := <-done; rerr != nil {
+			t.Errorf("listen ended with %+v", rerr)
+		}
+		synctest.Wait()
+		if n := len(cat.watch.pollers); n != 0 {
+			t.Errorf("%d pollers after the stream ended", n)
+		}
+	})
+}
+
+// notifications returns the methods (and URIs) a fake session received.
+func notifications(s *fakeSession) []string {
+	var out []string
+	for {
+		select {
+		case n := <-s.ch:
+			b, _ := json.Marshal(n.Params.AdditionalFields["uri"])
+			line := n.Method
+			if string(b) != "null" {
+				var uri string
+				_ = json.Unmarshal(b, &uri)
+				line += " " + uri
+			}
+			out = append(out, line)
+		default:
+			return out
+		}
+	}
+}
+
+// TestPoller_ALaterSubscriptionLosesNoChange subscribes to a second form of
+// a thread after a change the first has not been told about yet.
+func TestPoller_ALaterSubscriptionLosesNoChange(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sb, c := newSandboxClient(t)
+		cat := New(c, Options{PollInterval: time.Minute, PollRate: hubspot.Rate{Calls: 20, Per: time.Minute}})
+		defer cat.Close()
+		rec := record(cat)
+		s := sink{key: "session a", sessionID: "a"}
+		md, js := threadURI(sandbox.EmailThreadID), threadURI(sandbox.EmailThreadID)+"/json"
+		subscribe(t, cat, c, s, md)
+		if _, err := sb.Account(sandbox.DefaultToken).AddIncomingMessage(sandbox.EmailThreadID, "Hello?"); err != nil {
+			t.Fatal(err)
+		}
+		subscribe(t, cat, c, s, js) // its probe already sees the new message
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		if got := rec.drain(); !slices.Contains(got, "session a "+updated+" "+md) {
+			t.Errorf("notifications %v lack %s", got, md)
+		}
+	})
+}
