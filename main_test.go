@@ -4,8 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -146,17 +146,30 @@ func TestServe_StdoutCarriesOnlyJSONRPC(t *testing.T) {
 		`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_threads","arguments":{"limit":3}}}`,
 		`{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"get_thread","arguments":{"threadId":"1"}}}`,
 	}
-	cmd.Stdin = strings.NewReader(strings.Join(requests, "\n") + "\n")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("server: %v\n%s", err, stderr.String())
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
 	}
+	if _, err := io.WriteString(stdin, strings.Join(requests, "\n")+"\n"); err != nil {
+		t.Fatal(err)
+	}
+	// Keep stdin open until every answer is in: closing it ends the session.
+	var out bytes.Buffer
 	ids := map[float64]bool{}
-	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc := bufio.NewScanner(stdout)
 	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
+	for len(ids) < 4 && sc.Scan() {
+		out.Write(sc.Bytes())
+		out.WriteByte('\n')
 		var msg struct {
 			JSONRPC string   `json:"jsonrpc"`
 			ID      *float64 `json:"id"`
@@ -169,18 +182,26 @@ func TestServe_StdoutCarriesOnlyJSONRPC(t *testing.T) {
 			ids[*msg.ID] = true
 		}
 	}
+	stdin.Close()
+	rest, _ := io.ReadAll(stdout)
+	if len(bytes.TrimSpace(rest)) > 0 {
+		t.Errorf("stdout after the answers: %q", rest)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("server: %v\n%s", err, stderr.String())
+	}
 	if len(ids) != 4 {
 		t.Errorf("answers to %v, want ids 1-4", ids)
+	}
+	if strings.Contains(out.String(), "cancelled") {
+		t.Errorf("a call was cancelled:\n%s", out.String())
 	}
 	if !strings.Contains(stderr.String(), "hubspot request") {
 		t.Errorf("debug log has no HubSpot request lines:\n%s", stderr.String())
 	}
-	for _, s := range []string{string(out), stderr.String()} {
+	for _, s := range []string{out.String(), stderr.String()} {
 		if strings.Contains(s, sandbox.DefaultToken) {
 			t.Errorf("the access token appears in the output")
 		}
-	}
-	if errors.Is(err, exec.ErrNotFound) {
-		t.Fatal(err)
 	}
 }

@@ -58,7 +58,7 @@ func TestErrorTexts(t *testing.T) {
 			ctx: func(ctx context.Context) (context.Context, context.CancelFunc) {
 				return context.WithTimeout(ctx, time.Minute)
 			},
-			want: []string{"Could not get thread 9000000101: this server's own HubSpot call budget (1 calls per 3600s) is spent, so nothing was sent. Retry in 3600 s."}},
+			want: []string{"Could not get thread 9000000101: this server's own HubSpot call budget (1 calls per 3600s) is spent, so nothing was sent. Retry in 3601 s."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
