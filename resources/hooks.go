@@ -105,7 +105,15 @@ func (c *Catalog) prepare(ctx context.Context, id any, sinkKey string, uris []st
 		}
 		subs = append(subs, &sub{uri: uri, target: t, state: st})
 	}
-	c.watch.hold(pendingKey(ctx, id), pending{client: client, subs: subs, listChanged: listChanged})
+	var open string
+	if listChanged {
+		// The baseline for list_changed; without it the poller takes one
+		// on its first cycle.
+		if open, err = openSet(ctx, client, nil); err != nil {
+			open = ""
+		}
+	}
+	c.watch.hold(pendingKey(ctx, id), pending{client: client, subs: subs, listChanged: listChanged, open: open})
 	return nil
 }
 
@@ -119,7 +127,7 @@ func (c *Catalog) afterSubscribe(ctx context.Context, id any, _ *mcp.SubscribeRe
 		c.logger.WarnContext(ctx, "resources/subscribe without a session: notifications cannot be delivered")
 		return
 	}
-	s.listChanged, s.base = p.listChanged, ctx
+	s.listChanged, s.open, s.base = p.listChanged, p.open, ctx
 	c.watch.add(s, p.client, p.subs)
 }
 
@@ -136,7 +144,7 @@ func (c *Catalog) beforeListen(ctx context.Context, id any, _ *mcp.Subscriptions
 		return
 	}
 	sid := sessionID(ctx)
-	c.watch.add(sink{key: fmt.Sprintf("listen %s %v", sid, id), sessionID: sid, listen: ctx, listChanged: p.listChanged}, p.client, p.subs)
+	c.watch.add(sink{key: fmt.Sprintf("listen %s %v", sid, id), sessionID: sid, listen: ctx, listChanged: p.listChanged, open: p.open}, p.client, p.subs)
 }
 
 func (c *Catalog) sessionEnded(_ context.Context, s server.ClientSession) {

@@ -46,6 +46,10 @@ type sink struct {
 	base context.Context
 	// listChanged asks for notifications/resources/list_changed.
 	listChanged bool
+	// open is the open-thread set taken when the subscription was made:
+	// the list_changed baseline of a new poller, so a change right after
+	// subscribing is not mistaken for the starting point.
+	open string
 }
 
 type pollerKey struct {
@@ -68,7 +72,7 @@ type poller struct {
 	// thread or inbox joins it rather than resetting it, so a change is
 	// never lost (at worst reported to the newcomer too).
 	states map[target]state
-	// open is the last open-thread set seen, for list_changed.
+	// open is the last open-thread set seen, for list_changed; guarded by mu.
 	open string
 }
 
@@ -101,6 +105,7 @@ type pending struct {
 	client      *hubspot.Client
 	subs        []*sub
 	listChanged bool
+	open        string
 	at          time.Time
 }
 
@@ -195,6 +200,9 @@ func (w *watcher) add(s sink, c *hubspot.Client, subs []*sub) {
 		}
 	}
 	p.sink.listChanged = p.sink.listChanged || s.listChanged
+	if p.open == "" {
+		p.open = s.open
+	}
 	p.mu.Unlock()
 }
 
@@ -386,13 +394,18 @@ func (p *poller) cycle(ctx context.Context) bool {
 	}
 	if listChanged {
 		set, err := openSet(ctx, c, wait)
+		p.mu.Lock()
+		prev := p.open
+		if err == nil {
+			p.open = set
+		}
+		p.mu.Unlock()
 		switch {
 		case err != nil:
 			logger.DebugContext(ctx, "open-thread poll failed", "error", err)
-		case p.open == "":
-			p.open = set
-		case set != p.open:
-			p.open = set
+		case prev == "":
+			// No baseline yet (it could not be taken at subscribe time).
+		case set != prev:
 			p.w.cat.cache.invalidate(c)
 			if !p.deliver(ctx, mcp.MethodNotificationResourcesListChanged, nil) {
 				return false

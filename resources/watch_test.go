@@ -57,6 +57,13 @@ func subscribe(t *testing.T, cat *Catalog, c *hubspot.Client, s sink, uris ...st
 		}
 		subs = append(subs, &sub{uri: uri, target: targetOf(r), state: st})
 	}
+	if s.listChanged && s.open == "" {
+		open, err := openSet(t.Context(), c, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.open = open
+	}
 	cat.watch.add(s, c, subs)
 }
 
@@ -108,6 +115,27 @@ func TestPoller_NewMessageOnASubscribedThread(t *testing.T) {
 		synctest.Wait()
 		if n := len(sb.Requests()); n != 0 {
 			t.Errorf("%d HubSpot calls after unsubscribing", n)
+		}
+	})
+}
+
+func TestPoller_AChangeRightAfterSubscribingIsReported(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		_, c := newSandboxClient(t)
+		cat := New(c, Options{PollInterval: time.Minute, PollRate: hubspot.Rate{Calls: 20, Per: time.Minute}})
+		defer cat.Close()
+		rec := record(cat)
+		subscribe(t, cat, c, sink{key: "session a", sessionID: "a", listChanged: true}, threadURI(sandbox.EmailThreadID))
+		// The open set changes before the poller's first cycle: the
+		// baseline from subscribe time still sees the change.
+		if _, err := c.UpdateThread(t.Context(), sandbox.AssignedThreadID, hubspot.UpdateThreadRequest{Status: "CLOSED"}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		want := []string{"session a " + mcp.MethodNotificationResourcesListChanged}
+		if diff := cmp.Diff(want, rec.drain()); diff != "" {
+			t.Errorf("notifications (-want +got):\n%s", diff)
 		}
 	})
 }
