@@ -43,13 +43,19 @@ func TestMain(m *testing.M) {
 
 // connect starts the built server with env (on top of a clean environment)
 // and connects the official Go SDK client to it over stdio.
-func connect(t *testing.T, protocol string, env []string, args ...string) *gomcp.ClientSession {
+func connect(t *testing.T, protocol string, env []string) *gomcp.ClientSession {
 	t.Helper()
-	cmd := exec.Command(binPath, args...)
+	return connectWith(t, protocol, nil, env)
+}
+
+// connectWith is connect with client options (notification handlers).
+func connectWith(t *testing.T, protocol string, opts *gomcp.ClientOptions, env []string) *gomcp.ClientSession {
+	t.Helper()
+	cmd := exec.Command(binPath)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LOG_LEVEL=warn"}, env...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
-	client := gomcp.NewClient(&gomcp.Implementation{Name: "e2e", Version: "1"}, nil)
+	client := gomcp.NewClient(&gomcp.Implementation{Name: "e2e", Version: "1"}, opts)
 	cs, err := client.Connect(t.Context(), &gomcp.CommandTransport{Command: cmd}, &gomcp.ClientSessionOptions{ProtocolVersion: protocol})
 	if err != nil {
 		t.Fatalf("connect: %v\nserver stderr:\n%s", err, stderr.String())

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"net/http"
-	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,27 +18,6 @@ import (
 // resourceEnv serves the sandbox with a budget large enough for reading
 // every resource, and polls fast.
 var resourceEnv = []string{"HUBSPOT_SANDBOX=true", "HUBSPOT_RATE_LIMIT=1000/10s", "MCP_POLL_INTERVAL=200ms"}
-
-// connectWith is connect with client options (notification handlers).
-func connectWith(t *testing.T, protocol string, opts *gomcp.ClientOptions, env []string) *gomcp.ClientSession {
-	t.Helper()
-	cmd := exec.Command(binPath)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LOG_LEVEL=warn"}, env...)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	client := gomcp.NewClient(&gomcp.Implementation{Name: "e2e-resources", Version: "1"}, opts)
-	cs, err := client.Connect(t.Context(), &gomcp.CommandTransport{Command: cmd}, &gomcp.ClientSessionOptions{ProtocolVersion: protocol})
-	if err != nil {
-		t.Fatalf("connect: %v\nserver stderr:\n%s", err, stderr.String())
-	}
-	t.Cleanup(func() {
-		_ = cs.Close()
-		if t.Failed() {
-			t.Logf("server stderr:\n%s", stderr.String())
-		}
-	})
-	return cs
-}
 
 func readOne(t *testing.T, cs *gomcp.ClientSession, uri string) *gomcp.ResourceContents {
 	t.Helper()

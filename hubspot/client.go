@@ -319,12 +319,8 @@ func (c *Client) waitTurn(ctx context.Context) error {
 		if !fitsDeadline(ctx, hold) {
 			return &BudgetError{Rate: Rate{}, Wait: hold}
 		}
-		t := time.NewTimer(hold)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
+		if err := sleep(ctx, hold); err != nil {
+			return err
 		}
 	}
 	return c.limiter.Wait(ctx)
@@ -414,13 +410,24 @@ func (c *Client) sleep(ctx context.Context, d time.Duration, req request, attemp
 		attrs = append(attrs, "error", cause)
 	}
 	c.logger.WarnContext(ctx, "hubspot retry", attrs...)
+	if err := sleep(ctx, d); err != nil {
+		return &RequestError{Method: req.method, Path: req.path, Attempts: attempt, Err: err}
+	}
+	return nil
+}
+
+// sleep waits for d, or returns ctx.Err() if ctx ends first.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 		return nil
 	case <-ctx.Done():
-		return &RequestError{Method: req.method, Path: req.path, Attempts: attempt, Err: ctx.Err()}
+		return ctx.Err()
 	}
 }
 

@@ -139,16 +139,8 @@ func (l *WindowLimiter) Wait(ctx context.Context) error {
 	l.next = (l.next + 1) % len(l.sent)
 	l.mu.Unlock()
 
-	d := at.Sub(now)
-	if d <= 0 {
-		return nil
+	if d := at.Sub(now); d > 0 {
+		return sleep(ctx, d)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return nil
 }
