@@ -92,26 +92,35 @@ func parseError(method, path string, status int, header map[string][]string, bod
 	e := &Error{StatusCode: status, Method: method, Path: path}
 	var eb errorBody
 	if err := json.Unmarshal(body, &eb); err == nil {
-		e.Message = eb.Message
-		e.Category = eb.Category
-		e.SubCategory = stringify(eb.SubCategory)
-		e.CorrelationID = eb.CorrelationID
+		// Every text HubSpot sends is cut like a non-JSON body: an error
+		// becomes a tool result, and a megabyte of message is no use to a
+		// model or a log.
+		e.Message = errorText(eb.Message, maxErrorMessage)
+		e.Category = errorText(eb.Category, maxErrorField)
+		e.SubCategory = errorText(stringify(eb.SubCategory), maxErrorField)
+		e.CorrelationID = errorText(eb.CorrelationID, maxErrorField)
 		e.Context = eb.Context
 		e.Links = eb.Links
-		e.ErrorType = eb.ErrorType
-		e.PolicyName = eb.PolicyName
+		e.ErrorType = errorText(eb.ErrorType, maxErrorField)
+		e.PolicyName = errorText(eb.PolicyName, maxErrorField)
 		for _, raw := range eb.Errors {
+			if len(e.Errors) == maxErrorDetails {
+				break
+			}
 			var d struct {
 				ErrorDetail
 				SubCategory any `json:"subCategory"`
 			}
 			if json.Unmarshal(raw, &d) == nil {
-				d.ErrorDetail.SubCategory = stringify(d.SubCategory)
+				d.Message = errorText(d.Message, maxErrorMessage)
+				d.In = errorText(d.In, maxErrorField)
+				d.Code = errorText(d.Code, maxErrorField)
+				d.ErrorDetail.SubCategory = errorText(stringify(d.SubCategory), maxErrorField)
 				e.Errors = append(e.Errors, d.ErrorDetail)
 			}
 		}
 	} else if text := strings.TrimSpace(string(body)); text != "" {
-		e.Message = truncate(sanitizeText(text), 300)
+		e.Message = errorText(text, maxErrorMessage)
 	}
 	if e.CorrelationID == "" {
 		e.CorrelationID = headerValue(header, "X-HubSpot-Correlation-Id")
@@ -121,6 +130,19 @@ func parseError(method, path string, status int, header map[string][]string, bod
 	}
 	e.RetryAfter = retryAfter(header, status, time.Now())
 	return e
+}
+
+// Bounds on the text kept from an error body, whatever its format.
+const (
+	maxErrorMessage = 300 // bytes of a message, HubSpot's or a detail's
+	maxErrorField   = 120 // bytes of a category, code or correlation id
+	maxErrorDetails = 10  // entries of the errors list
+)
+
+// errorText is HubSpot's text fit for an error: control characters
+// dropped, surrounding space trimmed, at most n bytes.
+func errorText(s string, n int) string {
+	return truncate(strings.TrimSpace(sanitizeText(s)), n)
 }
 
 func stringify(v any) string {

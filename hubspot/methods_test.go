@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -257,6 +259,37 @@ func TestParseError(t *testing.T) {
 	empty := parseError("GET", "/p", 404, nil, nil)
 	if empty.Message != "not found" {
 		t.Errorf("empty body message = %q", empty.Message)
+	}
+}
+
+// TestParseErrorBoundsJSONText: a JSON error body's texts are cut like a
+// non-JSON body's, so a huge message cannot become a huge tool result.
+func TestParseErrorBoundsJSONText(t *testing.T) {
+	t.Parallel()
+	huge := strings.Repeat("é", 250_000) // 500 KB
+	details := make([]string, 50)
+	for i := range details {
+		details[i] = `{"message":"` + huge + `","in":"` + huge + `","code":"` + huge + `","subCategory":"` + huge + `"}`
+	}
+	body := `{"message":"` + huge + `","category":"` + huge + `","subCategory":"` + huge + `","correlationId":"` + huge +
+		`","errors":[` + strings.Join(details, ",") + `]}`
+	e := parseError("GET", "/p", 500, nil, []byte(body))
+	if n := len(e.Error()); n > 5000 {
+		t.Errorf("Error() is %d bytes, want a bounded text", n)
+	}
+	if len(e.Message) > maxErrorMessage+len("…") || !strings.HasSuffix(e.Message, "…") || !utf8.ValidString(e.Message) {
+		t.Errorf("message not cut to %d bytes of valid UTF-8: %d bytes", maxErrorMessage, len(e.Message))
+	}
+	if len(e.Errors) != maxErrorDetails {
+		t.Errorf("kept %d details, want %d", len(e.Errors), maxErrorDetails)
+	}
+	for _, s := range []string{e.Category, e.SubCategory, e.CorrelationID, e.Errors[0].Message, e.Errors[0].In, e.Errors[0].Code, e.Errors[0].SubCategory} {
+		if len(s) > maxErrorMessage+len("…") {
+			t.Errorf("field of %d bytes kept", len(s))
+		}
+	}
+	if ctl := parseError("GET", "/p", 400, nil, []byte(`{"message":"bad\u0000\u001b[31m thing"}`)); ctl.Message != "bad[31m thing" {
+		t.Errorf("control characters kept: %q", ctl.Message)
 	}
 }
 
