@@ -74,6 +74,8 @@ type Config struct {
 	SessionIdleTimeout time.Duration `env:"MCP_SESSION_IDLE_TIMEOUT, default=30m"`
 	// MaxBodyBytes limits an HTTP request body.
 	MaxBodyBytes int64 `env:"MCP_MAX_BODY_BYTES, default=1048576"`
+	// BodyReadTimeout bounds the time to receive an HTTP request body.
+	BodyReadTimeout time.Duration `env:"MCP_BODY_READ_TIMEOUT, default=10s"`
 	// ShutdownTimeout bounds how long in-flight calls may finish on SIGTERM.
 	ShutdownTimeout time.Duration `env:"MCP_SHUTDOWN_TIMEOUT, default=20s"`
 
@@ -243,6 +245,9 @@ func (c *Config) validateHTTP() error {
 	}
 	if c.SessionIdleTimeout < time.Second || c.ShutdownTimeout <= 0 || c.MaxBodyBytes < 1024 {
 		return errors.New("MCP_SESSION_IDLE_TIMEOUT (at least 1s), MCP_SHUTDOWN_TIMEOUT (positive) and MCP_MAX_BODY_BYTES (at least 1024) must be sensible")
+	}
+	if c.BodyReadTimeout <= 0 {
+		return fmt.Errorf("MCP_BODY_READ_TIMEOUT %s: must be positive, such as 10s", c.BodyReadTimeout)
 	}
 	for _, o := range c.AllowedOrigins {
 		if u, err := url.Parse(o); err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" {

@@ -34,6 +34,8 @@ type httpServer struct {
 	bound   net.Addr
 	tracker *inflight
 	ready   *readiness
+	// refusals logs the requests the protections refuse.
+	refusals *refusalLog
 
 	streamable *server.StreamableHTTPServer
 	sse        *server.SSEServer
@@ -71,7 +73,7 @@ func serveHTTP(ctx context.Context, a *app) error {
 }
 
 func newHTTPServer(a *app, bound net.Addr) *httpServer {
-	hs := &httpServer{a: a, bound: bound, tracker: newInflight()}
+	hs := &httpServer{a: a, bound: bound, tracker: newInflight(), refusals: newRefusalLog(a.logger.With("component", "http"))}
 	hs.ready = &readiness{a: a, ttl: 30 * time.Second}
 	switch a.cfg.Transport {
 	case "sse":
@@ -147,10 +149,12 @@ func (hs *httpServer) checkHost(next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !allowedHost(r.Host) {
+			hs.refusals.log(r, "Host not allowed (MCP_ALLOWED_HOSTS)", "status", http.StatusForbidden)
 			rejectRequest(w, http.StatusForbidden, fmt.Sprintf("Host %q is not allowed (MCP_ALLOWED_HOSTS)", r.Host))
 			return
 		}
 		if origin := r.Header.Get("Origin"); origin != "" && !hs.allowedOrigin(origin, loopback) {
+			hs.refusals.log(r, "Origin not allowed (MCP_ALLOWED_ORIGINS)", "status", http.StatusForbidden)
 			rejectRequest(w, http.StatusForbidden, fmt.Sprintf("Origin %q is not allowed (MCP_ALLOWED_ORIGINS)", origin))
 			return
 		}
@@ -167,31 +171,28 @@ func (hs *httpServer) allowedOrigin(origin string, loopback bool) bool {
 }
 
 // authenticate requires Authorization: Bearer <MCP_AUTH_TOKEN> when set,
-// compared in constant time.
+// compared in constant time. The scheme is case-insensitive (RFC 9110).
 func (hs *httpServer) authenticate(next http.Handler) http.Handler {
 	if hs.a.cfg.AuthToken == "" {
 		return next
 	}
 	want := sha256.Sum256([]byte(hs.a.cfg.AuthToken))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		scheme, got, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
 		sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
-		if !ok || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+			reason := "wrong bearer token"
+			switch {
+			case scheme == "":
+				reason = "no Authorization header"
+			case !strings.EqualFold(scheme, "Bearer"):
+				reason = "Authorization scheme is not Bearer"
+			}
+			hs.refusals.log(r, reason, "status", http.StatusUnauthorized)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="hubspot-conversations-mcp"`)
 			rejectRequest(w, http.StatusUnauthorized, "missing or wrong bearer token: send Authorization: Bearer <MCP_AUTH_TOKEN>")
 			return
 		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-func (hs *httpServer) limitBody(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > hs.a.cfg.MaxBodyBytes {
-			rejectRequest(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes (MCP_MAX_BODY_BYTES)", hs.a.cfg.MaxBodyBytes))
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, hs.a.cfg.MaxBodyBytes)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -210,10 +211,12 @@ func (hs *httpServer) userToken(next http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
+			hs.refusals.log(r, "no "+tokenHeader+" header", "status", http.StatusUnauthorized)
 			rejectRequest(w, http.StatusUnauthorized, "missing "+tokenHeader+" header: each request must carry its user's HubSpot access token")
 			return
 		}
 		if _, err := hubspot.NormalizeToken(tok); err != nil {
+			hs.refusals.log(r, "malformed "+tokenHeader+" header", "status", http.StatusUnauthorized)
 			rejectRequest(w, http.StatusUnauthorized, tokenHeader+": "+err.Error())
 			return
 		}
