@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -22,6 +23,10 @@ import (
 var binPath string
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if f := flag.Lookup("test.list"); f != nil && f.Value.String() != "" {
+		os.Exit(m.Run()) // only listing: no binary needed
+	}
 	dir, err := os.MkdirTemp("", "hubspot-conversations-mcp-e2e")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
