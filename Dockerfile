@@ -17,5 +17,8 @@ USER nonroot:nonroot
 # refuses to start without MCP_AUTH_TOKEN.
 ENV MCP_ADDR=0.0.0.0:8080
 EXPOSE 8080
+# The health check sees the container's environment, not the entrypoint's
+# arguments: set MCP_TRANSPORT with -e (not --transport) for it to probe
+# /healthz. It needs no HubSpot token, so --sandbox containers pass too.
 HEALTHCHECK --interval=30s --timeout=5s CMD ["/hubspot-conversations-mcp", "healthcheck"]
 ENTRYPOINT ["/hubspot-conversations-mcp"]

@@ -19,10 +19,15 @@ import (
 // errToolFailed means `call` printed a tool error; the exit status is 1.
 var errToolFailed = errors.New("tool failed")
 
-// listTools prints the registered tools: name, kind and title.
+// listTools prints the registered tools: name, kind and title; or, given
+// a tool's name, that tool's definition as clients see it in tools/list.
 func listTools(a *app, args []string, stdout io.Writer) error {
-	if len(args) > 0 {
-		return fmt.Errorf("tools takes no arguments, got %q", strings.Join(args, " "))
+	switch len(args) {
+	case 0:
+	case 1:
+		return printTool(a, args[0], stdout)
+	default:
+		return fmt.Errorf("tools takes at most one tool name, got %q", strings.Join(args, " "))
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TOOL\tKIND\tTITLE")
@@ -30,6 +35,27 @@ func listTools(a *app, args []string, stdout io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Tool.Name, toolKind(t.Tool), t.Tool.Annotations.Title)
 	}
 	return tw.Flush()
+}
+
+// printTool prints one tool's definition (name, title, description,
+// annotations, input and output schemas) as indented JSON.
+func printTool(a *app, name string, stdout io.Writer) error {
+	names := make([]string, 0, len(a.tools))
+	for _, t := range a.tools {
+		if t.Tool.Name == name {
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetIndent("", "  ")
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(t.Tool); err != nil {
+				return fmt.Errorf("tools %s: %w", name, err)
+			}
+			_, err := stdout.Write(buf.Bytes())
+			return err
+		}
+		names = append(names, t.Tool.Name)
+	}
+	return fmt.Errorf("tools: no tool %q here; the tools are %s", name, strings.Join(names, ", "))
 }
 
 func toolKind(t mcp.Tool) string {

@@ -145,8 +145,19 @@ func loadConfig(ctx context.Context, args []string, lookup envconfig.Lookuper, s
 		rest = []string{"version"}
 	}
 	cfg.Toolsets = splitList(toolsets)
-	if len(rest) > 0 && rest[0] == "version" {
-		return &cfg, rest, nil
+	if len(rest) > 0 {
+		switch rest[0] {
+		case "help":
+			fs.Usage()
+			return nil, nil, flag.ErrHelp
+		case "version":
+			return &cfg, rest, nil
+		case "healthcheck":
+			// The health check only asks the running server: it needs the
+			// address, not the server's token or sandbox flag (a container's
+			// HEALTHCHECK sees the environment, not the entrypoint's flags).
+			return &cfg, rest, nil
+		}
 	}
 	if err := cfg.validate(); err != nil {
 		return nil, nil, err
@@ -308,8 +319,13 @@ func usage(fs *flag.FlagSet, w io.Writer) {
 Usage:
   hubspot-conversations-mcp [flags]                    serve MCP over stdio
   hubspot-conversations-mcp [flags] tools              list the tools
+  hubspot-conversations-mcp [flags] tools TOOL         print one tool's definition: description,
+                                                       annotations, input and output schemas
   hubspot-conversations-mcp [flags] call TOOL [JSON]   run one tool and print its result
+  hubspot-conversations-mcp healthcheck                ask a running HTTP server's /healthz
+                                                       (MCP_TRANSPORT and MCP_ADDR from the environment)
   hubspot-conversations-mcp version                    print the version
+  hubspot-conversations-mcp help                       print this help
 
 Configuration comes from the environment (see README); flags override it.
 HUBSPOT_ACCESS_TOKEN is required unless --sandbox is given.

@@ -90,7 +90,7 @@ func run(ctx context.Context, args []string, lookup envconfig.Lookuper, stdin io
 
 func isSubcommand(s string) bool {
 	switch s {
-	case "serve", "tools", "call", "version", "healthcheck":
+	case "serve", "tools", "call", "version", "healthcheck", "help":
 		return true
 	}
 	return false

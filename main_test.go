@@ -205,3 +205,61 @@ func TestServe_StdoutCarriesOnlyJSONRPC(t *testing.T) {
 		}
 	}
 }
+
+func TestRun_HelpPrintsUsage(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"help"}, {"--sandbox", "help"}, {"help", "--sandbox"}} {
+		stdout, stderr, code := runMain(t, nil, args...)
+		if code != 0 || stdout != "" || !strings.Contains(stderr, "Usage:") || !strings.Contains(stderr, "call TOOL") {
+			t.Errorf("%v: exit %d, stderr %q; want the usage and exit 0", args, code, stderr)
+		}
+	}
+}
+
+func TestRun_ToolsPrintsOneToolsSchema(t *testing.T) {
+	t.Parallel()
+	stdout, stderr, code := runMain(t, nil, "--sandbox", "tools", "send_message")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var tool struct {
+		Name        string `json:"name"`
+		InputSchema struct {
+			Properties map[string]any `json:"properties"`
+			Required   []string       `json:"required"`
+		} `json:"inputSchema"`
+		OutputSchema map[string]any `json:"outputSchema"`
+		Annotations  struct {
+			DestructiveHint *bool `json:"destructiveHint"`
+		} `json:"annotations"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &tool); err != nil {
+		t.Fatalf("not one JSON tool definition: %v\n%s", err, stdout)
+	}
+	if tool.Name != "send_message" || tool.InputSchema.Properties["threadId"] == nil || tool.InputSchema.Properties["text"] == nil ||
+		len(tool.InputSchema.Required) == 0 || tool.OutputSchema == nil || tool.Annotations.DestructiveHint == nil {
+		t.Errorf("incomplete definition:\n%s", stdout)
+	}
+	if _, stderr, code := runMain(t, nil, "--sandbox", "tools", "no_such_tool"); code != 1 || !strings.Contains(stderr, "list_threads") {
+		t.Errorf("unknown tool: exit %d, stderr %q; want 1 and the tool names", code, stderr)
+	}
+}
+
+// TestRun_HealthcheckNeedsNoToken: the image's HEALTHCHECK runs
+// `healthcheck` with the container's environment only, so a server started
+// with --sandbox (a flag it cannot see) must still be checked.
+func TestRun_HealthcheckNeedsNoToken(t *testing.T) {
+	t.Parallel()
+	p := startServer(t, "MCP_TRANSPORT=http", "HUBSPOT_SANDBOX=true")
+	env := map[string]string{"MCP_TRANSPORT": "http", "MCP_ADDR": strings.TrimPrefix(p.url, "http://")}
+	if _, stderr, code := runMain(t, env, "healthcheck"); code != 0 {
+		t.Errorf("healthcheck of a running sandbox server: exit %d, %s", code, stderr)
+	}
+	if err := p.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-p.exited
+	if _, _, code := runMain(t, env, "healthcheck"); code != 1 {
+		t.Errorf("healthcheck of a stopped server: exit %d, want 1", code)
+	}
+}
