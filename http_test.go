@@ -449,3 +449,66 @@ func TestHTTP_ShutdownLosesNoCallInFlight(t *testing.T) {
 		})
 	}
 }
+
+// TestHTTP_ShutdownCutsOffCallsWithAnError: calls still running when
+// MCP_SHUTDOWN_TIMEOUT ends get a JSON-RPC error saying so, on each
+// transport, instead of a dropped connection.
+func TestHTTP_ShutdownCutsOffCallsWithAnError(t *testing.T) {
+	t.Parallel()
+	for _, transport := range []string{"http", "sse"} {
+		t.Run(transport, func(t *testing.T) {
+			t.Parallel()
+			sb := sandbox.New()
+			var arrived atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				arrived.Add(1)
+				sb.ServeHTTP(w, r)
+			}))
+			t.Cleanup(srv.Close)
+			// HubSpot answers long after the shutdown timeout.
+			sb.InjectFault(sandbox.Fault{Delay: time.Minute, Times: -1})
+			p := startServer(t, "MCP_TRANSPORT="+transport, "HUBSPOT_BASE_URL="+srv.URL, "HUBSPOT_ACCESS_TOKEN="+sandbox.DefaultToken,
+				"MCP_SHUTDOWN_TIMEOUT=300ms")
+			protocol := ""
+			if transport == "sse" {
+				protocol = "2024-11-05"
+			}
+			cs, err := connectHTTP(t, p, transport, protocol, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			const calls = 3
+			results := make(chan error, calls)
+			for range calls {
+				go func() {
+					_, err := cs.CallTool(context.Background(), &gomcp.CallToolParams{Name: "get_inbox", Arguments: map[string]any{"inboxId": sandbox.InboxID}})
+					results <- err
+				}()
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for arrived.Load() < calls {
+				if time.Now().After(deadline) {
+					t.Fatalf("only %d calls reached HubSpot", arrived.Load())
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			for range calls {
+				err := <-results
+				if err == nil || !strings.Contains(err.Error(), "shut down before this call finished") {
+					t.Errorf("a call cut off at shutdown got %v, want the JSON-RPC error saying so", err)
+				}
+			}
+			select {
+			case err := <-p.exited:
+				if err != nil {
+					t.Errorf("server exit: %v, want status 0", err)
+				}
+			case <-time.After(15 * time.Second):
+				t.Fatal("server did not exit")
+			}
+		})
+	}
+}

@@ -289,6 +289,14 @@ func (hs *httpServer) shutdown(srv *http.Server, errc <-chan error) error {
 	done := make(chan error, 1)
 	go func() { done <- srv.Shutdown(ctx) }()
 	finished := hs.tracker.wait(ctx)
+	if !finished {
+		// Answer what is still running with a JSON-RPC error before the
+		// connections close, so no client is left with a dropped connection.
+		hs.tracker.cutOff()
+		if hs.sseTrack != nil {
+			hs.sseTrack.cutOff()
+		}
+	}
 	if hs.streamable != nil {
 		hs.streamable.CloseSessions(ctx)
 	}
@@ -297,19 +305,17 @@ func (hs *httpServer) shutdown(srv *http.Server, errc <-chan error) error {
 		// streams. Give clients a moment to take them in before the streams
 		// end: some (the official Go SDK's SSE client, v1.8.0) drop events
 		// they have read but not yet handled once their stream closes.
-		select {
-		case <-time.After(sseDrain):
-		case <-ctx.Done():
-		}
+		time.Sleep(sseDrain)
 		hs.sse.CloseSessions()
 	}
 	err := <-done
-	<-errc
 	if !finished || errors.Is(err, context.DeadlineExceeded) {
 		_ = srv.Close()
-		a.logger.Warn("shutdown timed out; calls still running were cut off", "in_flight", hs.tracker.count())
+		<-errc
+		a.logger.Warn("shutdown timed out; calls still running were cut off with a JSON-RPC error", "in_flight", hs.tracker.count())
 		return nil
 	}
+	<-errc
 	a.logger.Info("shut down cleanly")
 	return nil
 }
