@@ -210,3 +210,30 @@ func TestRefusalLogIsRateLimited(t *testing.T) {
 		t.Errorf("the line after a flood does not count the dropped ones:\n%s", out.String())
 	}
 }
+
+// TestHTTP_ProxiedHostNeedsListing: a server on all interfaces, reached
+// through loopback (a reverse proxy on the same machine) with a public
+// Host, refuses it with a logged 403 naming MCP_ALLOWED_HOSTS, and serves
+// it once listed.
+func TestHTTP_ProxiedHostNeedsListing(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		allowed string
+		want    int
+	}{{"", 403}, {"mcp.example.com", 200}} {
+		p := startServer(t, "HUBSPOT_SANDBOX=true", "MCP_TRANSPORT=http", "MCP_AUTH_TOKEN="+testAuthToken,
+			"MCP_ADDR=0.0.0.0:0", "MCP_ALLOWED_HOSTS="+tc.allowed)
+		_, port, _ := net.SplitHostPort(strings.TrimPrefix(p.url, "http://"))
+		p.url = "http://127.0.0.1:" + port
+		status, body := postMCP(t, p, strings.NewReader(initializeBody), map[string]string{"Authorization": "Bearer " + testAuthToken, "Host": "mcp.example.com"})
+		if status != tc.want {
+			t.Errorf("MCP_ALLOWED_HOSTS=%q: %d %s, want %d", tc.allowed, status, body, tc.want)
+		}
+		if tc.want == 403 {
+			if !strings.Contains(body, "MCP_ALLOWED_HOSTS") {
+				t.Errorf("the refusal does not name MCP_ALLOWED_HOSTS: %s", body)
+			}
+			waitLog(t, p, `reason="Host not allowed (MCP_ALLOWED_HOSTS)"`, `host=mcp.example.com`)
+		}
+	}
+}

@@ -82,14 +82,16 @@ func newHTTPServer(a *app, bound net.Addr) *httpServer {
 			server.WithSSEEndpoint("/sse"),
 			server.WithMessageEndpoint("/message"),
 			server.WithKeepAliveInterval(25*time.Second),
-			// checkHost does the DNS-rebinding check, MCP_ALLOWED_HOSTS included.
-			server.WithSSEDisableLocalhostProtection(len(a.cfg.AllowedHosts) > 0),
+			// checkHost does the DNS-rebinding check, MCP_ALLOWED_HOSTS
+			// included, and logs its refusals.
+			server.WithSSEDisableLocalhostProtection(true),
 		)
 	default:
 		opts := []server.StreamableHTTPOption{
 			server.WithStreamableHTTPLogger(a.logger.With("component", "http")),
 			server.WithSessionIdleTTL(a.cfg.SessionIdleTimeout),
-			server.WithDisableLocalhostProtection(len(a.cfg.AllowedHosts) > 0),
+			server.WithDisableLocalhostProtection(true), // checkHost does it
+
 		}
 		if a.cfg.Stateless {
 			opts = append(opts, server.WithStateLess(true))
@@ -129,12 +131,15 @@ func (hs *httpServer) handler() http.Handler {
 }
 
 // checkHost rejects requests whose Host or Origin is not allowed, against
-// DNS rebinding: on a loopback address, Host must be a loopback name unless
-// MCP_ALLOWED_HOSTS lists it; a browser Origin must be loopback (on a
-// loopback address) or listed in MCP_ALLOWED_ORIGINS.
+// DNS rebinding: on a loopback address (the server's, or the one a request
+// arrived on, as behind a reverse proxy on the same machine), Host must be
+// a loopback name unless MCP_ALLOWED_HOSTS lists it; a browser Origin must
+// be loopback (on a loopback address) or listed in MCP_ALLOWED_ORIGINS.
+// It is the only such check (mcp-go's own is off), so every refusal is
+// logged.
 func (hs *httpServer) checkHost(next http.Handler) http.Handler {
-	loopback := isLoopbackAddr(hs.bound)
-	allowedHost := func(host string) bool {
+	boundLoopback := isLoopbackAddr(hs.bound)
+	allowedHost := func(host string, loopback bool) bool {
 		name := host
 		if h, _, err := net.SplitHostPort(host); err == nil {
 			name = h
@@ -148,14 +153,16 @@ func (hs *httpServer) checkHost(next http.Handler) http.Handler {
 		return !loopback || isLoopback(strings.Trim(name, "[]"))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !allowedHost(r.Host) {
+		local, _ := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+		loopback := boundLoopback || (local != nil && isLoopbackAddr(local))
+		if !allowedHost(r.Host, loopback) {
 			hs.refusals.log(r, "Host not allowed (MCP_ALLOWED_HOSTS)", "status", http.StatusForbidden)
-			rejectRequest(w, http.StatusForbidden, fmt.Sprintf("Host %q is not allowed (MCP_ALLOWED_HOSTS)", r.Host))
+			rejectRequest(w, http.StatusForbidden, fmt.Sprintf("Host %q is not allowed: list it in MCP_ALLOWED_HOSTS", r.Host))
 			return
 		}
 		if origin := r.Header.Get("Origin"); origin != "" && !hs.allowedOrigin(origin, loopback) {
 			hs.refusals.log(r, "Origin not allowed (MCP_ALLOWED_ORIGINS)", "status", http.StatusForbidden)
-			rejectRequest(w, http.StatusForbidden, fmt.Sprintf("Origin %q is not allowed (MCP_ALLOWED_ORIGINS)", origin))
+			rejectRequest(w, http.StatusForbidden, fmt.Sprintf("Origin %q is not allowed: list it in MCP_ALLOWED_ORIGINS", origin))
 			return
 		}
 		next.ServeHTTP(w, r)
