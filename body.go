@@ -53,16 +53,6 @@ func (hs *httpServer) limitBody(next http.Handler) http.Handler {
 			// a deadline left behind would cancel the request's context.
 			_ = rc.SetReadDeadline(time.Time{})
 		}
-		if isBatch(body) {
-			// mcp-go v1.2.1 has no JSON-RPC batches on any transport, and
-			// only protocol 2025-03-26 had them. Say so plainly rather than
-			// let the array be called invalid JSON.
-			writeJSON(w, http.StatusBadRequest, map[string]any{
-				"jsonrpc": "2.0", "id": nil,
-				"error": map[string]any{"code": -32600, "message": "JSON-RPC batches are not supported: send each request in its own POST"},
-			})
-			return
-		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
 		next.ServeHTTP(w, r)

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -159,10 +160,113 @@ func TestHTTP_RequestShapes(t *testing.T) {
 		}
 	}
 
-	// A JSON-RPC batch is refused as an invalid request, not as invalid JSON.
-	status, body := postMCP(t, p, strings.NewReader("["+initializeBody+"]"), auth)
+	// A JSON-RPC batch outside 2025-03-26 is refused as an invalid request,
+	// not as invalid JSON.
+	status, body := postMCP(t, p, strings.NewReader("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]"),
+		map[string]string{"Authorization": auth["Authorization"], "Mcp-Protocol-Version": "2025-11-25"})
 	if status != 400 || rpcErrorCode(t, body) != -32600 || !strings.Contains(body, "batch") {
-		t.Errorf("batch: %d %s, want 400 with -32600 naming batches", status, body)
+		t.Errorf("batch at 2025-11-25: %d %s, want 400 with -32600 naming batches", status, body)
+	}
+}
+
+// TestHTTP_BatchesOn2025_03_26: a 2025-03-26 session's batches are
+// answered, one response per request, as that version requires.
+func TestHTTP_BatchesOn2025_03_26(t *testing.T) {
+	t.Parallel()
+	p := startServer(t, "HUBSPOT_SANDBOX=true", "MCP_TRANSPORT=http", "MCP_AUTH_TOKEN="+testAuthToken)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, p.url+"/mcp", strings.NewReader(initializeBody))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Authorization", "Bearer "+testAuthToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	session := resp.Header.Get("Mcp-Session-Id")
+	if resp.StatusCode != 200 || session == "" {
+		t.Fatalf("initialize: %d, session %q", resp.StatusCode, session)
+	}
+	headers := map[string]string{"Authorization": "Bearer " + testAuthToken, "Mcp-Session-Id": session}
+	batch := `[{"jsonrpc":"2.0","method":"notifications/initialized"},
+		{"jsonrpc":"2.0","id":2,"method":"tools/list"},
+		{"jsonrpc":"2.0","id":"three","method":"tools/call","params":{"name":"list_inboxes","arguments":{}}},
+		{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"get_thread","arguments":{"threadId":"x/../1"}}},
+		{"jsonrpc":"2.0","id":5,"method":"no/such/method"},
+		{"jsonrpc":"2.0","id":6,"method":"initialize","params":{}}]`
+	status, body := postMCP(t, p, strings.NewReader(batch), headers)
+	if status != 200 {
+		t.Fatalf("batch: %d %s", status, body)
+	}
+	var answers []struct {
+		ID     any             `json:"id"`
+		Result json.RawMessage `json:"result"`
+		Error  *struct {
+			Code    int    `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(body), &answers); err != nil {
+		t.Fatalf("batch answer is not an array: %v\n%s", err, body)
+	}
+	byID := map[string]int{}
+	for i, a := range answers {
+		byID[fmt.Sprint(a.ID)] = i
+	}
+	if len(answers) != 5 {
+		t.Errorf("%d answers, want one per request (5):\n%s", len(answers), body)
+	}
+	result := func(id string) string {
+		if i, ok := byID[id]; ok && answers[i].Error == nil {
+			return string(answers[i].Result)
+		}
+		return ""
+	}
+	code := func(id string) int {
+		if i, ok := byID[id]; ok && answers[i].Error != nil {
+			return answers[i].Error.Code
+		}
+		return 0
+	}
+	if !strings.Contains(result("2"), `"name":"list_threads"`) {
+		t.Errorf("request 2 (tools/list): no tool list")
+	}
+	if !strings.Contains(result("three"), `"structuredContent":{"results":[`) {
+		t.Errorf("request three (list_inboxes): no inboxes")
+	}
+	if !strings.Contains(result("4"), `"isError":true`) {
+		t.Errorf("request 4 (bad threadId): no isError result")
+	}
+	if code("5") != -32601 || code("6") != -32600 {
+		t.Errorf("unknown method: %d, want -32601; initialize in a batch: %d, want -32600", code("5"), code("6"))
+	}
+
+	if status, body := postMCP(t, p, strings.NewReader(`[{"jsonrpc":"2.0","method":"notifications/initialized"}]`), headers); status != 202 {
+		t.Errorf("batch of notifications: %d %s, want 202", status, body)
+	}
+	if status, body := postMCP(t, p, strings.NewReader(`[]`), headers); status != 400 || rpcErrorCode(t, body) != -32600 {
+		t.Errorf("empty batch: %d %s, want 400 -32600", status, body)
+	}
+	if status, body := postMCP(t, p, strings.NewReader(fmt.Sprintf("[%s]", strings.TrimSuffix(strings.Repeat(`{"jsonrpc":"2.0","method":"notifications/initialized"},`, maxBatch+1), ","))), headers); status != 400 || rpcErrorCode(t, body) != -32600 {
+		t.Errorf("batch over %d: %d %s, want 400 -32600", maxBatch, status, body)
+	}
+	unknown := map[string]string{"Authorization": "Bearer " + testAuthToken, "Mcp-Session-Id": "mcp-session-00000000-0000-0000-0000-000000000000"}
+	if status, body := postMCP(t, p, strings.NewReader(`[{"jsonrpc":"2.0","id":1,"method":"ping"}]`), unknown); status != 404 {
+		t.Errorf("batch on an unknown session: %d %s, want mcp-go's 404", status, body)
+	}
+
+	// The legacy SSE transport (2024-11-05) has no batches.
+	sse := startServer(t, "HUBSPOT_SANDBOX=true", "MCP_TRANSPORT=sse")
+	req, _ = http.NewRequestWithContext(t.Context(), http.MethodPost, sse.url+"/message?sessionId=x", strings.NewReader(`[{"jsonrpc":"2.0","id":1,"method":"ping"}]`))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 400 || rpcErrorCode(t, string(b)) != -32600 {
+		t.Errorf("batch on SSE: %d %s, want 400 -32600", resp.StatusCode, b)
 	}
 }
 

@@ -123,9 +123,9 @@ func (hs *httpServer) handler() http.Handler {
 	}
 	if hs.sse != nil {
 		mux.Handle("/sse", protect(hs.sseTrack.stream(hs.sse.SSEHandler())))
-		mux.Handle("/message", protect(hs.sseTrack.message(hs.sse.MessageHandler())))
+		mux.Handle("/message", protect(hs.batches(hs.sseTrack.message(hs.sse.MessageHandler()))))
 	} else {
-		mux.Handle("/mcp", protect(hs.tracker.track(hs.streamable)))
+		mux.Handle("/mcp", protect(hs.batches(hs.tracker.track(hs.streamable))))
 	}
 	return mux
 }
