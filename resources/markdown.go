@@ -27,18 +27,22 @@ func (t *transcript) markdown() string {
 		inbox = code(t.InboxName) + " (" + th.InboxID + ")"
 	}
 	fmt.Fprintf(&b, "- Inbox: %s\n", inbox)
-	if th.Customer != nil {
-		fmt.Fprintf(&b, "- Customer: %s\n", personLine(th.Customer))
+	if th.CustomerPerson != nil {
+		fmt.Fprintf(&b, "- Customer: %s\n", personLine(th.CustomerPerson))
 	}
-	if th.AssignedTo != nil {
-		fmt.Fprintf(&b, "- Assigned to: %s\n", personLine(th.AssignedTo))
+	if th.Assignee != nil {
+		fmt.Fprintf(&b, "- Assigned to: %s\n", personLine(th.Assignee))
 	} else {
 		b.WriteString("- Assigned to: nobody\n")
 	}
 	if th.Channel != "" {
 		fmt.Fprintf(&b, "- Channel: %s\n", code(th.Channel))
 	}
-	fmt.Fprintf(&b, "- Created: %s; latest message: %s\n", when(th.CreatedAt), when(th.LatestMessageAt))
+	latest := "- Latest message: " + when(th.LatestMessageAt)
+	if th.LatestFrom != "" {
+		latest += " (from the " + th.LatestFrom + ")"
+	}
+	b.WriteString(latest + "\n")
 	if th.TicketID != "" {
 		fmt.Fprintf(&b, "- Ticket: %s\n", safeID(th.TicketID))
 	}

@@ -222,12 +222,12 @@ func (c *Catalog) listed(s *snapshot) []mcp.Resource {
 	for _, th := range open {
 		v := view.NewThread(th, s.actors, "")
 		who := "contact " + th.AssociatedContactID
-		if v.Customer != nil && v.Customer.Name != "" {
-			who = v.Customer.Name
+		if v.CustomerPerson != nil && v.CustomerPerson.Name != "" {
+			who = v.CustomerPerson.Name
 		}
 		desc := "Open thread in " + orDefault(names[th.InboxID], "inbox "+th.InboxID) + "; latest message " + when(view.At(th.LatestMessageTimestamp))
-		if v.AssignedTo != nil {
-			desc += "; assigned to " + label(v.AssignedTo)
+		if v.Assignee != nil {
+			desc += "; assigned to " + label(v.Assignee)
 		} else {
 			desc += "; unassigned"
 		}

@@ -29,7 +29,7 @@ type parsedEntry struct {
 var (
 	fenceOpenRE = regexp.MustCompile("^(`{3,})text$")
 	speakerRE   = regexp.MustCompile(`^### (\d+) · (CUSTOMER MESSAGE \(incoming\)|[A-Z][A-Z ]* MESSAGE \(outgoing\)|INTERNAL COMMENT \(agents only, not sent to the customer\)|WELCOME MESSAGE \(automatic greeting\)|EVENT|OTHER ENTRY \([A-Z_]+\))( · | from )`)
-	detailRE    = regexp.MustCompile(`^- (Status|Inbox|Customer|Assigned to|Channel|Created|Ticket|Same data as JSON|Subject|Attachment [A-Z_]+|Truncated|Delivery failed|Older entries are not shown|\(no text\))(:| |$)`)
+	detailRE    = regexp.MustCompile(`^- (Status|Inbox|Customer|Assigned to|Channel|Latest message|Ticket|Same data as JSON|Subject|Attachment [A-Z_]+|Truncated|Delivery failed|Older entries are not shown|\(no text\))(:| |$)`)
 	historyRE   = regexp.MustCompile(`^## History: (\d+) entries, oldest first$`)
 	codeSpanRE  = regexp.MustCompile("`[^`\n]*`")
 	// ourChars is everything our own words, IDs and times use.
@@ -235,7 +235,7 @@ func TestTranscript_HostileNamesAndTextCannotEscape(t *testing.T) {
 		CreatedBy: "A-1", FromInboxID: "1", ToInboxID: "2", CreatedAt: at}, as, "")})
 	msgs = append(msgs, entry{len(msgs) + 1, view.NewMessage(hubspot.Message{ID: "f", Type: "NEW_TYPE\n# x"}, as, "")})
 	tr := &transcript{
-		Thread:     view.Thread{ID: "1", Status: "OPEN\n# x", InboxID: "1", Customer: &view.Person{ActorID: "V-100", Name: names[0]}, TicketID: "1`2"},
+		Thread:     view.Thread{ID: "1", Status: "OPEN\n# x", InboxID: "1", CustomerPerson: &view.Person{ActorID: "V-100", Name: names[0]}, TicketID: "1`2"},
 		InboxName:  names[1],
 		Messages:   msgs,
 		inboxNames: map[string]string{"1": names[0], "2": names[1]},

@@ -14,10 +14,9 @@ const batchRead = "POST /conversations/v3/conversations/actors/batch/read"
 
 var emailThread = view.Thread{
 	ID: sandbox.EmailThreadID, InboxID: sandbox.HelpDeskInboxID, Status: "OPEN",
-	Customer:   &view.Person{ContactID: sandbox.VisitorContactID, Name: "Maya Thompson", Email: "maya.thompson@example.com"},
-	AssignedTo: &view.Person{ActorID: sandbox.AgentActorID, Name: "Riley Chen", Email: "riley.chen@juniper-outdoor.example"},
-	Channel:    "email", CreatedAt: at("2026-11-16T09:00:00Z"), LatestMessageAt: at("2026-11-18T07:32:00Z"),
-	LatestReceivedAt: at("2026-11-18T07:32:00Z"), LatestSentAt: at("2026-11-17T05:32:00Z"),
+	Customer: "Maya Thompson <maya.thompson@example.com>", ContactID: sandbox.VisitorContactID,
+	AssignedTo: "Riley Chen (" + sandbox.AgentActorID + ")",
+	Channel:    "email", LatestMessageAt: at("2026-11-18T07:32:00Z"), LatestFrom: "customer",
 }
 
 func TestListThreadsTool(t *testing.T) {
@@ -149,11 +148,11 @@ func TestUpdateThreadTool(t *testing.T) {
 		e := newEnv(t)
 		var closed, reopened view.Thread
 		e.ok(t, "update_thread", `{"threadId":"`+sandbox.EmailThreadID+`","status":"CLOSED"}`, &closed)
-		if closed.Status != "CLOSED" || closed.ClosedAt.IsZero() {
+		if closed.Status != "CLOSED" {
 			t.Errorf("after closing: %+v", closed)
 		}
 		e.ok(t, "update_thread", `{"threadId":"`+sandbox.EmailThreadID+`","status":"OPEN"}`, &reopened)
-		if reopened.Status != "OPEN" || !reopened.ClosedAt.IsZero() {
+		if reopened.Status != "OPEN" {
 			t.Errorf("after reopening: %+v", reopened)
 		}
 	})
@@ -219,7 +218,7 @@ func TestAssignThreadTools(t *testing.T) {
 		e := newEnv(t)
 		var got view.Thread
 		e.ok(t, "assign_thread", `{"threadId":"`+sandbox.EmailThreadID+`","actorId":"`+sandbox.OtherAgentActorID+`"}`, &got)
-		if got.AssignedTo == nil || got.AssignedTo.ActorID != sandbox.OtherAgentActorID || got.AssignedTo.Name == "" {
+		if got.AssignedTo != "Sam Okafor ("+sandbox.OtherAgentActorID+")" {
 			t.Errorf("assignedTo = %+v, want %s with a name", got.AssignedTo, sandbox.OtherAgentActorID)
 		}
 		reqs := e.sb.Requests()
@@ -238,7 +237,7 @@ func TestAssignThreadTools(t *testing.T) {
 		}
 		var th view.Thread
 		e.ok(t, "get_thread", `{"threadId":"`+sandbox.AssignedThreadID+`"}`, &th)
-		if th.AssignedTo != nil {
+		if th.AssignedTo != "" {
 			t.Errorf("thread still assigned to %+v", th.AssignedTo)
 		}
 	})

@@ -22,6 +22,17 @@ type Person struct {
 	Field string `json:"field,omitempty"`
 }
 
+// Mailbox renders the person as "Name <email>", or whichever is known.
+func (p *Person) Mailbox() string {
+	switch {
+	case p.Name != "" && p.Email != "":
+		return p.Name + " <" + p.Email + ">"
+	case p.Name != "":
+		return p.Name
+	}
+	return p.Email
+}
+
 func (p *Person) empty() bool {
 	return p.ActorID == "" && p.ContactID == "" && p.Name == "" && p.Email == "" && p.Address == ""
 }

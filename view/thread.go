@@ -12,26 +12,28 @@ type Thread struct {
 	InboxID string `json:"inboxId"`
 	// Status is OPEN or CLOSED.
 	Status string `json:"status"`
-	// Customer is the thread's contact (or visitor) with name and email
-	// when HubSpot knows them.
-	Customer *Person `json:"customer,omitempty"`
-	// AssignedTo is the agent handling the thread; absent when unassigned.
-	AssignedTo *Person `json:"assignedTo,omitempty"`
+	// Customer is the thread's contact (or visitor) as "Name <email>",
+	// with what HubSpot knows of them.
+	Customer  string `json:"customer,omitempty"`
+	ContactID string `json:"contactId,omitempty"`
+	// AssignedTo is the agent handling the thread, as "Name (A-123)";
+	// absent when unassigned.
+	AssignedTo string `json:"assignedTo,omitempty"`
 	// Channel is where the conversation started: email, live chat,
 	// Facebook Messenger or "channel <id>".
 	Channel         string `json:"channel,omitempty"`
-	CreatedAt       Time   `json:"createdAt,omitzero"`
-	ClosedAt        Time   `json:"closedAt,omitzero"`
 	LatestMessageAt Time   `json:"latestMessageAt,omitzero"`
-	// LatestReceivedAt and LatestSentAt are the latest message from the
-	// customer and from the team.
-	LatestReceivedAt Time   `json:"latestReceivedAt,omitzero"`
-	LatestSentAt     Time   `json:"latestSentAt,omitzero"`
-	TicketID         string `json:"ticketId,omitempty"`
-	Spam             bool   `json:"spam,omitempty"`
-	Archived         bool   `json:"archived,omitempty"`
+	// LatestFrom says who wrote the latest message: customer or team.
+	LatestFrom string `json:"latestFrom,omitempty"`
+	TicketID   string `json:"ticketId,omitempty"`
+	Spam       bool   `json:"spam,omitempty"`
+	Archived   bool   `json:"archived,omitempty"`
 	// Properties holds what HubSpot returned for a requested property.
 	Properties map[string]any `json:"properties,omitempty"`
+
+	// The same people as data, for code that renders threads its own way.
+	CustomerPerson *Person `json:"-"`
+	Assignee       *Person `json:"-"`
 }
 
 // NewThread builds the view of th; people names the customer and the
@@ -40,22 +42,33 @@ type Thread struct {
 func NewThread(th hubspot.Thread, people People, property string) Thread {
 	v := Thread{
 		ID: th.ID, InboxID: th.InboxID, Status: Word(th.Status),
-		Channel:   ChannelName(th.OriginalChannelID),
-		CreatedAt: At(th.CreatedAt), ClosedAt: At(th.ClosedAt), LatestMessageAt: At(th.LatestMessageTimestamp),
-		LatestReceivedAt: At(th.LatestMessageReceivedTimestamp), LatestSentAt: At(th.LatestMessageSentTimestamp),
+		Channel: ChannelName(th.OriginalChannelID), LatestMessageAt: At(th.LatestMessageTimestamp),
 		Spam: th.Spam, Archived: th.Archived,
 		Properties: properties(th.Extra, property),
 	}
 	if th.AssociatedContactID != "" {
-		v.Customer = people.person(ContactActor(th), "")
-		if v.Customer == nil {
-			v.Customer = &Person{}
+		p := people.person(ContactActor(th), "")
+		if p == nil {
+			p = &Person{}
 		}
-		v.Customer.ActorID = ""
-		v.Customer.ContactID = th.AssociatedContactID
+		p.ActorID, p.ContactID = "", th.AssociatedContactID
+		v.CustomerPerson, v.ContactID, v.Customer = p, p.ContactID, p.Mailbox()
+	}
+	switch received, sent := th.LatestMessageReceivedTimestamp, th.LatestMessageSentTimestamp; {
+	case !received.IsZero() && !received.Before(sent.Time):
+		v.LatestFrom = "customer"
+	case !sent.IsZero():
+		v.LatestFrom = "team"
 	}
 	if th.AssignedTo != "" {
-		v.AssignedTo = people.person(th.AssignedTo, "")
+		// The agent's name says who; their email address adds nothing here.
+		if v.Assignee = people.person(th.AssignedTo, ""); v.Assignee != nil {
+			v.Assignee.Email = ""
+			v.AssignedTo = v.Assignee.Name + " (" + v.Assignee.ActorID + ")"
+			if v.Assignee.Name == "" {
+				v.AssignedTo = v.Assignee.ActorID
+			}
+		}
 	}
 	if th.ThreadAssociations != nil {
 		v.TicketID = th.ThreadAssociations.AssociatedTicketID
