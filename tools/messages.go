@@ -90,9 +90,9 @@ func getMessageOriginalContent(p hubspot.Provider, _ Config) server.ServerTool {
 			if err != nil {
 				return originalContentOutput{}, err
 			}
-			out := originalContentOutput{ThreadID: string(in.ThreadID), MessageID: string(in.MessageID), Text: mc.Text}
-			if mc.Text == "" {
-				out.RichText = mc.RichText
+			out := originalContentOutput{ThreadID: string(in.ThreadID), MessageID: string(in.MessageID), Text: view.Text(mc.Text)}
+			if out.Text == "" {
+				out.RichText = view.Text(mc.RichText)
 			}
 			return out, nil
 		},
