@@ -66,6 +66,23 @@ type Message struct {
 	// THREAD_INBOX_CHANGE.
 	FromInboxID string `json:"fromInboxId,omitempty"`
 	ToInboxID   string `json:"toInboxId,omitempty"`
+
+	// Extra holds the fields Message does not declare, such as what
+	// HubSpot returns for a requested property.
+	Extra Extra `json:"-"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler, keeping undeclared fields in Extra.
+func (m *Message) UnmarshalJSON(b []byte) error {
+	type plain Message
+	var p plain
+	extra, err := extraFields(b, &p)
+	if err != nil {
+		return err
+	}
+	*m = Message(p)
+	m.Extra = extra
+	return nil
 }
 
 // Truncated tells whether HubSpot cut the message's text; the full text is
@@ -117,6 +134,22 @@ type MessageFailureDetails struct {
 type MessageContent struct {
 	Text     string `json:"text"`
 	RichText string `json:"richText"`
+	// Extra holds the fields MessageContent does not declare, such as what
+	// HubSpot returns for a requested property.
+	Extra Extra `json:"-"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler, keeping undeclared fields in Extra.
+func (c *MessageContent) UnmarshalJSON(b []byte) error {
+	type plain MessageContent
+	var p plain
+	extra, err := extraFields(b, &p)
+	if err != nil {
+		return err
+	}
+	*c = MessageContent(p)
+	c.Extra = extra
+	return nil
 }
 
 // ListMessagesOptions are the query parameters of ListMessages. Sort is
@@ -262,11 +295,8 @@ func (r *SendMessageRequest) validate() error {
 	if r.SenderActorID == "" {
 		return &ArgumentError{Name: "senderActorId", Reason: "is required for a MESSAGE: the agent actor ID (A-…) of the user sending"}
 	}
-	if err := ValidateActorID("senderActorId", r.SenderActorID); err != nil {
+	if err := ValidateAgentID("senderActorId", r.SenderActorID); err != nil {
 		return err
-	}
-	if !strings.HasPrefix(r.SenderActorID, "A-") {
-		return &ArgumentError{Name: "senderActorId", Reason: "must be an agent actor ID (A-…); HubSpot sends only as agents, got " + quote(r.SenderActorID)}
 	}
 	if r.ChannelID == "" {
 		return &ArgumentError{Name: "channelId", Reason: "is required for a MESSAGE"}
@@ -297,7 +327,7 @@ func (r RecipientEgg) validate(i int) error {
 		if err := ValidateActorID(name+".actorId", r.ActorID); err != nil {
 			return err
 		}
-		if strings.HasPrefix(r.ActorID, "A-") {
+		if IsAgentID(r.ActorID) {
 			return &ArgumentError{Name: name + ".actorId", Reason: "cannot be an agent; HubSpot does not deliver messages to agents"}
 		}
 	}

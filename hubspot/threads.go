@@ -35,6 +35,22 @@ type Thread struct {
 	OriginalChannelAccountID       string `json:"originalChannelAccountId"`
 	// ThreadAssociations is set when associations were requested and exist.
 	ThreadAssociations *ThreadAssociations `json:"threadAssociations,omitempty"`
+	// Extra holds the fields Thread does not declare, such as what HubSpot
+	// returns for a requested property.
+	Extra Extra `json:"-"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler, keeping undeclared fields in Extra.
+func (t *Thread) UnmarshalJSON(b []byte) error {
+	type plain Thread
+	var p plain
+	extra, err := extraFields(b, &p)
+	if err != nil {
+		return err
+	}
+	*t = Thread(p)
+	t.Extra = extra
+	return nil
 }
 
 // ThreadAssociations holds the objects a thread is associated with.
@@ -258,11 +274,8 @@ func (c *Client) AssignThread(ctx context.Context, threadID, actorID string) (*T
 	if err := ValidateNumericID("threadId", threadID); err != nil {
 		return nil, err
 	}
-	if err := ValidateActorID("actorId", actorID); err != nil {
+	if err := ValidateAgentID("actorId", actorID); err != nil {
 		return nil, err
-	}
-	if !strings.HasPrefix(actorID, "A-") {
-		return nil, &ArgumentError{Name: "actorId", Reason: "must be an agent actor ID (A- followed by the user ID), got " + quote(actorID)}
 	}
 	body := struct {
 		ActorID string `json:"actorId"`

@@ -10,8 +10,7 @@ import (
 
 var salesEmailAccount = channelAccountOutput{
 	ID: sandbox.SalesEmailChannelAccountID, Name: "sales@juniper-outdoor.example", ChannelID: sandbox.EmailChannelID, InboxID: sandbox.InboxID,
-	Active: true, Authorized: true, CreatedAt: "2025-03-19T01:00:00Z",
-	DeliveryIdentifier: &deliveryIdentifier{Type: "HS_EMAIL_ADDRESS", Value: "sales@juniper-outdoor.example"},
+	Active: true, Authorized: true, CreatedAt: at("2025-03-19T01:00:00Z"), Address: "sales@juniper-outdoor.example",
 }
 
 func TestListChannelAccountsTool(t *testing.T) {
@@ -49,7 +48,7 @@ func TestListChannelAccountsTool(t *testing.T) {
 	t.Run("bad input", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		e.fails(t, "list_channel_accounts", `{"channelId":"1002"}`, `channelId must be a list (JSON array), got the string "1002"`)
+		e.fails(t, "list_channel_accounts", `{"channelId":{"id":"1002"}}`, `channelId[0] must be a string ID such as "123", got an object`)
 		e.fails(t, "list_channel_accounts", `{"inboxId":["x"]}`, `inboxId[0] must contain only digits`)
 		e.fails(t, "list_channel_accounts", `{"limit":1000}`, "limit must be from 1 to 100, got 1000")
 	})
