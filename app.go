@@ -42,7 +42,9 @@ type app struct {
 	// gives each request its HubSpot client: tools, resources and prompts
 	// must go through it, never through hs directly.
 	provider hubspot.Provider
-	mcp      *server.MCPServer
+	// pool is the provider with per-user tokens (nil otherwise).
+	pool *hubspot.Pool
+	mcp  *server.MCPServer
 	// hooks is the server's one Hooks value: mcp-go's WithHooks replaces,
 	// so everything that needs a hook adds it here.
 	hooks *server.Hooks
@@ -135,7 +137,11 @@ func (a *app) connectHubSpot(ctx context.Context) error {
 		)
 	}
 	if cfg.TokenSource == "header" {
-		a.provider = hubspot.NewPool(newClient, 0)
+		a.pool = hubspot.NewPool(newClient, hubspot.PoolLimits{
+			MaxClients: cfg.MaxCredentials,
+			OnEvict:    func(c *hubspot.Client) { a.catalog.Forget(c) },
+		})
+		a.provider = a.pool
 		return nil
 	}
 	hs, err := newClient(token)

@@ -300,6 +300,15 @@ func (w *watcher) release(c *hubspot.Client) {
 	}
 }
 
+// forget drops c's polling budget if no poller holds it.
+func (w *watcher) forget(c *hubspot.Client) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if b, ok := w.budgets[c]; ok && b.refs == 0 {
+		delete(w.budgets, c)
+	}
+}
+
 // close stops all pollers and waits for them.
 func (w *watcher) close() {
 	w.mu.Lock()

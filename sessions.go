@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// maxStreamsPerSession caps the GET streams one Streamable HTTP session may
+// hold open at once. A client needs one; a few more let it reconnect before
+// the server has noticed that the old connection died.
+const maxStreamsPerSession = 4
+
+// sessionIDPrefix starts our session IDs, as it does mcp-go's.
+const sessionIDPrefix = "mcp-session-"
+
+// sessionIDs is the session ID manager of the stateful Streamable HTTP
+// transport, and the one place where its sessions are counted: a session
+// begins when mcp-go has an ID minted for it (an initialize, whatever
+// headers it carries) and ends when mcp-go terminates it (DELETE, idle
+// expiry, shutdown). It replaces mcp-go's InsecureStatefulSessionIdManager,
+// which never forgets an ID. Safe for concurrent use.
+type sessionIDs struct {
+	max int
+
+	mu       sync.Mutex
+	live     map[string]int // session ID → open GET streams
+	reserved int            // initializes admitted that have not minted an ID yet
+}
+
+func newSessionIDs(max int) *sessionIDs {
+	return &sessionIDs{max: max, live: map[string]int{}}
+}
+
+// reservation is one initialize's claim on a session slot.
+type reservation struct {
+	ids  *sessionIDs
+	used bool // guarded by ids.mu
+}
+
+type reservationKey struct{}
+
+// reserve claims a slot for a session an initialize may create; false when
+// MCP_MAX_SESSIONS are open or being opened.
+func (s *sessionIDs) reserve() (*reservation, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.live)+s.reserved >= s.max {
+		return nil, false
+	}
+	s.reserved++
+	return &reservation{ids: s}, true
+}
+
+// release gives back a slot the request did not use.
+func (r *reservation) release() {
+	r.ids.mu.Lock()
+	defer r.ids.mu.Unlock()
+	if !r.used {
+		r.used = true
+		r.ids.reserved--
+	}
+}
+
+// Generate mints the ID of a session the reservation was made for.
+func (r *reservation) Generate() string {
+	id := r.ids.Generate()
+	r.release()
+	return id
+}
+
+func (r *reservation) Validate(id string) (bool, error)  { return r.ids.Validate(id) }
+func (r *reservation) Terminate(id string) (bool, error) { return r.ids.Terminate(id) }
+
+// ResolveSessionIdManager gives mcp-go the reservation of the request, so
+// the session it creates takes the slot the request was admitted with.
+func (s *sessionIDs) ResolveSessionIdManager(r *http.Request) server.SessionIdManager {
+	if r != nil {
+		if res, ok := r.Context().Value(reservationKey{}).(*reservation); ok {
+			return res
+		}
+	}
+	return s
+}
+
+// Generate mints a session ID. Sessions are admitted by reserve; an ID
+// minted without a reservation still counts.
+func (s *sessionIDs) Generate() string {
+	id := sessionIDPrefix + rand.Text()
+	s.mu.Lock()
+	s.live[id] = 0
+	s.mu.Unlock()
+	return id
+}
+
+// Validate accepts the IDs of open sessions only.
+func (s *sessionIDs) Validate(id string) (bool, error) {
+	if !s.known(id) {
+		return false, errors.New("unknown or ended session")
+	}
+	return false, nil
+}
+
+// Terminate ends a session; its ID is forgotten, and later requests with it
+// get 404 like any unknown ID.
+func (s *sessionIDs) Terminate(id string) (bool, error) {
+	s.mu.Lock()
+	delete(s.live, id)
+	s.mu.Unlock()
+	return false, nil
+}
+
+func (s *sessionIDs) known(id string) bool {
+	if !strings.HasPrefix(id, sessionIDPrefix) {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.live[id]
+	return ok
+}
+
+// count returns how many sessions are open.
+func (s *sessionIDs) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.live)
+}
+
+// openStream counts a GET stream of session id; it reports whether the
+// session is open and whether it may open another stream.
+func (s *sessionIDs) openStream(id string) (known, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n, known := s.live[id]
+	if !known || n >= maxStreamsPerSession {
+		return known, false
+	}
+	s.live[id] = n + 1
+	return true, true
+}
+
+func (s *sessionIDs) closeStream(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n, ok := s.live[id]; ok && n > 0 {
+		s.live[id] = n - 1
+	}
+}
+
+// admitStreamable is capSessions for the stateful Streamable HTTP
+// transport. An initialize (with or without an Mcp-Session-Id header) needs
+// a free session slot. A GET stream needs an open session (mcp-go would
+// otherwise create one for any ID, uncounted) and may be one of at most
+// maxStreamsPerSession. 2026-07-28 requests have no sessions: mcp-go
+// answers them.
+func (hs *httpServer) admitStreamable(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	switch {
+	case isModernHTTP(r):
+	case r.Method == http.MethodPost && isInitialize(r):
+		res, ok := hs.ids.reserve()
+		if !ok {
+			tooManySessions(w, hs.a.cfg.MaxSessions)
+			return
+		}
+		defer res.release()
+		r = r.WithContext(context.WithValue(r.Context(), reservationKey{}, res))
+	case r.Method == http.MethodGet:
+		id := r.Header.Get("Mcp-Session-Id")
+		if id == "" {
+			rejectRequest(w, http.StatusBadRequest, "a GET stream needs the Mcp-Session-Id header of an initialized session")
+			return
+		}
+		known, ok := hs.ids.openStream(id)
+		switch {
+		case !known:
+			rejectRequest(w, http.StatusNotFound, "unknown or ended session: initialize a new one")
+			return
+		case !ok:
+			rejectRequest(w, http.StatusConflict, fmt.Sprintf("this session already has %d GET streams open, the most it may; close one first", maxStreamsPerSession))
+			return
+		}
+		defer hs.ids.closeStream(id)
+	}
+	next.ServeHTTP(w, r)
+}
+
+// isModernHTTP tells a 2026-07-28 request by its MCP-Protocol-Version
+// header, as mcp-go does.
+func isModernHTTP(r *http.Request) bool {
+	return mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion))
+}
+
+func tooManySessions(w http.ResponseWriter, max int) {
+	w.Header().Set("Retry-After", "30")
+	rejectRequest(w, http.StatusServiceUnavailable, fmt.Sprintf("too many sessions: this server allows %d at once (MCP_MAX_SESSIONS); close an idle client or try again later", max))
+}
