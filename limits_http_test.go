@@ -3,9 +3,14 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/sethvargo/go-envconfig"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 )
@@ -32,6 +37,27 @@ func rawInitialize(t *testing.T, url, sessionID string) (int, string) {
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode, resp.Header.Get("Mcp-Session-Id")
+}
+
+// initialized sends notifications/initialized in a session.
+func initialized(t *testing.T, url, sessionID string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url+"/mcp", strings.NewReader(`{"jsonrpc":"2.0","method":"notifications/initialized"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("MCP-Protocol-Version", "2025-11-25")
+	req.Header.Set("Mcp-Session-Id", sessionID)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("notifications/initialized: HTTP %d", resp.StatusCode)
+	}
 }
 
 // rawStream opens a GET stream; it stays open until the test ends or
@@ -79,6 +105,7 @@ func TestHTTP_SessionCapCountsEverySession(t *testing.T) {
 			t.Fatalf("initialize %d with an Mcp-Session-Id header: HTTP %d, session %q", i, status, id)
 		}
 		sessions = append(sessions, id)
+		initialized(t, p.url, id) // in use: no newcomer may take its slot
 	}
 	for _, header := range []string{bogus, ""} {
 		if status, _ := rawInitialize(t, p.url, header); status != http.StatusServiceUnavailable {
@@ -172,5 +199,69 @@ func TestHTTP_RefusesAnOverlongToken(t *testing.T) {
 		if tc.want != http.StatusOK && (!strings.Contains(string(b), tokenHeader) || !strings.Contains(string(b), "4096") || strings.Contains(string(b), "xxxx")) {
 			t.Errorf("refusal %s: want the header and the limit named, and no token", b)
 		}
+	}
+}
+
+// TestHTTP_BareInitializesLockNoClientOut: when MCP_MAX_SESSIONS are open
+// and some made no request after their initialize, a new client takes the
+// oldest one's slot, and mcp-go forgets it; a session in use is never
+// taken.
+func TestHTTP_BareInitializesLockNoClientOut(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"MCP_TRANSPORT": "http", "HUBSPOT_SANDBOX": "true", "MCP_MAX_SESSIONS": "3"}
+	cfg, _, err := loadConfig(t.Context(), nil, envconfig.MapLookuper(env), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(t.Context(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	hs := newHTTPServer(a, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	hs.ids.grace = 0 // no waiting in a test
+	srv := httptest.NewServer(hs.handler())
+	t.Cleanup(srv.Close) // after the client's cleanup closes its stream
+	p := &serverProc{url: srv.URL}
+
+	var bare []string
+	for range 3 {
+		status, id := rawInitialize(t, srv.URL, "")
+		if status != http.StatusOK {
+			t.Fatalf("initialize: HTTP %d", status)
+		}
+		bare = append(bare, id)
+	}
+	cs, err := connectHTTP(t, p, "http", "2025-11-25", nil)
+	if err != nil {
+		t.Fatalf("a client was locked out by bare initializes: %v", err)
+	}
+	if n := hs.ids.count(); n != 3 {
+		t.Errorf("%d sessions open, want 3", n)
+	}
+	// The oldest bare session is gone, for mcp-go too.
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+"/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":2,"method":"ping"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Mcp-Session-Id", bare[0])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the evicted session: HTTP %d, want 404", resp.StatusCode)
+	}
+	if n := a.sessions.Load(); n != 3 {
+		t.Errorf("mcp-go holds %d sessions, want 3", n)
+	}
+	// More bare initializes take each other's slots, never the client's.
+	for range 10 {
+		if status, _ := rawInitialize(t, srv.URL, ""); status != http.StatusOK {
+			t.Fatalf("initialize: HTTP %d", status)
+		}
+	}
+	if _, err := cs.ListTools(t.Context(), nil); err != nil {
+		t.Errorf("the client lost its session: %v", err)
 	}
 }

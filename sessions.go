@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -21,22 +22,39 @@ const maxStreamsPerSession = 4
 // sessionIDPrefix starts our session IDs, as it does mcp-go's.
 const sessionIDPrefix = "mcp-session-"
 
+// halfOpenGrace is how long a session that has made no request since its
+// initialize keeps its slot against newcomers when MCP_MAX_SESSIONS are
+// open. A client follows its initialize at once (notifications/initialized);
+// a flood of bare initializes must not lock clients out until idle expiry.
+const halfOpenGrace = 3 * time.Second
+
 // sessionIDs is the session ID manager of the stateful Streamable HTTP
 // transport, and the one place where its sessions are counted: a session
 // begins when mcp-go has an ID minted for it (an initialize, whatever
 // headers it carries) and ends when mcp-go terminates it (DELETE, idle
 // expiry, shutdown). It replaces mcp-go's InsecureStatefulSessionIdManager,
 // which never forgets an ID. Safe for concurrent use.
+//
+// When the cap is reached, an initialize takes the slot of the oldest
+// half-open session (one that made no request after its initialize for
+// halfOpenGrace), if there is one.
 type sessionIDs struct {
-	max int
+	max   int
+	grace time.Duration // halfOpenGrace; tests shorten it
 
 	mu       sync.Mutex
-	live     map[string]int // session ID → open GET streams
-	reserved int            // initializes admitted that have not minted an ID yet
+	live     map[string]*sessionState
+	reserved int // initializes admitted that have not minted an ID yet
+}
+
+type sessionState struct {
+	born    time.Time
+	used    bool // a request besides the initialize came with the ID
+	streams int  // open GET streams
 }
 
 func newSessionIDs(max int) *sessionIDs {
-	return &sessionIDs{max: max, live: map[string]int{}}
+	return &sessionIDs{max: max, grace: halfOpenGrace, live: map[string]*sessionState{}}
 }
 
 // reservation is one initialize's claim on a session slot.
@@ -48,15 +66,26 @@ type reservation struct {
 type reservationKey struct{}
 
 // reserve claims a slot for a session an initialize may create; false when
-// MCP_MAX_SESSIONS are open or being opened.
-func (s *sessionIDs) reserve() (*reservation, bool) {
+// MCP_MAX_SESSIONS are open or being opened and none is half-open. evicted
+// is the half-open session whose slot was taken: the caller must end it.
+func (s *sessionIDs) reserve() (res *reservation, evicted string, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.live)+s.reserved >= s.max {
-		return nil, false
+		now := time.Now()
+		var oldest *sessionState
+		for id, st := range s.live {
+			if !st.used && now.Sub(st.born) >= s.grace && (oldest == nil || st.born.Before(oldest.born)) {
+				oldest, evicted = st, id
+			}
+		}
+		if oldest == nil {
+			return nil, "", false
+		}
+		delete(s.live, evicted)
 	}
 	s.reserved++
-	return &reservation{ids: s}, true
+	return &reservation{ids: s}, evicted, true
 }
 
 // release gives back a slot the request did not use.
@@ -95,7 +124,7 @@ func (s *sessionIDs) ResolveSessionIdManager(r *http.Request) server.SessionIdMa
 func (s *sessionIDs) Generate() string {
 	id := sessionIDPrefix + rand.Text()
 	s.mu.Lock()
-	s.live[id] = 0
+	s.live[id] = &sessionState{born: time.Now()}
 	s.mu.Unlock()
 	return id
 }
@@ -127,6 +156,15 @@ func (s *sessionIDs) known(id string) bool {
 	return ok
 }
 
+// use records that a request came with the session's ID.
+func (s *sessionIDs) use(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st, ok := s.live[id]; ok {
+		st.used = true
+	}
+}
+
 // count returns how many sessions are open.
 func (s *sessionIDs) count() int {
 	s.mu.Lock()
@@ -139,19 +177,20 @@ func (s *sessionIDs) count() int {
 func (s *sessionIDs) openStream(id string) (known, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n, known := s.live[id]
-	if !known || n >= maxStreamsPerSession {
+	st, known := s.live[id]
+	if !known || st.streams >= maxStreamsPerSession {
 		return known, false
 	}
-	s.live[id] = n + 1
+	st.streams++
+	st.used = true
 	return true, true
 }
 
 func (s *sessionIDs) closeStream(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if n, ok := s.live[id]; ok && n > 0 {
-		s.live[id] = n - 1
+	if st, ok := s.live[id]; ok && st.streams > 0 {
+		st.streams--
 	}
 }
 
@@ -165,12 +204,15 @@ func (hs *httpServer) admitStreamable(w http.ResponseWriter, r *http.Request, ne
 	switch {
 	case isModernHTTP(r):
 	case r.Method == http.MethodPost && isInitialize(r):
-		res, ok := hs.ids.reserve()
+		res, evicted, ok := hs.ids.reserve()
 		if !ok {
 			tooManySessions(w, hs.a.cfg.MaxSessions)
 			return
 		}
 		defer res.release()
+		if evicted != "" {
+			hs.endSession(r.Context(), evicted)
+		}
 		r = r.WithContext(context.WithValue(r.Context(), reservationKey{}, res))
 	case r.Method == http.MethodGet:
 		id := r.Header.Get("Mcp-Session-Id")
@@ -188,9 +230,32 @@ func (hs *httpServer) admitStreamable(w http.ResponseWriter, r *http.Request, ne
 			return
 		}
 		defer hs.ids.closeStream(id)
+	default:
+		hs.ids.use(r.Header.Get("Mcp-Session-Id"))
 	}
 	next.ServeHTTP(w, r)
 }
+
+// endSession ends a session as its client's DELETE would, so that mcp-go
+// frees what it holds for it.
+func (hs *httpServer) endSession(ctx context.Context, id string) {
+	hs.streamable.Handle(discardResponse{http.Header{}}, &server.HTTPRequest{
+		Method:  http.MethodDelete,
+		Header:  http.Header{"Mcp-Session-Id": {id}},
+		Context: context.WithoutCancel(ctx),
+	})
+	hs.a.logger.InfoContext(ctx, "session evicted to admit a new one: it made no request after initialize", "max_sessions", hs.a.cfg.MaxSessions)
+}
+
+// discardResponse is the response writer of requests the server makes to
+// itself.
+type discardResponse struct{ h http.Header }
+
+func (d discardResponse) Header() http.Header       { return d.h }
+func (discardResponse) WriteHeader(int)             {}
+func (discardResponse) Write(p []byte) (int, error) { return len(p), nil }
+func (discardResponse) Flush()                      {}
+func (discardResponse) CanStream() bool             { return false }
 
 // isModernHTTP tells a 2026-07-28 request by its MCP-Protocol-Version
 // header, as mcp-go does.
