@@ -62,7 +62,8 @@ type PoolLimits struct {
 	// MaxClients caps how many credentials have a client (default 1,000).
 	MaxClients int
 	// MaxBytes caps the pool's estimate of its clients' memory: each
-	// client's token plus a fixed overhead (default 16 MiB).
+	// client's token, its in-process limiter's window and a fixed
+	// overhead (default 16 MiB).
 	MaxBytes int
 	// Refused is how long a client is kept after HubSpot answered 401 to
 	// its credential (default one minute): long enough that a client
@@ -74,9 +75,19 @@ type PoolLimits struct {
 	OnEvict func(*Client)
 }
 
-// clientOverhead estimates a pooled client's memory besides its token:
-// the Client, its limiter and logger, the pool's entry.
+// clientOverhead estimates a pooled client's memory besides its token
+// and its limiter's window: the Client, its logger, the pool's entry.
 const clientOverhead = 2 << 10
+
+// footprint estimates the memory c holds: its token, a WindowLimiter's
+// record of the window's calls (8 bytes a call), and clientOverhead.
+func footprint(c *Client) int {
+	n := len(c.token) + clientOverhead
+	if wl, ok := c.limiter.(*WindowLimiter); ok {
+		n += 8 * len(wl.sent)
+	}
+	return n
+}
 
 type poolEntry struct {
 	id     string
@@ -139,7 +150,7 @@ func (p *Pool) ClientFor(ctx context.Context) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &poolEntry{id: id, client: c, size: len(token) + clientOverhead, used: now}
+	e := &poolEntry{id: id, client: c, size: footprint(c), used: now}
 	p.clients[id] = p.lru.PushFront(e)
 	p.bytes += e.size
 	for p.lru.Len() > p.limits.MaxClients || (p.bytes > p.limits.MaxBytes && p.lru.Len() > 1) {

@@ -98,7 +98,7 @@ func TestPool_EvictsTheLeastRecentlyUsed(t *testing.T) {
 func TestPool_BoundsTheTokensMemory(t *testing.T) {
 	t.Parallel()
 	p := NewPool(func(token string) (*Client, error) { return NewClient(token) },
-		PoolLimits{MaxBytes: 10 * (MaxTokenLength + clientOverhead)})
+		PoolLimits{MaxBytes: 10 * (MaxTokenLength + clientOverhead + 8*DefaultRate.Calls)})
 	for i := range 50 {
 		tok := fmt.Sprintf("%04d%s", i, strings.Repeat("x", MaxTokenLength-4))
 		if _, err := p.ClientFor(ContextWithToken(t.Context(), tok)); err != nil {
@@ -107,6 +107,18 @@ func TestPool_BoundsTheTokensMemory(t *testing.T) {
 	}
 	if p.Len() != 10 {
 		t.Errorf("pool holds %d clients of %d-byte tokens, want 10", p.Len(), MaxTokenLength)
+	}
+	// A client's limiter counts too: a window of 100,000 calls is 800 KB.
+	big := NewPool(func(token string) (*Client, error) {
+		return NewClient(token, WithLimiter(NewWindowLimiter(Rate{Calls: 100000, Per: 10 * time.Second})))
+	}, PoolLimits{MaxBytes: 8 << 20})
+	for i := range 50 {
+		if _, err := big.ClientFor(ContextWithToken(t.Context(), fmt.Sprint("tok", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if big.Len() != 10 {
+		t.Errorf("pool holds %d clients with 800 KB limiters in 8 MiB, want 10", big.Len())
 	}
 	long := strings.Repeat("x", MaxTokenLength+1)
 	if _, err := p.ClientFor(ContextWithToken(t.Context(), long)); !errors.Is(err, ErrTokenTooLong) || strings.Contains(err.Error(), "xxx") {
