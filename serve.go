@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
@@ -36,7 +37,8 @@ type httpServer struct {
 	ready   *readiness
 
 	streamable *server.StreamableHTTPServer
-	ids        *sessionIDs // stateful Streamable HTTP only
+	ids        *sessionIDs  // stateful Streamable HTTP only
+	listens    atomic.Int64 // open subscriptions/listen streams
 	sse        *server.SSEServer
 	sseTrack   *sseTracker
 }
@@ -227,13 +229,10 @@ func (hs *httpServer) userToken(next http.Handler) http.Handler {
 	})
 }
 
-// capSessions holds MCP_MAX_SESSIONS: on the stateful Streamable HTTP
-// transport through its session IDs (admitStreamable), on SSE by refusing
-// a new stream while the cap's sessions are open.
+// capSessions holds MCP_MAX_SESSIONS: on Streamable HTTP through its
+// session IDs and listen streams (admitStreamable), on SSE by refusing a
+// new stream while the cap's sessions are open.
 func (hs *httpServer) capSessions(next http.Handler) http.Handler {
-	if hs.a.cfg.Stateless && hs.sse == nil {
-		return next
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if hs.sse == nil {
 			hs.admitStreamable(w, r, next)

@@ -194,15 +194,31 @@ func (s *sessionIDs) closeStream(id string) {
 	}
 }
 
-// admitStreamable is capSessions for the stateful Streamable HTTP
-// transport. An initialize (with or without an Mcp-Session-Id header) needs
-// a free session slot. A GET stream needs an open session (mcp-go would
-// otherwise create one for any ID, uncounted) and may be one of at most
-// maxStreamsPerSession. 2026-07-28 requests have no sessions: mcp-go
-// answers them.
+// admitStreamable is capSessions for Streamable HTTP.
+//
+// 2026-07-28 requests have no sessions; their subscriptions/listen streams,
+// which take the place of a session's GET stream, are capped at
+// MCP_MAX_SESSIONS open at once. mcp-go refuses a listen whose Mcp-Method
+// header does not say so.
+//
+// With sessions (not MCP_STATELESS), an initialize (with or without an
+// Mcp-Session-Id header) needs a free session slot, and a GET stream needs
+// an open session (mcp-go would otherwise create one for any ID, uncounted)
+// and may be one of at most maxStreamsPerSession.
 func (hs *httpServer) admitStreamable(w http.ResponseWriter, r *http.Request, next http.Handler) {
 	switch {
 	case isModernHTTP(r):
+		if r.Method == http.MethodPost && r.Header.Get(mcp.HeaderMethod) == string(mcp.MethodSubscriptionsListen) {
+			if hs.listens.Add(1) > int64(hs.a.cfg.MaxSessions) {
+				hs.listens.Add(-1)
+				w.Header().Set("Retry-After", "30")
+				rejectRequest(w, http.StatusServiceUnavailable, fmt.Sprintf("too many subscription streams: this server allows %d subscriptions/listen streams at once (MCP_MAX_SESSIONS); close one or try again later", hs.a.cfg.MaxSessions))
+				return
+			}
+			defer hs.listens.Add(-1)
+		}
+	case hs.ids == nil:
+		// MCP_STATELESS: no sessions to count.
 	case r.Method == http.MethodPost && isInitialize(r):
 		res, evicted, ok := hs.ids.reserve()
 		if !ok {
