@@ -265,3 +265,14 @@ func TestHTTP_BareInitializesLockNoClientOut(t *testing.T) {
 		t.Errorf("the client lost its session: %v", err)
 	}
 }
+
+// TestHTTP_StatelessOffersNoGETStream: without sessions a GET gets 405,
+// as the specification allows, instead of a stream every client shares.
+func TestHTTP_StatelessOffersNoGETStream(t *testing.T) {
+	t.Parallel()
+	_, url := startTestSandbox(t)
+	p := startServer(t, "MCP_TRANSPORT=http", "HUBSPOT_BASE_URL="+url, "HUBSPOT_ACCESS_TOKEN=tok", "MCP_STATELESS=true")
+	if status, body, _ := rawStream(t, p.url, ""); status != http.StatusMethodNotAllowed || !strings.Contains(body, "MCP_STATELESS") {
+		t.Errorf("GET on a stateless server: HTTP %d %s, want 405", status, body)
+	}
+}

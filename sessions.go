@@ -201,7 +201,8 @@ func (s *sessionIDs) closeStream(id string) {
 // MCP_MAX_SESSIONS open at once. mcp-go refuses a listen whose Mcp-Method
 // header does not say so.
 //
-// With sessions (not MCP_STATELESS), an initialize (with or without an
+// Without sessions (MCP_STATELESS), a GET gets 405: there is no stream.
+// With sessions, an initialize (with or without an
 // Mcp-Session-Id header) needs a free session slot, and a GET stream needs
 // an open session (mcp-go would otherwise create one for any ID, uncounted)
 // and may be one of at most maxStreamsPerSession.
@@ -218,7 +219,13 @@ func (hs *httpServer) admitStreamable(w http.ResponseWriter, r *http.Request, ne
 			defer hs.listens.Add(-1)
 		}
 	case hs.ids == nil:
-		// MCP_STATELESS: no sessions to count.
+		// MCP_STATELESS: no sessions to count, and no stream to offer
+		// (mcp-go would serve every GET one shared session).
+		if r.Method == http.MethodGet {
+			w.Header().Set("Allow", "POST")
+			rejectRequest(w, http.StatusMethodNotAllowed, "this server runs without sessions (MCP_STATELESS): it offers no GET stream; 2026-07-28 clients use subscriptions/listen")
+			return
+		}
 	case r.Method == http.MethodPost && isInitialize(r):
 		res, evicted, ok := hs.ids.reserve()
 		if !ok {
