@@ -42,9 +42,7 @@ type app struct {
 	// gives each request its HubSpot client: tools, resources and prompts
 	// must go through it, never through hs directly.
 	provider hubspot.Provider
-	// pool is the provider with per-user tokens (nil otherwise).
-	pool *hubspot.Pool
-	mcp  *server.MCPServer
+	mcp      *server.MCPServer
 	// hooks is the server's one Hooks value: mcp-go's WithHooks replaces,
 	// so everything that needs a hook adds it here.
 	hooks *server.Hooks
@@ -137,11 +135,11 @@ func (a *app) connectHubSpot(ctx context.Context) error {
 		)
 	}
 	if cfg.TokenSource == "header" {
-		a.pool = hubspot.NewPool(newClient, hubspot.PoolLimits{
+		// The catalog, built later, forgets what it kept for an evicted client.
+		a.provider = hubspot.NewPool(newClient, hubspot.PoolLimits{
 			MaxClients: cfg.MaxCredentials,
 			OnEvict:    func(c *hubspot.Client) { a.catalog.Forget(c) },
 		})
-		a.provider = a.pool
 		return nil
 	}
 	hs, err := newClient(token)
