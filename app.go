@@ -135,7 +135,11 @@ func (a *app) connectHubSpot(ctx context.Context) error {
 		)
 	}
 	if cfg.TokenSource == "header" {
-		a.provider = hubspot.NewPool(newClient, 0)
+		// The catalog, built later, forgets what it kept for an evicted client.
+		a.provider = hubspot.NewPool(newClient, hubspot.PoolLimits{
+			MaxClients: cfg.MaxCredentials,
+			OnEvict:    func(c *hubspot.Client) { a.catalog.Forget(c) },
+		})
 		return nil
 	}
 	hs, err := newClient(token)

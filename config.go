@@ -50,6 +50,9 @@ type Config struct {
 	// TokenSource is env (HUBSPOT_ACCESS_TOKEN) or header (each HTTP request
 	// brings its user's token in X-HubSpot-Access-Token).
 	TokenSource string `env:"HUBSPOT_TOKEN_SOURCE, default=env"`
+	// MaxCredentials caps the per-user HubSpot clients kept with
+	// HUBSPOT_TOKEN_SOURCE=header; the least recently used goes first.
+	MaxCredentials int `env:"HUBSPOT_MAX_CREDENTIALS, default=1000"`
 
 	// Transport is stdio, http (Streamable HTTP at /mcp) or sse (the legacy
 	// HTTP+SSE transport at /sse and /message).
@@ -250,6 +253,9 @@ func (c *Config) validateHTTP() error {
 	}
 	if c.MaxSessions < 1 {
 		return fmt.Errorf("MCP_MAX_SESSIONS %d: must be at least 1", c.MaxSessions)
+	}
+	if c.MaxCredentials < 1 {
+		return fmt.Errorf("HUBSPOT_MAX_CREDENTIALS %d: must be at least 1", c.MaxCredentials)
 	}
 	if c.SessionIdleTimeout < time.Second || c.ShutdownTimeout <= 0 || c.MaxBodyBytes < 1024 {
 		return errors.New("MCP_SESSION_IDLE_TIMEOUT (at least 1s), MCP_SHUTDOWN_TIMEOUT (positive) and MCP_MAX_BODY_BYTES (at least 1024) must be sensible")

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
@@ -38,6 +39,8 @@ type httpServer struct {
 	refusals *refusalLog
 
 	streamable *server.StreamableHTTPServer
+	ids        *sessionIDs  // stateful Streamable HTTP only
+	listens    atomic.Int64 // open subscriptions/listen streams
 	sse        *server.SSEServer
 	sseTrack   *sseTracker
 }
@@ -96,7 +99,8 @@ func newHTTPServer(a *app, bound net.Addr) *httpServer {
 		if a.cfg.Stateless {
 			opts = append(opts, server.WithStateLess(true))
 		} else {
-			opts = append(opts, server.WithStateful(true))
+			hs.ids = newSessionIDs(a.cfg.MaxSessions)
+			opts = append(opts, server.WithSessionIdManagerResolver(hs.ids))
 		}
 		hs.streamable = server.NewStreamableHTTPServer(a.mcp, opts...)
 	}
@@ -223,28 +227,29 @@ func (hs *httpServer) userToken(next http.Handler) http.Handler {
 			return
 		}
 		if _, err := hubspot.NormalizeToken(tok); err != nil {
-			hs.refusals.log(r, "malformed "+tokenHeader+" header", "status", http.StatusUnauthorized)
-			rejectRequest(w, http.StatusUnauthorized, tokenHeader+": "+err.Error())
+			status := http.StatusUnauthorized
+			if errors.Is(err, hubspot.ErrTokenTooLong) {
+				status = http.StatusRequestHeaderFieldsTooLarge
+			}
+			hs.refusals.log(r, "malformed "+tokenHeader+" header", "status", status)
+			rejectRequest(w, status, tokenHeader+": "+err.Error())
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(hubspot.ContextWithToken(r.Context(), tok)))
 	})
 }
 
-// capSessions refuses a new session (an initialize without a session ID,
-// or a new SSE stream) when MCP_MAX_SESSIONS are open.
+// capSessions holds MCP_MAX_SESSIONS: on Streamable HTTP through its
+// session IDs and listen streams (admitStreamable), on SSE by refusing a
+// new stream while the cap's sessions are open.
 func (hs *httpServer) capSessions(next http.Handler) http.Handler {
-	if hs.a.cfg.Stateless && hs.sse == nil {
-		return next
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		opening := r.Method == http.MethodGet && hs.sse != nil && r.URL.Path == "/sse"
-		if hs.sse == nil && r.Method == http.MethodPost && r.Header.Get("Mcp-Session-Id") == "" {
-			opening = isInitialize(r)
+		if hs.sse == nil {
+			hs.admitStreamable(w, r, next)
+			return
 		}
-		if opening && hs.a.sessions.Load() >= int64(hs.a.cfg.MaxSessions) {
-			w.Header().Set("Retry-After", "30")
-			rejectRequest(w, http.StatusServiceUnavailable, fmt.Sprintf("too many sessions: this server allows %d at once (MCP_MAX_SESSIONS); close an idle client or try again later", hs.a.cfg.MaxSessions))
+		if r.Method == http.MethodGet && r.URL.Path == "/sse" && hs.a.sessions.Load() >= int64(hs.a.cfg.MaxSessions) {
+			tooManySessions(w, hs.a.cfg.MaxSessions)
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -65,6 +66,10 @@ type Client struct {
 	// HubSpot app budget don't push us into 429s.
 	holdMu    sync.Mutex
 	holdUntil time.Time
+
+	// refusedAt is when HubSpot last answered 401 (Unix nanoseconds; 0
+	// after a success): a Pool keeps a refused credential only briefly.
+	refusedAt atomic.Int64
 }
 
 // Option configures a Client.
@@ -197,6 +202,14 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
+// MaxTokenLength is the longest access token accepted. HubSpot's private
+// app and OAuth tokens are far shorter; the bound keeps what a client can
+// make the server hold small.
+const MaxTokenLength = 4096
+
+// ErrTokenTooLong is NormalizeToken's error for a token over MaxTokenLength.
+var ErrTokenTooLong = fmt.Errorf("HubSpot access token is longer than %d characters", MaxTokenLength)
+
 // NormalizeToken trims a token and its optional "Bearer " prefix, and
 // rejects empty tokens and tokens that cannot go in a header. Errors never
 // contain the token.
@@ -207,6 +220,9 @@ func NormalizeToken(token string) (string, error) {
 	}
 	if token == "" || strings.EqualFold(token, "bearer") {
 		return "", errors.New("HubSpot access token is empty")
+	}
+	if len(token) > MaxTokenLength {
+		return "", ErrTokenTooLong
 	}
 	for i := 0; i < len(token); i++ {
 		if c := token[i]; c <= ' ' || c >= 0x7f {
@@ -265,6 +281,11 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 				continue
 			}
 			return &RequestError{Method: req.method, Path: req.path, MaybeSent: !notSent && !req.safeToRepeat(), Attempts: attempt, Err: sendErr}
+		}
+		if status == http.StatusUnauthorized {
+			c.refusedAt.Store(time.Now().UnixNano())
+		} else if status >= 200 && status < 300 {
+			c.refusedAt.Store(0)
 		}
 		if status >= 200 && status < 300 {
 			if out == nil || status == http.StatusNoContent || len(bytes.TrimSpace(respBody)) == 0 {

@@ -312,6 +312,15 @@ func nonNilResources(rs []mcp.Resource) []mcp.Resource {
 // Close stops every subscription poller and waits for them.
 func (c *Catalog) Close() { c.watch.close() }
 
+// Forget drops what the catalog keeps for a HubSpot client its provider
+// no longer holds (a Pool's OnEvict): its cached snapshot, and its polling
+// budget once no subscription uses it. A subscription that still polls
+// with it keeps it until it ends.
+func (c *Catalog) Forget(client *hubspot.Client) {
+	c.cache.forget(client)
+	c.watch.forget(client)
+}
+
 func orDefault(s, def string) string {
 	if s == "" {
 		return def

@@ -159,6 +159,13 @@ func (sc *snapshotCache) peek(c *hubspot.Client) *snapshot {
 
 // invalidate makes the next get fetch again; paging cursors into the old
 // snapshot keep working.
+// forget drops c's entry.
+func (sc *snapshotCache) forget(c *hubspot.Client) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	delete(sc.entries, c)
+}
+
 func (sc *snapshotCache) invalidate(c *hubspot.Client) {
 	sc.mu.Lock()
 	e, ok := sc.entries[c]

@@ -33,7 +33,8 @@ type sub struct {
 
 // sink is where a poller's notifications go.
 type sink struct {
-	// key identifies the sink: "session <id>" or "listen <id> <request id>".
+	// key identifies the sink: "session <id>", or "listen <n>" for the
+	// n-th subscriptions/listen stream.
 	key string
 	// sessionID is the MCP session; notifications of a legacy session go
 	// to it by ID.
@@ -95,7 +96,7 @@ type watcher struct {
 	closed  bool
 	pollers map[pollerKey]*poller
 	budgets map[*hubspot.Client]*pollBudget
-	pending map[string]pending
+	pending map[pendingKey]pending
 	wg      sync.WaitGroup
 }
 
@@ -110,7 +111,7 @@ type pending struct {
 }
 
 func newWatcher(c *Catalog) *watcher {
-	w := &watcher{cat: c, pollers: map[pollerKey]*poller{}, budgets: map[*hubspot.Client]*pollBudget{}, pending: map[string]pending{}}
+	w := &watcher{cat: c, pollers: map[pollerKey]*poller{}, budgets: map[*hubspot.Client]*pollBudget{}, pending: map[pendingKey]pending{}}
 	w.notify = w.send
 	return w
 }
@@ -130,7 +131,7 @@ func (w *watcher) send(s sink, method string, params map[string]any) error {
 func (w *watcher) enabled() bool { return w.cat.opts.PollRate.Calls > 0 }
 
 // hold parks a probed subscription until the request succeeds.
-func (w *watcher) hold(key string, p pending) {
+func (w *watcher) hold(key pendingKey, p pending) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for k, old := range w.pending {
@@ -142,12 +143,23 @@ func (w *watcher) hold(key string, p pending) {
 	w.pending[key] = p
 }
 
-func (w *watcher) take(key string) (pending, bool) {
+func (w *watcher) take(key pendingKey) (pending, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	p, ok := w.pending[key]
 	delete(w.pending, key)
 	return p, ok
+}
+
+// dropPending forgets what a session that ended left waiting.
+func (w *watcher) dropPending(s server.ClientSession) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for k := range w.pending {
+		if k.session == s {
+			delete(w.pending, k)
+		}
+	}
 }
 
 // count returns how many subscriptions the sink has.
@@ -285,6 +297,15 @@ func (w *watcher) release(c *hubspot.Client) {
 		if b.refs == 0 {
 			b.idleSince = time.Now()
 		}
+	}
+}
+
+// forget drops c's polling budget if no poller holds it.
+func (w *watcher) forget(c *hubspot.Client) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if b, ok := w.budgets[c]; ok && b.refs == 0 {
+		delete(w.budgets, c)
 	}
 }
 
