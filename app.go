@@ -129,6 +129,7 @@ func (a *app) connectHubSpot(ctx context.Context) error {
 			hubspot.WithBaseURL(baseURL),
 			hubspot.WithLimiter(limiter(norm)),
 			hubspot.WithTimeout(cfg.Timeout),
+			hubspot.WithCache(cfg.CacheTTL),
 			hubspot.WithMaxWait(cfg.MaxWait),
 			hubspot.WithLogger(a.logger.With("component", "hubspot", "credential", hubspot.CredentialID(norm))),
 			hubspot.WithUserAgent("hubspot-conversations-mcp/"+version),

@@ -15,7 +15,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // DefaultBaseURL is HubSpot's API host.
@@ -65,6 +68,14 @@ type Client struct {
 	// HubSpot app budget don't push us into 429s.
 	holdMu    sync.Mutex
 	holdUntil time.Time
+
+	// cache keeps answers that rarely change (WithCache); nil when off.
+	cache *cache
+	// flights merges concurrent identical reads into one request.
+	flights singleflight.Group
+	// writes counts writes sent, so a read that starts after a write never
+	// joins a flight that started before it.
+	writes atomic.Uint64
 }
 
 // Option configures a Client.
@@ -234,12 +245,19 @@ type request struct {
 	// idempotent requests may be repeated after a 5xx or a connection
 	// failure without changing the outcome. GETs always are.
 	idempotent bool
+	// read marks a POST that changes nothing (the actor batch read), so
+	// identical concurrent ones may share a request like GETs.
+	read bool
+	// cached answers may be kept for the cache's TTL (see WithCache).
+	cached bool
 }
 
 func (r request) safeToRepeat() bool { return r.idempotent || r.method == http.MethodGet }
 
 // call sends req, retrying as the Client doc describes, and decodes a
-// success body into out (nil to discard it).
+// success body into out (nil to discard it). Reads may be answered from
+// the cache or share a request with identical concurrent reads; writes
+// drop what they change from the cache.
 func (c *Client) call(ctx context.Context, req request, out any) error {
 	var body []byte
 	if req.body != nil {
@@ -248,32 +266,122 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 			return fmt.Errorf("%s %s: encode body: %w", req.method, req.path, err)
 		}
 	}
+	var (
+		ans answer
+		err error
+	)
+	if req.method == http.MethodGet || req.read {
+		ans, err = c.read(ctx, req, body)
+	} else {
+		ans, err = c.send(ctx, req, body)
+		c.wrote(req)
+	}
+	if err != nil {
+		return err
+	}
+	if out == nil || ans.status == http.StatusNoContent || len(bytes.TrimSpace(ans.body)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(ans.body, out); err != nil {
+		return &RequestError{Method: req.method, Path: req.path, StatusCode: ans.status, Attempts: ans.attempts, Err: fmt.Errorf("decode: %w", err)}
+	}
+	return nil
+}
+
+// answer is a success answer's status and body, shared read-only between
+// the callers of one flight and the cache.
+type answer struct {
+	status   int
+	body     []byte
+	attempts int
+}
+
+// read answers a request that changes nothing: from the cache, or by
+// joining an identical request in flight, or by sending it.
+func (c *Client) read(ctx context.Context, req request, body []byte) (answer, error) {
+	key := req.method + " " + req.path + "?" + req.query.Encode() + "\n" + string(body)
+	if req.cached {
+		if v, ok := c.cache.get(key); ok {
+			return v.(answer), nil
+		}
+	}
+	flight := key + "\n" + strconv.FormatUint(c.writes.Load(), 10)
+	ch := c.flights.DoChan(flight, func() (any, error) {
+		ans, err := c.send(ctx, req, body)
+		if err == nil && req.cached {
+			c.cache.put(key, ans)
+		}
+		return ans, err
+	})
+	select {
+	case <-ctx.Done():
+		return answer{}, ctx.Err()
+	case res := <-ch:
+		if res.Err != nil && res.Shared && ctx.Err() == nil && leaderGaveUp(res.Err) {
+			// The caller who sent it gave up (cancelled, or its deadline
+			// was too short for the budget); this caller may not have.
+			return c.send(ctx, req, body)
+		}
+		if res.Err != nil {
+			return answer{}, res.Err
+		}
+		return res.Val.(answer), nil
+	}
+}
+
+// leaderGaveUp tells whether err ended a request for reasons of its
+// caller's own context rather than HubSpot's answer.
+func leaderGaveUp(err error) bool {
+	var be *BudgetError
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &be)
+}
+
+// wrote drops from the cache what a write to req.path may have changed,
+// whatever its outcome: it may have reached HubSpot even if it failed.
+func (c *Client) wrote(req request) {
+	c.writes.Add(1)
+	if c.cache == nil {
+		return
+	}
+	if id, ok := threadOf(req.path); ok {
+		c.cache.dropPrefix("GET "+threadPath(id), keyThreadInbox+id)
+	}
+}
+
+// threadOf returns the thread ID of a thread path.
+func threadOf(path string) (string, bool) {
+	for _, prefix := range []string{conversationsPrefix + "/threads/", assigneePrefix + "/threads/"} {
+		if rest, ok := strings.CutPrefix(path, prefix); ok {
+			id, _, _ := strings.Cut(rest, "/")
+			return id, id != ""
+		}
+	}
+	return "", false
+}
+
+// send sends req, retrying as the Client doc describes, and returns the
+// success answer.
+func (c *Client) send(ctx context.Context, req request, body []byte) (answer, error) {
 	for attempt := 1; ; attempt++ {
 		if err := c.waitTurn(ctx); err != nil {
-			return err
+			return answer{}, err
 		}
 		status, header, respBody, sendErr := c.do(ctx, req, body)
 		if sendErr != nil {
 			notSent := notSentError(sendErr)
 			if ctxErr := ctx.Err(); ctxErr != nil {
-				return &RequestError{Method: req.method, Path: req.path, MaybeSent: !notSent && !req.safeToRepeat(), Attempts: attempt, Err: ctxErr}
+				return answer{}, &RequestError{Method: req.method, Path: req.path, MaybeSent: !notSent && !req.safeToRepeat(), Attempts: attempt, Err: ctxErr}
 			}
 			if (req.safeToRepeat() || notSent) && attempt <= c.maxRetries {
 				if err := c.sleep(ctx, c.backoff(attempt), req, attempt, "connection error", sendErr); err != nil {
-					return err
+					return answer{}, err
 				}
 				continue
 			}
-			return &RequestError{Method: req.method, Path: req.path, MaybeSent: !notSent && !req.safeToRepeat(), Attempts: attempt, Err: sendErr}
+			return answer{}, &RequestError{Method: req.method, Path: req.path, MaybeSent: !notSent && !req.safeToRepeat(), Attempts: attempt, Err: sendErr}
 		}
 		if status >= 200 && status < 300 {
-			if out == nil || status == http.StatusNoContent || len(bytes.TrimSpace(respBody)) == 0 {
-				return nil
-			}
-			if err := json.Unmarshal(respBody, out); err != nil {
-				return &RequestError{Method: req.method, Path: req.path, StatusCode: status, Attempts: attempt, Err: fmt.Errorf("decode: %w", err)}
-			}
-			return nil
+			return answer{status: status, body: respBody, attempts: attempt}, nil
 		}
 		apiErr := parseError(req.method, req.path, status, header, respBody)
 		apiErr.Attempts = attempt
@@ -286,7 +394,7 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 				}
 				if wait <= c.maxRetryWait && fitsDeadline(ctx, wait) {
 					if err := c.sleep(ctx, wait, req, attempt, "429 "+apiErr.PolicyName, nil); err != nil {
-						return err
+						return answer{}, err
 					}
 					continue
 				}
@@ -294,13 +402,13 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 				wait := max(apiErr.RetryAfter, c.backoff(attempt))
 				if wait <= c.maxRetryWait && fitsDeadline(ctx, wait) {
 					if err := c.sleep(ctx, wait, req, attempt, strconv.Itoa(status), nil); err != nil {
-						return err
+						return answer{}, err
 					}
 					continue
 				}
 			}
 		}
-		return apiErr
+		return answer{}, apiErr
 	}
 }
 
@@ -319,7 +427,7 @@ func (c *Client) waitTurn(ctx context.Context) error {
 		if !fitsDeadline(ctx, hold) {
 			return &BudgetError{Rate: Rate{}, Wait: hold}
 		}
-		if err := sleep(ctx, hold); err != nil {
+		if err := Await(ctx, hold); err != nil {
 			return err
 		}
 	}

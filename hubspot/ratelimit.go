@@ -140,7 +140,7 @@ func (l *WindowLimiter) Wait(ctx context.Context) error {
 	l.mu.Unlock()
 
 	if d := at.Sub(now); d > 0 {
-		return sleep(ctx, d)
+		return Await(ctx, d)
 	}
 	return nil
 }

@@ -84,14 +84,7 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	if wait <= 0 {
 		return nil
 	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return hubspot.Await(ctx, wait)
 }
 
 // reserve asks Redis for a slot and returns its time on Redis's clock and
