@@ -78,6 +78,7 @@ func newApp(ctx context.Context, cfg *Config, logger *slog.Logger) (*app, error)
 		server.WithHooks(a.hooks),
 		server.WithLogger(logger.With("component", "mcp")),
 	}
+	opts = append(opts, budgetProgress()...)
 	a.mcp = server.NewMCPServer("hubspot-conversations", version, append(opts, a.resourceOptions()...)...)
 	a.mcp.AddTools(selected...)
 	if err := a.registerResources(ctx); err != nil {

@@ -283,10 +283,11 @@ func TestHTTP_UsersAreIsolated(t *testing.T) {
 					t.Errorf("%s sees the other account's inbox %q", company, name)
 				}
 			}
+			// Threads are never cached, so each call is a HubSpot call.
 			for range 3 {
-				callOK(t, cs, "get_inbox", map[string]any{"inboxId": sandbox.InboxID})
+				callOK(t, cs, "get_thread", map[string]any{"threadId": sandbox.EmailThreadID})
 			}
-			text := callError(t, cs, "get_inbox", map[string]any{"inboxId": sandbox.InboxID})
+			text := callError(t, cs, "get_thread", map[string]any{"threadId": sandbox.EmailThreadID})
 			if !strings.Contains(text, "budget") {
 				t.Errorf("%s: fifth call = %q, want the budget error", company, text)
 			}
@@ -409,11 +410,14 @@ func TestHTTP_ShutdownLosesNoCallInFlight(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// Six different reads: identical ones would share one request.
 			const calls = 6
 			results := make(chan error, calls)
-			for range calls {
+			threads := []string{sandbox.EmailThreadID, sandbox.AllTypesThreadID, sandbox.ClosedThreadID}
+			for i := range calls {
 				go func() {
-					res, err := cs.CallTool(context.Background(), &gomcp.CallToolParams{Name: "get_inbox", Arguments: map[string]any{"inboxId": sandbox.InboxID}})
+					tool := []string{"get_thread", "list_messages"}[i%2]
+					res, err := cs.CallTool(context.Background(), &gomcp.CallToolParams{Name: tool, Arguments: map[string]any{"threadId": threads[i/2]}})
 					if err == nil && res.IsError {
 						err = fmt.Errorf("tool error: %s", contentText(res))
 					}
