@@ -110,3 +110,20 @@ func TestDailyLimit(t *testing.T) {
 		t.Errorf("daily header = %q", r.header.Get("X-HubSpot-RateLimit-Daily"))
 	}
 }
+
+func TestUnlimitedRate(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, WithUnlimitedRate())
+	for range DefaultRateLimit + 10 {
+		r := h.call(http.MethodGet, channelsPath, "")
+		r.want(t, http.StatusOK)
+		for _, name := range []string{"X-HubSpot-RateLimit-Max", "X-HubSpot-RateLimit-Remaining", "X-HubSpot-RateLimit-Interval-Milliseconds"} {
+			if v := r.header.Get(name); v != "" {
+				t.Fatalf("%s: %s, want no window header", name, v)
+			}
+		}
+		if r.header.Get("X-HubSpot-RateLimit-Daily-Remaining") == "" {
+			t.Fatal("the daily headers are gone too")
+		}
+	}
+}
