@@ -31,7 +31,9 @@ func (s step) params() map[string]any {
 	return map[string]any{"name": s.name, "arguments": s.args}
 }
 
-func tool(name string, args map[string]any) step { return step{method: "tools/call", name: name, args: args} }
+func tool(name string, args map[string]any) step {
+	return step{method: "tools/call", name: name, args: args}
+}
 
 // session runs steps on a fresh sandbox and a fresh server over stdio, and
 // returns the HubSpot requests each step made.

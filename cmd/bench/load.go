@@ -327,4 +327,3 @@ func benchBudget(ctx context.Context, o options, _ string) error {
 	fmt.Printf("HubSpot (sandbox) saw %d requests, %d answered 429; p50 %s, p99 %s per call\n", len(reqs), got429, ms(res.pct(0.5)), ms(res.pct(0.99)))
 	return nil
 }
-
