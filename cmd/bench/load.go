@@ -1,16 +1,16 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"regexp"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -34,35 +34,32 @@ type httpServer struct {
 	url string
 }
 
-var servingAddr = regexp.MustCompile(`msg="serving MCP over HTTP".* addr=(\S+)`)
+// logLevel is the HTTP server's LOG_LEVEL (BENCH_LOG_LEVEL, default info).
+var logLevel = cmp.Or(os.Getenv("BENCH_LOG_LEVEL"), "info")
 
 func startHTTPServer(ctx context.Context, bin string, env ...string) (*httpServer, error) {
-	cmd := exec.CommandContext(ctx, bin)
-	cmd.Env = append([]string{"MCP_TRANSPORT=http", "MCP_ADDR=127.0.0.1:0", "LOG_LEVEL=info", "MCP_MAX_SESSIONS=1000"}, env...)
-	stderr, err := cmd.StderrPipe()
+	// A free loopback port, so the address is known whatever LOG_LEVEL.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Env = append([]string{"MCP_TRANSPORT=http", "MCP_ADDR=" + addr, "LOG_LEVEL=" + logLevel, "MCP_MAX_SESSIONS=1000"}, env...)
+	cmd.Stderr = io.Discard
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sc.Buffer(nil, 1<<20)
-		for sc.Scan() {
-			if m := servingAddr.FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
-			}
+	for range 200 {
+		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			return &httpServer{cmd: cmd, url: "http://" + addr + "/mcp"}, nil
 		}
-	}()
-	select {
-	case a := <-addr:
-		return &httpServer{cmd: cmd, url: "http://" + a + "/mcp"}, nil
-	case <-time.After(20 * time.Second):
-		_ = cmd.Process.Kill()
-		return nil, fmt.Errorf("the server did not start")
+		time.Sleep(50 * time.Millisecond)
 	}
+	_ = cmd.Process.Kill()
+	return nil, fmt.Errorf("the server did not start")
 }
 
 func (s *httpServer) stop() {

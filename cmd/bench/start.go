@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -252,5 +251,3 @@ func minOf(s []startSample) startSample {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
 func mib(b int64) float64       { return float64(b) / (1 << 20) }
-
-var errNoAnswer = errors.New("no answer")
