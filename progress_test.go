@@ -77,3 +77,33 @@ func TestStdio_CancelledWhileWaitingSendsNothing(t *testing.T) {
 		t.Errorf("HubSpot saw %v, want only the later GET", got)
 	}
 }
+
+func TestHTTP_WaitingForTheBudgetSendsProgress(t *testing.T) {
+	t.Parallel()
+	_, url := startTestSandbox(t)
+	p := startServer(t, append(budgetEnv(url), "MCP_TRANSPORT=http")...)
+	progress := make(chan *gomcp.ProgressNotificationParams, 100)
+	client := gomcp.NewClient(&gomcp.Implementation{Name: "progress", Version: "1"}, &gomcp.ClientOptions{
+		ProgressNotificationHandler: func(_ context.Context, r *gomcp.ProgressNotificationClientRequest) { progress <- r.Params },
+	})
+	cs, err := client.Connect(t.Context(), &gomcp.StreamableClientTransport{Endpoint: p.url + "/mcp"}, &gomcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cs.Close() })
+	callOK(t, cs, "get_thread", map[string]any{"threadId": sandbox.EmailThreadID})
+	params := &gomcp.CallToolParams{Name: "get_thread", Arguments: map[string]any{"threadId": sandbox.ClosedThreadID}}
+	params.SetProgressToken("budget-http")
+	res, err := cs.CallTool(t.Context(), params)
+	if err != nil || res.IsError {
+		t.Fatalf("call: %v", err)
+	}
+	// The wait is about two seconds: a notification at once and one a
+	// second later, both well before the answer.
+	if len(progress) == 0 {
+		t.Fatal("no progress over Streamable HTTP while waiting for the budget")
+	}
+	if got := <-progress; got.ProgressToken != "budget-http" {
+		t.Errorf("progress token %v", got.ProgressToken)
+	}
+}
