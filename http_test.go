@@ -351,10 +351,16 @@ func TestHTTP_ReplicasShareOneBudgetThroughRedis(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// A first call opens the replica's Redis and HubSpot connections.
-		callOK(t, cs, "get_channel", map[string]any{"channelId": sandbox.EmailChannelID})
-		for range 8 {
-			wg.Go(func() { callOK(t, cs, "get_channel", map[string]any{"channelId": sandbox.EmailChannelID}) })
+		// Nine different reads of threads: never cached, and no two alike
+		// (identical reads at the same moment share one request). A first
+		// call opens the replica's Redis and HubSpot connections.
+		threads := []string{sandbox.EmailThreadID, sandbox.AllTypesThreadID, sandbox.ClosedThreadID, sandbox.AssignedThreadID, sandbox.HostileThreadID}
+		read := func(i int) {
+			callOK(t, cs, []string{"get_thread", "list_messages"}[i%2], map[string]any{"threadId": threads[i/2]})
+		}
+		read(0)
+		for i := 1; i <= 8; i++ {
+			wg.Go(func() { read(i) })
 		}
 	}
 	wg.Wait()
