@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,6 +34,10 @@ const (
 
 	maxErrorBody   = 1 << 20
 	maxSuccessBody = 32 << 20
+
+	// maxTrackedSends bounds the sends remembered for HubSpot's window;
+	// HubSpot's largest burst limit is 250 per 10 s.
+	maxTrackedSends = 512
 
 	defaultMaxRetries   = 3
 	defaultTimeout      = 30 * time.Second
@@ -68,6 +73,10 @@ type Client struct {
 	// HubSpot app budget don't push us into 429s.
 	holdMu    sync.Mutex
 	holdUntil time.Time
+	// sent holds when this client's latest requests that HubSpot counted
+	// were sent (a ring), to know when HubSpot's window frees up.
+	sent     [maxTrackedSends]time.Time
+	sentNext int
 
 	// cache keeps answers that rarely change (WithCache); nil when off.
 	cache *cache
@@ -468,7 +477,7 @@ func (c *Client) do(ctx context.Context, req request, body []byte) (int, http.He
 		limit = maxErrorBody
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit))
-	c.observeRateHeaders(resp.Header)
+	c.observeRateHeaders(resp.StatusCode, resp.Header, start)
 	c.logger.DebugContext(ctx, "hubspot request", "method", req.method, "path", req.path, "status", resp.StatusCode,
 		"duration", time.Since(start), "correlation_id", resp.Header.Get("X-HubSpot-Correlation-Id"),
 		"ratelimit_remaining", resp.Header.Get("X-HubSpot-RateLimit-Remaining"))
@@ -496,8 +505,19 @@ func (e *answerLostError) Error() string {
 func (e *answerLostError) Unwrap() error { return e.err }
 
 // observeRateHeaders holds further requests when HubSpot says its own
-// window is spent.
-func (c *Client) observeRateHeaders(h http.Header) {
+// window is spent, until the window frees up: HubSpot's window is rolling,
+// so a slot frees when the oldest call it counted is Interval old. When the
+// last Max calls HubSpot counted were all this client's, that is Interval
+// (plus a guard for the trip to HubSpot) after the oldest of them was sent;
+// otherwise other integrations share the budget and the client holds for
+// a whole Interval.
+func (c *Client) observeRateHeaders(status int, h http.Header, sentAt time.Time) {
+	c.holdMu.Lock()
+	defer c.holdMu.Unlock()
+	if status != http.StatusTooManyRequests {
+		c.sent[c.sentNext] = sentAt
+		c.sentNext = (c.sentNext + 1) % len(c.sent)
+	}
 	if h.Get("X-HubSpot-RateLimit-Remaining") != "0" {
 		return
 	}
@@ -505,11 +525,24 @@ func (c *Client) observeRateHeaders(h http.Header) {
 	if ms, err := strconv.ParseInt(h.Get("X-HubSpot-RateLimit-Interval-Milliseconds"), 10, 64); err == nil && ms > 0 && ms <= 60_000 {
 		interval = time.Duration(ms) * time.Millisecond
 	}
-	c.holdMu.Lock()
-	if until := time.Now().Add(interval); until.After(c.holdUntil) {
+	now := time.Now()
+	until := now.Add(interval)
+	if n, err := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Max")); err == nil && n > 0 && n <= len(c.sent) {
+		recent := make([]time.Time, 0, len(c.sent))
+		for _, t := range c.sent {
+			if !t.IsZero() && now.Sub(t) < interval {
+				recent = append(recent, t)
+			}
+		}
+		if len(recent) >= n {
+			slices.SortFunc(recent, func(a, b time.Time) int { return b.Compare(a) })
+			guard := Rate{Calls: n, Per: interval}.Guard()
+			until = recent[n-1].Add(interval + guard)
+		}
+	}
+	if until.After(c.holdUntil) {
 		c.holdUntil = until
 	}
-	c.holdMu.Unlock()
 }
 
 func (c *Client) sleep(ctx context.Context, d time.Duration, req request, attempt int, reason string, cause error) error {

@@ -71,6 +71,7 @@ func (r Rate) String() string {
 // Limiter decides when a request may be sent. Wait blocks until the request
 // may go, or returns an error, and then nothing may be sent: ctx.Err() when
 // ctx ends, *BudgetError when no slot comes before ctx's deadline.
+// Implementations wait with Await, so the caller's WaitObserver hears.
 type Limiter interface {
 	Wait(ctx context.Context) error
 }

@@ -325,11 +325,17 @@ func benchBudget(ctx context.Context, o options, _ string) error {
 		return err
 	}
 	defer srv.stop()
-	threads, err := threadIDs(ctx, sbURL, 20)
+	// The thread IDs come from a twin sandbox (same seed), so the budget
+	// run's sandbox counts only the server's calls in its window.
+	_, twinURL, stopTwin, err := serveSandbox(ctx)
 	if err != nil {
 		return err
 	}
-	sb.ResetRequests()
+	threads, err := threadIDs(ctx, twinURL, 20)
+	stopTwin()
+	if err != nil {
+		return err
+	}
 	const clients, each = 20, 50
 	var limited atomic.Int64
 	// Each client reads its own thread, so no two calls share a request.
