@@ -356,11 +356,14 @@ func benchBudget(ctx context.Context, o options, _ string) error {
 			got429++
 		}
 	}
-	// 100 calls per 10 s: 1,000 calls take 100 s of budget (the rolling
-	// window lets the last hundred start at 90 s, plus the limiter's guard).
-	ideal := 100 * time.Second
-	fmt.Printf("%d calls from %d clients in %.1f s (ideal %.0f s: %+.1f%%; target within 5%%)\n",
-		res.calls, clients, res.elapsed.Seconds(), ideal.Seconds(), 100*(res.elapsed.Seconds()-ideal.Seconds())/ideal.Seconds())
+	// 100 calls per 10 s: 1,000 calls are 100 s of budget. In a rolling
+	// window the first hundred go at once and each next hundred a window
+	// (plus the limiter's 250 ms guard) later: the last hundred start at
+	// 9 × 10.25 s. That is as fast as the budget allows.
+	ideal, rolling := 100*time.Second, 9*(10*time.Second+250*time.Millisecond)
+	fmt.Printf("%d calls from %d clients in %.1f s: %+.1f%% against 100 s of budget (target within 5%%), %+.1f%% against the rolling window's fastest %.2f s\n",
+		res.calls, clients, res.elapsed.Seconds(), 100*(res.elapsed.Seconds()-ideal.Seconds())/ideal.Seconds(),
+		100*(res.elapsed.Seconds()-rolling.Seconds())/rolling.Seconds(), rolling.Seconds())
 	fmt.Printf("tool errors: %d, of which rate-limit (429) errors reaching a client: %d (target 0)\n", res.errors, limited.Load())
 	fmt.Printf("HubSpot (sandbox) saw %d requests, %d answered 429; p50 %s, p99 %s per call\n", len(reqs), got429, ms(res.pct(0.5)), ms(res.pct(0.99)))
 	return nil
