@@ -3,7 +3,6 @@ package hubspot
 import (
 	"context"
 	"errors"
-	"strings"
 	"sync"
 	"time"
 )
@@ -91,21 +90,14 @@ func (c *cache) put(key string, val any) {
 	c.entries[key] = cacheEntry{val: val, expires: now.Add(c.ttl)}
 }
 
-// dropPrefix forgets every entry whose key starts with one of prefixes.
-func (c *cache) dropPrefix(prefixes ...string) {
+// drop forgets key.
+func (c *cache) drop(key string) {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for k := range c.entries {
-		for _, p := range prefixes {
-			if strings.HasPrefix(k, p) {
-				delete(c.entries, k)
-				break
-			}
-		}
-	}
+	delete(c.entries, key)
 }
 
 // noteThreads remembers the inbox of each thread read or written.

@@ -345,7 +345,8 @@ func leaderGaveUp(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &be)
 }
 
-// wrote drops from the cache what a write to req.path may have changed,
+// wrote drops from the cache what a write to req.path may have changed
+// (a thread archived leaves its inbox),
 // whatever its outcome: it may have reached HubSpot even if it failed.
 func (c *Client) wrote(req request) {
 	c.writes.Add(1)
@@ -353,7 +354,7 @@ func (c *Client) wrote(req request) {
 		return
 	}
 	if id, ok := threadOf(req.path); ok {
-		c.cache.dropPrefix("GET "+threadPath(id), keyThreadInbox+id)
+		c.cache.drop(keyThreadInbox + id)
 	}
 }
 
@@ -551,7 +552,13 @@ func (c *Client) sleep(ctx context.Context, d time.Duration, req request, attemp
 		attrs = append(attrs, "error", cause)
 	}
 	c.logger.WarnContext(ctx, "hubspot retry", attrs...)
-	if err := sleep(ctx, d); err != nil {
+	wait := sleep
+	if strings.HasPrefix(reason, "429") {
+		// HubSpot's budget is spent: the caller waits for its turn as
+		// much as in the limiter, so its WaitObserver hears.
+		wait = Await
+	}
+	if err := wait(ctx, d); err != nil {
 		return &RequestError{Method: req.method, Path: req.path, Attempts: attempt, Err: err}
 	}
 	return nil

@@ -3,6 +3,7 @@ package hubspot
 import (
 	"context"
 	"errors"
+	"net/http"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -84,6 +85,25 @@ func TestAwait_CancelledWaitSendsNothing(t *testing.T) {
 		}
 		if len(heard) != 3 {
 			t.Errorf("heard %d reports, want 3", len(heard))
+		}
+	})
+}
+
+func TestAwait_RetryAfterA429IsReported(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeHubSpot{answers: []fakeAnswer{
+			{status: 429, header: http.Header{"Retry-After": {"3"}}, body: `{"status":"error","message":"You have reached your ten_secondly_rolling limit.","errorType":"RATE_LIMIT","policyName":"TEN_SECONDLY_ROLLING"}`},
+			{status: 200, body: `{}`},
+		}}
+		c := newFakeClient(t, f)
+		var heard []time.Duration
+		ctx := WithWaitObserver(t.Context(), func(left time.Duration) { heard = append(heard, left) })
+		if _, err := c.GetChannel(ctx, "1000"); err != nil {
+			t.Fatal(err)
+		}
+		if len(heard) != 3 || heard[0] != 3*time.Second {
+			t.Errorf("heard %v, want 3s, 2s, 1s", heard)
 		}
 	})
 }
