@@ -198,7 +198,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c := &Client{
 		baseURL:      base,
 		token:        token,
-		httpClient:   &http.Client{},
+		httpClient:   &http.Client{Transport: defaultTransport()},
 		logger:       slog.New(slog.DiscardHandler),
 		userAgent:    "hubspot-conversations-mcp",
 		maxRetries:   defaultMaxRetries,
@@ -215,6 +215,18 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		c.limiter = NewWindowLimiter(DefaultRate)
 	}
 	return c, nil
+}
+
+// maxIdleConns is how many idle connections to HubSpot a client keeps.
+// net/http keeps two per host by default, so concurrent calls beyond two
+// would each open a new connection, and a TLS handshake, to HubSpot.
+const maxIdleConns = 64
+
+func defaultTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = maxIdleConns
+	t.MaxIdleConnsPerHost = maxIdleConns
+	return t
 }
 
 // NormalizeToken trims a token and its optional "Bearer " prefix, and
