@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Time is a HubSpot timestamp. HubSpot sends ISO-8601 date-time strings;
@@ -66,6 +67,10 @@ func plainString(b []byte) (string, bool) {
 		if c == '\\' || c == '"' || c < 0x20 {
 			return "", false
 		}
+	}
+	// encoding/json replaces invalid UTF-8; leave that to it.
+	if !utf8.Valid(inner) {
+		return "", false
 	}
 	return string(inner), true
 }
