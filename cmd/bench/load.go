@@ -281,7 +281,7 @@ func benchHTTP(ctx context.Context, o options, _ string) error {
 	}
 	defer stop()
 	srv, err := startHTTPServer(ctx, o.server, "HUBSPOT_BASE_URL="+sbURL, "HUBSPOT_ACCESS_TOKEN="+sandbox.DefaultToken,
-		"HUBSPOT_RATE_LIMIT=1000000/1s")
+		"HUBSPOT_RATE_LIMIT=100000/100ms")
 	if err != nil {
 		return err
 	}
