@@ -61,10 +61,10 @@ func newApp(ctx context.Context, cfg *Config, logger *slog.Logger) (*app, error)
 		return nil, err
 	}
 	selected, err := tools.Select(tools.All(a.provider, tools.Config{SenderActorID: cfg.SenderActorID}),
-		tools.Filter{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets})
+		cfg.toolFilter())
 	if err != nil {
 		a.Close()
-		return nil, fmt.Errorf("MCP_TOOLSETS: %w", err)
+		return nil, err
 	}
 	a.tools = selected
 	a.hooks.AddOnRegisterSession(func(context.Context, server.ClientSession) { a.sessions.Add(1) })

@@ -81,6 +81,10 @@ type Config struct {
 	ReadOnly bool `env:"MCP_READ_ONLY, default=false"`
 	// Toolsets limits the tools to these toolsets; empty means all.
 	Toolsets []string `env:"MCP_TOOLSETS"`
+	// Tools limits the tools to these; empty means all.
+	Tools []string `env:"MCP_TOOLS"`
+	// ExcludeTools removes these tools.
+	ExcludeTools []string `env:"MCP_EXCLUDE_TOOLS"`
 
 	// PollInterval is how often subscribed resources are checked for changes.
 	PollInterval time.Duration `env:"MCP_POLL_INTERVAL, default=60s"`
@@ -116,6 +120,10 @@ func loadConfig(ctx context.Context, args []string, lookup envconfig.Lookuper, s
 	fs.BoolVar(&cfg.ReadOnly, "read-only", cfg.ReadOnly, "register only tools that change nothing (MCP_READ_ONLY)")
 	toolsets := strings.Join(cfg.Toolsets, ",")
 	fs.StringVar(&toolsets, "toolsets", toolsets, "comma-separated toolsets to enable (MCP_TOOLSETS)")
+	toolNames := strings.Join(cfg.Tools, ",")
+	fs.StringVar(&toolNames, "tools", toolNames, "comma-separated tools to enable, and no others (MCP_TOOLS)")
+	excludeTools := strings.Join(cfg.ExcludeTools, ",")
+	fs.StringVar(&excludeTools, "exclude-tools", excludeTools, "comma-separated tools to disable (MCP_EXCLUDE_TOOLS)")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (LOG_LEVEL)")
 	fs.StringVar(&cfg.Transport, "transport", cfg.Transport, "stdio, http or sse (MCP_TRANSPORT)")
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "HTTP listen address (MCP_ADDR)")
@@ -143,6 +151,8 @@ func loadConfig(ctx context.Context, args []string, lookup envconfig.Lookuper, s
 		rest = []string{"version"}
 	}
 	cfg.Toolsets = splitList(toolsets)
+	cfg.Tools = splitList(toolNames)
+	cfg.ExcludeTools = splitList(excludeTools)
 	if len(rest) > 0 && rest[0] == "version" {
 		return &cfg, rest, nil
 	}
@@ -176,6 +186,11 @@ func (c *Config) validate() error {
 			return fmt.Errorf("MCP_TOOLSETS: unknown toolset %q; known toolsets: %s", ts, strings.Join(tools.Toolsets(), ", "))
 		}
 	}
+	// Building a tool only captures its arguments, so this checks the
+	// names and their combination before anything starts.
+	if _, err := tools.Select(tools.All(nil, tools.Config{}), c.toolFilter()); err != nil {
+		return err
+	}
 	if c.SenderActorID != "" {
 		if err := hubspot.ValidateActorID("HUBSPOT_SENDER_ACTOR_ID", c.SenderActorID); err != nil {
 			return err
@@ -208,6 +223,11 @@ func (c *Config) validate() error {
 		return fmt.Errorf("HUBSPOT_BASE_URL: %w", err)
 	}
 	return nil
+}
+
+// toolFilter is the tool selection the configuration asks for.
+func (c *Config) toolFilter() tools.Filter {
+	return tools.Filter{ReadOnly: c.ReadOnly, Toolsets: c.Toolsets, Tools: c.Tools, Exclude: c.ExcludeTools}
 }
 
 // validateHTTP checks the transport settings.

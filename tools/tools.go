@@ -90,17 +90,24 @@ var toolsetOf = sync.OnceValue(func() map[string]string {
 	return m
 })
 
-// Filter selects tools.
+// Filter selects tools. A tool is kept when it passes every filter set.
 type Filter struct {
 	// ReadOnly keeps only tools whose readOnlyHint is true.
 	ReadOnly bool
 	// Toolsets keeps only tools of these toolsets (see Toolsets); empty
 	// keeps all.
 	Toolsets []string
+	// Tools keeps only these tools; empty keeps all.
+	Tools []string
+	// Exclude drops these tools.
+	Exclude []string
 }
 
 // Select returns the tools of all that pass f, in their order. It fails on
-// a toolset name it does not know.
+// a toolset or tool name it does not know, and on a tool named in
+// f.Tools that ReadOnly, Toolsets or Exclude drop: such a configuration
+// contradicts itself, and starting without the tool would hide the
+// mistake.
 func Select(all []server.ServerTool, f Filter) ([]server.ServerTool, error) {
 	known := Toolsets()
 	for _, ts := range f.Toolsets {
@@ -108,12 +115,41 @@ func Select(all []server.ServerTool, f Filter) ([]server.ServerTool, error) {
 			return nil, fmt.Errorf("unknown toolset %q; known toolsets: %s", ts, strings.Join(known, ", "))
 		}
 	}
+	names := make([]string, len(all))
+	byName := make(map[string]server.ServerTool, len(all))
+	for i, t := range all {
+		names[i] = t.Tool.Name
+		byName[t.Tool.Name] = t
+	}
+	for _, list := range []struct {
+		what  string
+		names []string
+	}{{"MCP_TOOLS", f.Tools}, {"MCP_EXCLUDE_TOOLS", f.Exclude}} {
+		for _, n := range list.names {
+			if _, ok := byName[n]; !ok {
+				return nil, fmt.Errorf("%s: unknown tool %q; known tools: %s", list.what, n, strings.Join(names, ", "))
+			}
+		}
+	}
+	for _, n := range f.Tools {
+		t := byName[n]
+		switch {
+		case slices.Contains(f.Exclude, n):
+			return nil, fmt.Errorf("MCP_TOOLS names %s, which MCP_EXCLUDE_TOOLS removes; name it in only one of them", n)
+		case f.ReadOnly && !isReadOnly(t.Tool):
+			return nil, fmt.Errorf("MCP_TOOLS names %s, which changes HubSpot data, but MCP_READ_ONLY is set; remove it from MCP_TOOLS or unset MCP_READ_ONLY", n)
+		case len(f.Toolsets) > 0 && !slices.Contains(f.Toolsets, toolsetOf()[n]):
+			return nil, fmt.Errorf("MCP_TOOLS names %s of toolset %s, which MCP_TOOLSETS leaves out; add %s to MCP_TOOLSETS or leave MCP_TOOLSETS empty", n, toolsetOf()[n], toolsetOf()[n])
+		}
+	}
 	var out []server.ServerTool
 	for _, t := range all {
-		if f.ReadOnly && !isReadOnly(t.Tool) {
-			continue
-		}
-		if len(f.Toolsets) > 0 && !slices.Contains(f.Toolsets, toolsetOf()[t.Tool.Name]) {
+		name := t.Tool.Name
+		switch {
+		case f.ReadOnly && !isReadOnly(t.Tool),
+			len(f.Toolsets) > 0 && !slices.Contains(f.Toolsets, toolsetOf()[name]),
+			len(f.Tools) > 0 && !slices.Contains(f.Tools, name),
+			slices.Contains(f.Exclude, name):
 			continue
 		}
 		out = append(out, t)
