@@ -132,7 +132,11 @@ func (a *app) connectHubSpot(ctx context.Context) error {
 			hubspot.WithMaxWait(cfg.MaxWait),
 			hubspot.WithLogger(a.logger.With("component", "hubspot", "credential", hubspot.CredentialID(norm))),
 			hubspot.WithUserAgent("hubspot-conversations-mcp/"+version),
+			hubspot.WithInboxAllowlist(cfg.InboxAllowlist),
 		)
+	}
+	if len(cfg.InboxAllowlist) > 0 {
+		a.logger.InfoContext(ctx, "inbox allowlist: only these inboxes can be seen or changed", "inboxes", strings.Join(cfg.InboxAllowlist, ","))
 	}
 	if cfg.TokenSource == "header" {
 		a.provider = hubspot.NewPool(newClient, 0)

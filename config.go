@@ -38,6 +38,9 @@ type Config struct {
 	RateLimit string `env:"HUBSPOT_RATE_LIMIT, default=100/60s"`
 	// SenderActorID is send_message's default sender (an A- agent actor).
 	SenderActorID string `env:"HUBSPOT_SENDER_ACTOR_ID"`
+	// InboxAllowlist confines the server to these inboxes: nothing of
+	// another inbox can be seen or changed. Empty allows every inbox.
+	InboxAllowlist []string `env:"HUBSPOT_INBOX_ALLOWLIST"`
 	// Timeout limits one HubSpot request attempt.
 	Timeout time.Duration `env:"HUBSPOT_TIMEOUT, default=30s"`
 
@@ -116,6 +119,8 @@ func loadConfig(ctx context.Context, args []string, lookup envconfig.Lookuper, s
 	fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "HubSpot API host (HUBSPOT_BASE_URL)")
 	fs.StringVar(&cfg.RateLimit, "rate-limit", cfg.RateLimit, "call budget per HubSpot credential, calls/duration (HUBSPOT_RATE_LIMIT)")
 	fs.StringVar(&cfg.SenderActorID, "sender-actor-id", cfg.SenderActorID, "send_message's default sender, an agent actor ID such as A-123 (HUBSPOT_SENDER_ACTOR_ID)")
+	allowlist := strings.Join(cfg.InboxAllowlist, ",")
+	fs.StringVar(&allowlist, "inbox-allowlist", allowlist, "comma-separated inbox IDs: nothing of other inboxes can be seen or changed (HUBSPOT_INBOX_ALLOWLIST)")
 	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "time limit of one HubSpot request (HUBSPOT_TIMEOUT)")
 	fs.BoolVar(&cfg.ReadOnly, "read-only", cfg.ReadOnly, "register only tools that change nothing (MCP_READ_ONLY)")
 	toolsets := strings.Join(cfg.Toolsets, ",")
@@ -151,6 +156,7 @@ func loadConfig(ctx context.Context, args []string, lookup envconfig.Lookuper, s
 		rest = []string{"version"}
 	}
 	cfg.Toolsets = splitList(toolsets)
+	cfg.InboxAllowlist = splitList(allowlist)
 	cfg.Tools = splitList(toolNames)
 	cfg.ExcludeTools = splitList(excludeTools)
 	if len(rest) > 0 && rest[0] == "version" {
@@ -190,6 +196,11 @@ func (c *Config) validate() error {
 	// names and their combination before anything starts.
 	if _, err := tools.Select(tools.All(nil, tools.Config{}), c.toolFilter()); err != nil {
 		return err
+	}
+	for _, id := range c.InboxAllowlist {
+		if hubspot.ValidateNumericID("inboxId", id) != nil {
+			return fmt.Errorf("HUBSPOT_INBOX_ALLOWLIST: %q is not an inbox ID; want comma-separated inbox IDs (digits) as list_inboxes shows them, such as 147959634,147959635", id)
+		}
 	}
 	if c.SenderActorID != "" {
 		if err := hubspot.ValidateActorID("HUBSPOT_SENDER_ACTOR_ID", c.SenderActorID); err != nil {

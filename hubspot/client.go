@@ -65,6 +65,9 @@ type Client struct {
 	// HubSpot app budget don't push us into 429s.
 	holdMu    sync.Mutex
 	holdUntil time.Time
+
+	// guard confines the client to an inbox allowlist; nil allows all.
+	guard *inboxGuard
 }
 
 // Option configures a Client.
