@@ -92,7 +92,7 @@ func (c *Client) BatchGetActors(ctx context.Context, actorIDs []string, property
 	}{actorIDs}
 	var b ActorBatch
 	// A batch read changes nothing, so it is as safe to repeat as a GET.
-	err := c.call(ctx, request{method: "POST", path: conversationsPrefix + "/actors/batch/read", query: propertyQuery(property), body: body, idempotent: true}, &b)
+	err := c.call(ctx, request{method: "POST", path: conversationsPrefix + "/actors/batch/read", query: propertyQuery(property), body: body, idempotent: true, read: true}, &b)
 	if err != nil {
 		return nil, err
 	}

@@ -219,6 +219,10 @@ func NormalizeToken(token string) (string, error) {
 	return token, nil
 }
 
+// CredentialID returns the fingerprint of the client's token (see the
+// function CredentialID), for logs that must tell users apart.
+func (c *Client) CredentialID() string { return CredentialID(c.token) }
+
 // ClientFor returns c itself: a single-credential Client is its own Provider.
 func (c *Client) ClientFor(context.Context) (*Client, error) { return c, nil }
 
@@ -237,9 +241,14 @@ type request struct {
 	// idempotent requests may be repeated after a 5xx or a connection
 	// failure without changing the outcome. GETs always are.
 	idempotent bool
+	// read marks a POST that changes nothing, such as a batch read.
+	read bool
 }
 
-func (r request) safeToRepeat() bool { return r.idempotent || r.method == http.MethodGet }
+func (r request) safeToRepeat() bool { return r.idempotent || r.isRead() }
+
+// isRead tells whether the request changes nothing in HubSpot.
+func (r request) isRead() bool { return r.read || r.method == http.MethodGet }
 
 // call sends req, retrying as the Client doc describes, and decodes a
 // success body into out (nil to discard it).
@@ -250,6 +259,9 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 		if body, err = json.Marshal(req.body); err != nil {
 			return fmt.Errorf("%s %s: encode body: %w", req.method, req.path, err)
 		}
+	}
+	if planned(ctx, req, body) {
+		return ErrDryRun
 	}
 	for attempt := 1; ; attempt++ {
 		if err := c.waitTurn(ctx); err != nil {
@@ -354,6 +366,7 @@ func (c *Client) do(ctx context.Context, req request, body []byte) (int, http.He
 	start := time.Now()
 	resp, err := c.httpClient.Do(hr)
 	if err != nil {
+		traceCall(ctx, req, 0, nil)
 		c.logger.DebugContext(ctx, "hubspot request failed", "method", req.method, "path", req.path, "duration", time.Since(start), "error", redactURLError(err))
 		return 0, nil, nil, redactURLError(err)
 	}
@@ -364,6 +377,7 @@ func (c *Client) do(ctx context.Context, req request, body []byte) (int, http.He
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	c.observeRateHeaders(resp.Header)
+	traceCall(ctx, req, resp.StatusCode, resp.Header)
 	c.logger.DebugContext(ctx, "hubspot request", "method", req.method, "path", req.path, "status", resp.StatusCode,
 		"duration", time.Since(start), "correlation_id", resp.Header.Get("X-HubSpot-Correlation-Id"),
 		"ratelimit_remaining", resp.Header.Get("X-HubSpot-RateLimit-Remaining"))
