@@ -54,13 +54,16 @@ type app struct {
 	stop     []func()
 }
 
-func newApp(ctx context.Context, cfg *Config, logger *slog.Logger) (*app, error) {
+// newApp assembles the server. audit receives the audit records of write
+// attempts (see newLoggers).
+func newApp(ctx context.Context, cfg *Config, logger, audit *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, logger: logger, hooks: &server.Hooks{}}
 	if err := a.connectHubSpot(ctx); err != nil {
 		a.Close()
 		return nil, err
 	}
-	selected, err := tools.Select(tools.All(a.provider, tools.Config{SenderActorID: cfg.SenderActorID}),
+	toolCfg := tools.Config{SenderActorID: cfg.SenderActorID, Audit: audit, PerUserTokens: cfg.TokenSource == "header"}
+	selected, err := tools.Select(tools.All(a.provider, toolCfg),
 		cfg.toolFilter())
 	if err != nil {
 		a.Close()
@@ -173,8 +176,31 @@ func startSandbox(logger *slog.Logger) (string, func(), error) {
 	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
 }
 
-func newLogger(cfg *Config, stderr io.Writer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+// newLoggers returns the server's logger, at LOG_LEVEL, and the audit
+// logger, which keeps its info records whatever LOG_LEVEL says: an
+// operator who wants quiet logs still wants the record of every write.
+// Both write through one handler, so their lines never interleave.
+func newLoggers(cfg *Config, stderr io.Writer) (logger, audit *slog.Logger) {
+	base := slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
+	return slog.New(minLevel{base, cfg.logLevel}), slog.New(minLevel{base, slog.LevelInfo})
+}
+
+// minLevel passes on the records of at least its level.
+type minLevel struct {
+	slog.Handler
+	level slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.level && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return minLevel{h.Handler.WithAttrs(attrs), h.level}
+}
+
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{h.Handler.WithGroup(name), h.level}
 }
 
 // serveStdio speaks MCP over stdin and stdout until stdin closes or ctx ends.

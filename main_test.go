@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"slices"
@@ -233,5 +234,19 @@ func TestServe_StdoutCarriesOnlyJSONRPC(t *testing.T) {
 		if strings.Contains(s, sandbox.DefaultToken) {
 			t.Errorf("the access token appears in the output")
 		}
+	}
+}
+
+func TestNewLoggers_AuditRecordsSurviveAQuietLogLevel(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	logger, audit := newLoggers(&Config{logLevel: slog.LevelWarn}, &b)
+	logger.Info("dropped")
+	logger.With("component", "x").Warn("kept")
+	audit.Debug("dropped too")
+	audit.Info("write attempt", "audit", true)
+	got := b.String()
+	if strings.Contains(got, "dropped") || !strings.Contains(got, "msg=kept component=x") || !strings.Contains(got, `msg="write attempt" audit=true`) {
+		t.Errorf("log:\n%s", got)
 	}
 }

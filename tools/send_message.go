@@ -109,10 +109,19 @@ func sendMessage(p hubspot.Provider, cfg Config) server.ServerTool {
 					return sendMessageOutput{}, err
 				}
 			}
+			noteAudit(ctx, func(a *audit) {
+				a.channelID, a.channelAccountID = req.ChannelID, req.ChannelAccountID
+				for _, r := range req.Recipients {
+					if r.ActorID != "" {
+						a.recipients = append(a.recipients, r.ActorID)
+					}
+				}
+			})
 			m, err := c.SendMessage(ctx, in.ThreadID, req)
 			if err != nil {
 				return sendMessageOutput{}, err
 			}
+			noteAudit(ctx, func(a *audit) { a.messageID = m.ID })
 			return sendMessageOutput{messageOutput: newMessageOutput(*m), DefaultsFrom: from}, nil
 		},
 	})

@@ -13,6 +13,7 @@ package tools
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -28,6 +29,12 @@ type Config struct {
 	// SenderActorID is send_message's default senderActorId
 	// (HUBSPOT_SENDER_ACTOR_ID); may be empty.
 	SenderActorID string
+	// Audit receives one info record with audit=true per write attempt
+	// (see auditWrites); nil records nothing.
+	Audit *slog.Logger
+	// PerUserTokens adds the fingerprint of the caller's HubSpot
+	// credential to audit records.
+	PerUserTokens bool
 }
 
 // entry is one tool of the registry and the toolset it belongs to.
@@ -64,7 +71,7 @@ var registry = []entry{
 func All(p hubspot.Provider, cfg Config) []server.ServerTool {
 	out := make([]server.ServerTool, len(registry))
 	for i, e := range registry {
-		out[i] = e.build(p, cfg)
+		out[i] = auditWrites(p, cfg, e.build(p, cfg))
 	}
 	return out
 }
@@ -191,6 +198,7 @@ func define[In, Out any](p hubspot.Provider, s spec[In, Out]) server.ServerTool 
 	handler := func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		in, err := bind[In](req, sh)
 		if err != nil {
+			noteAudit(ctx, func(a *audit) { a.outcome, a.reason = outcomeRefused, "invalid_arguments" })
 			return errorResult(failure{action: "call " + s.name}, err), nil
 		}
 		f := failure{action: s.action(in), scope: s.scope, sends: s.sends}
@@ -199,11 +207,13 @@ func define[In, Out any](p hubspot.Provider, s spec[In, Out]) server.ServerTool 
 		}
 		c, err := p.ClientFor(ctx)
 		if err != nil {
+			noteOutcome(ctx, outcomeFailed, "no_credential")
 			// In multi-user mode this says the request brought no HubSpot token.
 			return mcp.NewToolResultError(err.Error()), nil
 		}
 		out, err := s.run(ctx, c, in)
 		if err != nil {
+			noteError(ctx, err)
 			return errorResult(f, err), nil
 		}
 		return structuredResult(out)
