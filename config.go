@@ -203,11 +203,8 @@ func (c *Config) validate() error {
 		}
 	}
 	if c.SenderActorID != "" {
-		if err := hubspot.ValidateActorID("HUBSPOT_SENDER_ACTOR_ID", c.SenderActorID); err != nil {
+		if err := hubspot.ValidateAgentID("HUBSPOT_SENDER_ACTOR_ID", c.SenderActorID); err != nil {
 			return err
-		}
-		if !strings.HasPrefix(c.SenderActorID, "A-") {
-			return fmt.Errorf("HUBSPOT_SENDER_ACTOR_ID %q: must be an agent actor ID (A- followed by the HubSpot user ID)", c.SenderActorID)
 		}
 	}
 	if err := c.validateHTTP(); err != nil {

@@ -75,9 +75,13 @@ func callOK(t *testing.T, cs *gomcp.ClientSession, name string, args map[string]
 	if err != nil {
 		t.Fatalf("%s: protocol error: %v", name, err)
 	}
-	text := contentText(res)
 	if res.IsError {
-		t.Fatalf("%s(%v): tool error: %s", name, args, text)
+		t.Fatalf("%s(%v): tool error: %s", name, args, contentText(res))
+	}
+	// The first content item is the JSON; a note may follow it.
+	text := ""
+	if tc, ok := res.Content[0].(*gomcp.TextContent); ok {
+		text = tc.Text
 	}
 	sc, ok := res.StructuredContent.(map[string]any)
 	if !ok {

@@ -1,10 +1,52 @@
 package hubspot
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
 )
+
+// The shapes of HubSpot IDs, as regular expressions (RE2 and ECMA 262
+// alike), so that a JSON Schema can state the same rule the Validate
+// functions check.
+const (
+	// NumericIDPattern matches thread, inbox, channel, channel account,
+	// contact and ticket IDs: 1 to 19 digits.
+	NumericIDPattern = `^[0-9]{1,19}$`
+	// ActorIDPattern matches actor IDs: a capital letter for the type, a
+	// hyphen and an identifier, such as A-123, V-456 or E-jane@example.com.
+	ActorIDPattern = `^[A-Z]-[A-Za-z0-9._+@-]{1,254}$`
+	// AgentIDPattern matches the actor IDs of agents (HubSpot users): A-123.
+	AgentIDPattern = `^A-[A-Za-z0-9._+@-]{1,254}$`
+	// MessageIDPattern matches message IDs: letters, digits, '-' and '_',
+	// starting with a letter or digit.
+	MessageIDPattern = `^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$`
+)
+
+var (
+	numericIDRE = regexp.MustCompile(NumericIDPattern)
+	actorIDRE   = regexp.MustCompile(ActorIDPattern)
+	messageIDRE = regexp.MustCompile(MessageIDPattern)
+)
+
+// agentPrefix starts the actor ID of every agent.
+const agentPrefix = "A-"
+
+// IsAgentID reports whether id is an agent's actor ID (A-…): HubSpot sends
+// messages only as agents and never delivers them to agents.
+func IsAgentID(id string) bool { return strings.HasPrefix(id, agentPrefix) }
+
+// ValidateAgentID checks the actor ID of an agent, such as A-123.
+func ValidateAgentID(name, id string) error {
+	if id == "" {
+		return &ArgumentError{Name: name, Reason: "is required: an agent actor ID such as A-123"}
+	}
+	if !IsAgentID(id) || !actorIDRE.MatchString(id) {
+		return &ArgumentError{Name: name, Reason: "must be an agent actor ID (A- followed by the user ID, such as A-123), got " + quote(id)}
+	}
+	return nil
+}
 
 // ValidateNumericID checks a numeric HubSpot ID (thread, inbox, channel,
 // channel account, contact, ticket): 1 to 19 digits. name is the parameter
@@ -13,15 +55,13 @@ func ValidateNumericID(name, id string) error {
 	if id == "" {
 		return &ArgumentError{Name: name, Reason: "is required: a numeric ID such as 1234567"}
 	}
-	if len(id) > 19 {
+	if numericIDRE.MatchString(id) {
+		return nil
+	}
+	if len(id) > 19 && strings.Trim(id, "0123456789") == "" {
 		return &ArgumentError{Name: name, Reason: "must be a numeric ID of at most 19 digits, got " + quote(id)}
 	}
-	for _, r := range id {
-		if r < '0' || r > '9' {
-			return &ArgumentError{Name: name, Reason: "must contain only digits, such as 1234567, got " + quote(id)}
-		}
-	}
-	return nil
+	return &ArgumentError{Name: name, Reason: "must contain only digits, such as 1234567, got " + quote(id)}
 }
 
 func validateNumericIDs(name string, ids []string) error {
@@ -41,13 +81,8 @@ func ValidateActorID(name, id string) error {
 	if id == "" {
 		return &ArgumentError{Name: name, Reason: "is required: an actor ID " + allowed}
 	}
-	if len(id) < 3 || len(id) > 256 || id[0] < 'A' || id[0] > 'Z' || id[1] != '-' {
+	if !actorIDRE.MatchString(id) {
 		return &ArgumentError{Name: name, Reason: "must be an actor ID " + allowed + ", got " + quote(id)}
-	}
-	for _, r := range id[2:] {
-		if !(r < unicode.MaxASCII && (isAlnum(r) || strings.ContainsRune("._+@-", r))) {
-			return &ArgumentError{Name: name, Reason: "must be an actor ID " + allowed + ", got " + quote(id)}
-		}
 	}
 	return nil
 }
@@ -58,13 +93,8 @@ func ValidateMessageID(name, id string) error {
 	if id == "" {
 		return &ArgumentError{Name: name, Reason: "is required: a message ID from list_messages"}
 	}
-	if len(id) > 128 || !isAlnum(rune(id[0])) {
+	if !messageIDRE.MatchString(id) {
 		return &ArgumentError{Name: name, Reason: "must be a message ID of letters, digits, '-' and '_', got " + quote(id)}
-	}
-	for _, r := range id {
-		if !(isAlnum(r) || r == '-' || r == '_') {
-			return &ArgumentError{Name: name, Reason: "must be a message ID of letters, digits, '-' and '_', got " + quote(id)}
-		}
 	}
 	return nil
 }
@@ -79,10 +109,6 @@ func validateEnum(name, v string, allowed ...string) error {
 		}
 	}
 	return &ArgumentError{Name: name, Reason: "must be one of " + strings.Join(allowed, ", ") + ", got " + quote(v)}
-}
-
-func isAlnum(r rune) bool {
-	return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')
 }
 
 // quote renders untrusted input for an error message: quoted, control

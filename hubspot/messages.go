@@ -271,11 +271,8 @@ func (r *SendMessageRequest) validate() error {
 	if r.SenderActorID == "" {
 		return &ArgumentError{Name: "senderActorId", Reason: "is required for a MESSAGE: the agent actor ID (A-…) of the user sending"}
 	}
-	if err := ValidateActorID("senderActorId", r.SenderActorID); err != nil {
+	if err := ValidateAgentID("senderActorId", r.SenderActorID); err != nil {
 		return err
-	}
-	if !strings.HasPrefix(r.SenderActorID, "A-") {
-		return &ArgumentError{Name: "senderActorId", Reason: "must be an agent actor ID (A-…); HubSpot sends only as agents, got " + quote(r.SenderActorID)}
 	}
 	if r.ChannelID == "" {
 		return &ArgumentError{Name: "channelId", Reason: "is required for a MESSAGE"}
@@ -306,7 +303,7 @@ func (r RecipientEgg) validate(i int) error {
 		if err := ValidateActorID(name+".actorId", r.ActorID); err != nil {
 			return err
 		}
-		if strings.HasPrefix(r.ActorID, "A-") {
+		if IsAgentID(r.ActorID) {
 			return &ArgumentError{Name: name + ".actorId", Reason: "cannot be an agent; HubSpot does not deliver messages to agents"}
 		}
 	}

@@ -285,11 +285,8 @@ func (c *Client) AssignThread(ctx context.Context, threadID, actorID string) (*T
 	if err := ValidateNumericID("threadId", threadID); err != nil {
 		return nil, err
 	}
-	if err := ValidateActorID("actorId", actorID); err != nil {
+	if err := ValidateAgentID("actorId", actorID); err != nil {
 		return nil, err
-	}
-	if !strings.HasPrefix(actorID, "A-") {
-		return nil, &ArgumentError{Name: "actorId", Reason: "must be an agent actor ID (A- followed by the user ID), got " + quote(actorID)}
 	}
 	body := struct {
 		ActorID string `json:"actorId"`

@@ -20,6 +20,8 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 )
 
 // ReadFunc reads a resource by URI, as resources/read does.
@@ -183,20 +185,11 @@ func render(name string, args map[string]string, uri string) (string, error) {
 	return strings.TrimSpace(b.String()), nil
 }
 
-func checkDigits(name, v string) error {
-	if len(v) > 19 || strings.Trim(v, "0123456789") != "" {
-		return fmt.Errorf("%s must be a numeric ID such as 9000000101, got %q", name, clip(v))
-	}
-	return nil
-}
-
-func checkAgent(name, v string) error {
-	rest, ok := strings.CutPrefix(v, "A-")
-	if !ok || rest == "" || len(v) > 64 || strings.Trim(rest, "0123456789") != "" {
-		return fmt.Errorf("%s must be an agent actor ID such as A-48151623, got %q", name, clip(v))
-	}
-	return nil
-}
+// The ID rules are hubspot's, the one place each is written down.
+var (
+	checkDigits = hubspot.ValidateNumericID
+	checkAgent  = hubspot.ValidateAgentID
+)
 
 func checkText(max int) func(name, v string) error {
 	return func(name, v string) error {
@@ -205,13 +198,6 @@ func checkText(max int) func(name, v string) error {
 		}
 		return nil
 	}
-}
-
-func clip(s string) string {
-	if r := []rune(s); len(r) > 40 {
-		return string(r[:40]) + "…"
-	}
-	return s
 }
 
 // tones are the suggestions for draft_reply's tone.

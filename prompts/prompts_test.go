@@ -136,8 +136,8 @@ func TestPrompts_ValidateArguments(t *testing.T) {
 	}{
 		{"summarize_thread", nil, []string{"missing required argument threadId"}},
 		{"draft_reply", map[string]string{"tone": "formal"}, []string{"missing required argument threadId"}},
-		{"summarize_thread", map[string]string{"threadId": "../1"}, []string{"threadId must be a numeric ID"}},
-		{"triage_inbox", map[string]string{"inboxId": "abc"}, []string{"inboxId must be a numeric ID"}},
+		{"summarize_thread", map[string]string{"threadId": "../1"}, []string{"threadId must contain only digits"}},
+		{"triage_inbox", map[string]string{"inboxId": "abc"}, []string{"inboxId must contain only digits"}},
 		{"handoff_note", map[string]string{"threadId": "1", "toActorId": "V-3501"}, []string{"toActorId must be an agent actor ID"}},
 		{"summarize_thread", map[string]string{"threadId": "1", "thread": "2"}, []string{`unknown argument "thread"`, "threadId"}},
 		{"draft_reply", map[string]string{"threadId": "1", "tone": strings.Repeat("x", 101)}, []string{"tone is too long"}},

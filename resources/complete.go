@@ -101,7 +101,7 @@ func agentCandidates(s *snapshot, extra []string) []candidate {
 	slices.Sort(ids)
 	var out []candidate
 	for _, id := range slices.Compact(ids) {
-		if !strings.HasPrefix(id, "A-") {
+		if !hubspot.IsAgentID(id) {
 			continue
 		}
 		a := s.actors[id]

@@ -27,8 +27,8 @@ func newActorOutput(a hubspot.Actor) actorOutput {
 
 // getActorInput holds get_actor's arguments.
 type getActorInput struct {
-	ActorID  string `json:"actorId" jsonschema:"The actor ID, such as A-123 or V-456, from a thread or message" bind:"format=actor-id"`
-	Property string `json:"property,omitempty" jsonschema:"A HubSpot actor property to include"`
+	ActorID  actorID `json:"actorId" jsonschema:"The actor ID, such as A-123 or V-456, from a thread or message"`
+	Property string  `json:"property,omitempty" jsonschema:"A HubSpot actor property to include"`
 }
 
 func getActor(p hubspot.Provider, _ Config) server.ServerTool {
@@ -37,12 +37,12 @@ func getActor(p hubspot.Provider, _ Config) server.ServerTool {
 		description: "Get one actor (a participant in conversations) by ID: type, name and email. " + actorIDHint,
 		hints:       readOnlyTool("Get actor"),
 		scope:       scopeRead,
-		action:      func(in getActorInput) string { return "get actor " + in.ActorID },
+		action:      func(in getActorInput) string { return "get actor " + string(in.ActorID) },
 		notFound: func(in getActorInput) string {
-			return "actor " + in.ActorID + " not found; actor IDs come from list_messages and get_thread"
+			return "actor " + string(in.ActorID) + " not found; actor IDs come from list_messages and get_thread"
 		},
 		run: func(ctx context.Context, c *hubspot.Client, in getActorInput) (actorOutput, error) {
-			a, err := c.GetActor(ctx, in.ActorID, in.Property)
+			a, err := c.GetActor(ctx, string(in.ActorID), in.Property)
 			return convert(a, err, newActorOutput)
 		},
 	})
@@ -50,8 +50,8 @@ func getActor(p hubspot.Provider, _ Config) server.ServerTool {
 
 // batchGetActorsInput holds batch_get_actors' arguments.
 type batchGetActorsInput struct {
-	Inputs   []string `json:"inputs" jsonschema:"The actor IDs to read, such as A-123 and V-456" bind:"min=1,max=100,format=actor-id"`
-	Property string   `json:"property,omitempty" jsonschema:"A HubSpot actor property to include"`
+	Inputs   actorBatch `json:"inputs" jsonschema:"The actor IDs to read, such as A-123 and V-456"`
+	Property string     `json:"property,omitempty" jsonschema:"A HubSpot actor property to include"`
 }
 
 // batchGetActorsOutput lists the actors read and those that could not be.
@@ -75,9 +75,9 @@ func batchGetActors(p hubspot.Provider, _ Config) server.ServerTool {
 			" IDs that cannot be read are listed under errors.",
 		hints:  readOnlyTool("Get actors"),
 		scope:  scopeRead,
-		action: func(in batchGetActorsInput) string { return "get actors " + strings.Join(in.Inputs, ", ") },
+		action: func(in batchGetActorsInput) string { return "get actors " + strings.Join(strs(in.Inputs), ", ") },
 		run: func(ctx context.Context, c *hubspot.Client, in batchGetActorsInput) (batchGetActorsOutput, error) {
-			b, err := c.BatchGetActors(ctx, in.Inputs, in.Property)
+			b, err := c.BatchGetActors(ctx, strs(in.Inputs), in.Property)
 			if err != nil {
 				return batchGetActorsOutput{}, err
 			}

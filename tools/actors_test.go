@@ -66,7 +66,7 @@ func TestBatchGetActorsTool(t *testing.T) {
 	t.Run("bad input", func(t *testing.T) {
 		t.Parallel()
 		e.fails(t, "batch_get_actors", `{}`, "inputs is required")
-		e.fails(t, "batch_get_actors", `{"inputs":"A-1"}`, "inputs must be a list")
+		e.fails(t, "batch_get_actors", `{"inputs":{"id":"A-1"}}`, `inputs[0] must be a string ID such as "123", got an object`)
 		e.fails(t, "batch_get_actors", `{"inputs":[]}`, "inputs needs at least 1 item(s)")
 		e.fails(t, "batch_get_actors", `{"inputs":["A-1","x"]}`, `inputs[1] must be an actor ID`)
 		e.fails(t, "batch_get_actors", `{"inputs":[`+strings.TrimSuffix(strings.Repeat(`"A-1",`, 101), ",")+`]}`, "inputs takes at most 100 items, got 101")

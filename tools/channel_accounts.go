@@ -36,10 +36,10 @@ func newChannelAccountOutput(ca hubspot.ChannelAccount) channelAccountOutput {
 // listChannelAccountsInput holds list_channel_accounts' arguments.
 type listChannelAccountsInput struct {
 	pageInput
-	Sort      []string `json:"sort,omitempty" jsonschema:"Fields to sort by, e.g. name; '-' prefix for descending" bind:"format=sort-field"`
-	Archived  bool     `json:"archived,omitempty" jsonschema:"true lists only archived channel accounts"`
-	ChannelID []string `json:"channelId,omitempty" jsonschema:"Only accounts of these channels (digits, e.g. 1002 for email), from list_channels" bind:"format=numeric-id"`
-	InboxID   []string `json:"inboxId,omitempty" jsonschema:"Only accounts in these inboxes (digits), from list_inboxes" bind:"format=numeric-id"`
+	Sort      []sortField `json:"sort,omitempty" jsonschema:"Fields to sort by, e.g. name; '-' prefix for descending"`
+	Archived  bool        `json:"archived,omitempty" jsonschema:"true lists only archived channel accounts"`
+	ChannelID []numericID `json:"channelId,omitempty" jsonschema:"Only accounts of these channels (digits, e.g. 1002 for email), from list_channels"`
+	InboxID   []numericID `json:"inboxId,omitempty" jsonschema:"Only accounts in these inboxes (digits), from list_inboxes"`
 }
 
 func listChannelAccounts(p hubspot.Provider, _ Config) server.ServerTool {
@@ -52,7 +52,7 @@ func listChannelAccounts(p hubspot.Provider, _ Config) server.ServerTool {
 		action: func(listChannelAccountsInput) string { return "list channel accounts" },
 		run: func(ctx context.Context, c *hubspot.Client, in listChannelAccountsInput) (listOutput[channelAccountOutput], error) {
 			page, err := c.ListChannelAccounts(ctx, &hubspot.ListChannelAccountsOptions{
-				ListOptions: in.options(in.Sort), ChannelIDs: in.ChannelID, InboxIDs: in.InboxID, Archived: in.Archived,
+				ListOptions: options(in.pageInput, in.Sort), ChannelIDs: strs(in.ChannelID), InboxIDs: strs(in.InboxID), Archived: in.Archived,
 			})
 			return newListOutput(page, err, newChannelAccountOutput)
 		},
@@ -61,8 +61,8 @@ func listChannelAccounts(p hubspot.Provider, _ Config) server.ServerTool {
 
 // getChannelAccountInput holds get_channel_account's arguments.
 type getChannelAccountInput struct {
-	ChannelAccountID string `json:"channelAccountId" jsonschema:"The channel account ID (digits), from list_channel_accounts or a message's channelAccountId" bind:"format=numeric-id"`
-	Archived         bool   `json:"archived,omitempty" jsonschema:"true to read an archived channel account"`
+	ChannelAccountID numericID `json:"channelAccountId" jsonschema:"The channel account ID (digits), from list_channel_accounts or a message's channelAccountId"`
+	Archived         bool      `json:"archived,omitempty" jsonschema:"true to read an archived channel account"`
 }
 
 func getChannelAccount(p hubspot.Provider, _ Config) server.ServerTool {
@@ -71,11 +71,11 @@ func getChannelAccount(p hubspot.Provider, _ Config) server.ServerTool {
 		description: "Get one channel account by ID: its name, channel, inbox, address (deliveryIdentifier) and state.",
 		hints:       readOnlyTool("Get channel account"),
 		scope:       scopeRead,
-		action:      func(in getChannelAccountInput) string { return "get channel account " + in.ChannelAccountID },
+		action:      func(in getChannelAccountInput) string { return "get channel account " + string(in.ChannelAccountID) },
 		notFound: notFoundIn("channel account", "list_channel_accounts",
-			func(in getChannelAccountInput) string { return in.ChannelAccountID }),
+			func(in getChannelAccountInput) string { return string(in.ChannelAccountID) }),
 		run: func(ctx context.Context, c *hubspot.Client, in getChannelAccountInput) (channelAccountOutput, error) {
-			ca, err := c.GetChannelAccount(ctx, in.ChannelAccountID, in.Archived)
+			ca, err := c.GetChannelAccount(ctx, string(in.ChannelAccountID), in.Archived)
 			return convert(ca, err, newChannelAccountOutput)
 		},
 	})

@@ -49,7 +49,7 @@ func TestListChannelAccountsTool(t *testing.T) {
 	t.Run("bad input", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		e.fails(t, "list_channel_accounts", `{"channelId":"1002"}`, `channelId must be a list (JSON array), got the string "1002"`)
+		e.fails(t, "list_channel_accounts", `{"channelId":{"id":"1002"}}`, `channelId[0] must be a string ID such as "123", got an object`)
 		e.fails(t, "list_channel_accounts", `{"inboxId":["x"]}`, `inboxId[0] must contain only digits`)
 		e.fails(t, "list_channel_accounts", `{"limit":1000}`, "limit must be from 1 to 100, got 1000")
 	})

@@ -22,7 +22,7 @@ func newChannelOutput(ch hubspot.Channel) channelOutput {
 // listChannelsInput holds list_channels' arguments.
 type listChannelsInput struct {
 	pageInput
-	Sort []string `json:"sort,omitempty" jsonschema:"Fields to sort by, e.g. name; '-' prefix for descending" bind:"format=sort-field"`
+	Sort []sortField `json:"sort,omitempty" jsonschema:"Fields to sort by, e.g. name; '-' prefix for descending"`
 }
 
 func listChannels(p hubspot.Provider, _ Config) server.ServerTool {
@@ -34,7 +34,7 @@ func listChannels(p hubspot.Provider, _ Config) server.ServerTool {
 		scope:  scopeRead,
 		action: func(listChannelsInput) string { return "list channels" },
 		run: func(ctx context.Context, c *hubspot.Client, in listChannelsInput) (listOutput[channelOutput], error) {
-			page, err := c.ListChannels(ctx, &hubspot.ListChannelsOptions{ListOptions: in.options(in.Sort)})
+			page, err := c.ListChannels(ctx, &hubspot.ListChannelsOptions{ListOptions: options(in.pageInput, in.Sort)})
 			return newListOutput(page, err, newChannelOutput)
 		},
 	})
@@ -42,7 +42,7 @@ func listChannels(p hubspot.Provider, _ Config) server.ServerTool {
 
 // getChannelInput holds get_channel's arguments.
 type getChannelInput struct {
-	ChannelID string `json:"channelId" jsonschema:"The channel ID (digits, such as 1002 for email), from list_channels" bind:"format=numeric-id"`
+	ChannelID numericID `json:"channelId" jsonschema:"The channel ID (digits, such as 1002 for email), from list_channels"`
 }
 
 func getChannel(p hubspot.Provider, _ Config) server.ServerTool {
@@ -51,10 +51,10 @@ func getChannel(p hubspot.Provider, _ Config) server.ServerTool {
 		description: "Get one channel type by ID: its name, such as live chat or email.",
 		hints:       readOnlyTool("Get channel"),
 		scope:       scopeRead,
-		action:      func(in getChannelInput) string { return "get channel " + in.ChannelID },
-		notFound:    notFoundIn("channel", "list_channels", func(in getChannelInput) string { return in.ChannelID }),
+		action:      func(in getChannelInput) string { return "get channel " + string(in.ChannelID) },
+		notFound:    notFoundIn("channel", "list_channels", func(in getChannelInput) string { return string(in.ChannelID) }),
 		run: func(ctx context.Context, c *hubspot.Client, in getChannelInput) (channelOutput, error) {
-			ch, err := c.GetChannel(ctx, in.ChannelID)
+			ch, err := c.GetChannel(ctx, string(in.ChannelID))
 			return convert(ch, err, newChannelOutput)
 		},
 	})

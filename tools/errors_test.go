@@ -147,28 +147,39 @@ func TestNotFound(t *testing.T) {
 	}
 }
 
-// TestEveryToolRejectsBadInput checks the argument errors every tool shares:
-// unknown parameters, and IDs of the wrong JSON type.
+// TestEveryToolRejectsBadInput checks the argument handling every tool
+// shares: arguments that are not an object are refused; an unknown
+// parameter is refused by a tool that writes, before anything is sent, and
+// ignored with a note by a read-only tool.
 func TestEveryToolRejectsBadInput(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	for _, name := range wantTools {
+	writes, reads := newEnv(t), newEnv(t)
+	for _, st := range All(nil, Config{}) {
+		name := st.Tool.Name
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			args := strings.TrimSuffix(validCalls[name], "}")
 			if args != "{" {
 				args += ","
 			}
-			e.fails(t, name, args+`"bogus":1}`, `Invalid arguments: "bogus" is not a known parameter; allowed: `, "Nothing was sent to HubSpot.")
-			e.fails(t, name, `[]`, "arguments must be a JSON object")
+			args += `"bogus":1}`
+			if !isReadOnly(st.Tool) {
+				writes.fails(t, name, args, `Invalid arguments: "bogus" is not a known parameter; allowed: `, "Nothing was sent to HubSpot.")
+				writes.fails(t, name, `[]`, "arguments must be a JSON object")
+				return
+			}
+			res := reads.call(t, t.Context(), name, args)
+			if res.IsError || len(res.Content) != 2 || !strings.HasPrefix(res.Content[1].(mcp.TextContent).Text, `Note: ignored unknown parameter(s) "bogus"; this tool takes `) {
+				t.Errorf("%s(%s): want a result and a note on the ignored parameter, got %+v", name, args, res.Content)
+			}
 		})
 	}
-	if got := e.requests(); len(got) != 0 {
-		t.Errorf("bad input reached HubSpot: %v", got)
-	}
+	t.Cleanup(func() {
+		if got := writes.requests(); len(got) != 0 {
+			t.Errorf("bad input reached HubSpot: %v", got)
+		}
+	})
 }
-
-func ptr[T any](v T) *T { return &v }
 
 func toolByName(name string) mcp.Tool {
 	for _, st := range All(nil, Config{}) {

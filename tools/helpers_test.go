@@ -96,14 +96,14 @@ func (e *env) call(t *testing.T, ctx context.Context, name, args string) *mcp.Ca
 	if err != nil {
 		t.Fatalf("%s(%s): protocol error %v", name, args, err)
 	}
-	if res == nil || len(res.Content) != 1 {
-		t.Fatalf("%s(%s): want one content item, got %+v", name, args, res)
+	if res == nil || len(res.Content) == 0 {
+		t.Fatalf("%s(%s): want content, got %+v", name, args, res)
 	}
 	if _, ok := res.Content[0].(mcp.TextContent); !ok {
 		t.Fatalf("%s: content is %T, want text", name, res.Content[0])
 	}
 	if !res.IsError {
-		checkSuccess(t, st.Tool, args, res)
+		checkSuccess(t, st.Tool, res)
 	}
 	return res
 }
@@ -202,19 +202,13 @@ func validate(t *testing.T, key string, schema any, doc []byte) error {
 // output schema; TestEveryToolValidated reads it after the others ran.
 var covered sync.Map
 
-func checkSuccess(t *testing.T, tool mcp.Tool, args string, res *mcp.CallToolResult) {
+func checkSuccess(t *testing.T, tool mcp.Tool, res *mcp.CallToolResult) {
 	t.Helper()
-	if args == "" {
-		args = "{}"
-	}
-	if err := validate(t, tool.Name+"/in", json.RawMessage(tool.RawInputSchema), []byte(args)); err != nil {
-		t.Errorf("%s: accepted arguments %s violate the input schema: %v", tool.Name, args, err)
-	}
 	structured, err := json.Marshal(res.StructuredContent)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := validate(t, tool.Name+"/out", tool.OutputSchema, structured); err != nil {
+	if err := validate(t, tool.Name+"/out", tool.RawOutputSchema, structured); err != nil {
 		t.Errorf("%s: structuredContent violates the output schema: %v\n%s", tool.Name, err, structured)
 	}
 	var a, b any

@@ -30,8 +30,8 @@ func newInboxOutput(in hubspot.Inbox) inboxOutput {
 // listInboxesInput holds list_inboxes' arguments.
 type listInboxesInput struct {
 	pageInput
-	Sort     []string `json:"sort,omitempty" jsonschema:"Fields to sort by, e.g. name; '-' prefix for descending" bind:"format=sort-field"`
-	Archived bool     `json:"archived,omitempty" jsonschema:"true lists only archived inboxes"`
+	Sort     []sortField `json:"sort,omitempty" jsonschema:"Fields to sort by, e.g. name; '-' prefix for descending"`
+	Archived bool        `json:"archived,omitempty" jsonschema:"true lists only archived inboxes"`
 }
 
 func listInboxes(p hubspot.Provider, _ Config) server.ServerTool {
@@ -43,7 +43,7 @@ func listInboxes(p hubspot.Provider, _ Config) server.ServerTool {
 		scope:  scopeRead,
 		action: func(listInboxesInput) string { return "list inboxes" },
 		run: func(ctx context.Context, c *hubspot.Client, in listInboxesInput) (listOutput[inboxOutput], error) {
-			page, err := c.ListInboxes(ctx, &hubspot.ListInboxesOptions{ListOptions: in.options(in.Sort), Archived: in.Archived})
+			page, err := c.ListInboxes(ctx, &hubspot.ListInboxesOptions{ListOptions: options(in.pageInput, in.Sort), Archived: in.Archived})
 			return newListOutput(page, err, newInboxOutput)
 		},
 	})
@@ -51,8 +51,8 @@ func listInboxes(p hubspot.Provider, _ Config) server.ServerTool {
 
 // getInboxInput holds get_inbox's arguments.
 type getInboxInput struct {
-	InboxID  string `json:"inboxId" jsonschema:"The inbox ID (digits), from list_inboxes" bind:"format=numeric-id"`
-	Archived bool   `json:"archived,omitempty" jsonschema:"true to read an archived inbox"`
+	InboxID  numericID `json:"inboxId" jsonschema:"The inbox ID (digits), from list_inboxes"`
+	Archived bool      `json:"archived,omitempty" jsonschema:"true to read an archived inbox"`
 }
 
 func getInbox(p hubspot.Provider, _ Config) server.ServerTool {
@@ -61,10 +61,10 @@ func getInbox(p hubspot.Provider, _ Config) server.ServerTool {
 		description: "Get one conversation inbox by ID: name, type (INBOX or HELP_DESK), archived state and timestamps.",
 		hints:       readOnlyTool("Get inbox"),
 		scope:       scopeRead,
-		action:      func(in getInboxInput) string { return "get inbox " + in.InboxID },
-		notFound:    notFoundIn("inbox", "list_inboxes", func(in getInboxInput) string { return in.InboxID }),
+		action:      func(in getInboxInput) string { return "get inbox " + string(in.InboxID) },
+		notFound:    notFoundIn("inbox", "list_inboxes", func(in getInboxInput) string { return string(in.InboxID) }),
 		run: func(ctx context.Context, c *hubspot.Client, in getInboxInput) (inboxOutput, error) {
-			inbox, err := c.GetInbox(ctx, in.InboxID, in.Archived)
+			inbox, err := c.GetInbox(ctx, string(in.InboxID), in.Archived)
 			return convert(inbox, err, newInboxOutput)
 		},
 	})

@@ -105,9 +105,9 @@ func newMessageOutput(m hubspot.Message) messageOutput {
 type listMessagesInput struct {
 	threadIDInput
 	pageInput
-	Sort     []string `json:"sort,omitempty" jsonschema:"-createdAt (newest first, the default) or createdAt (oldest first),enum=-createdAt,enum=createdAt"`
-	Archived bool     `json:"archived,omitempty" jsonschema:"true lists only archived messages"`
-	Property string   `json:"property,omitempty" jsonschema:"A HubSpot message property to include"`
+	Sort     []messageSort `json:"sort,omitempty" jsonschema:"-createdAt (newest first, the default) or createdAt (oldest first)"`
+	Archived bool          `json:"archived,omitempty" jsonschema:"true lists only archived messages"`
+	Property string        `json:"property,omitempty" jsonschema:"A HubSpot message property to include"`
 }
 
 func listMessages(p hubspot.Provider, _ Config) server.ServerTool {
@@ -118,11 +118,11 @@ func listMessages(p hubspot.Provider, _ Config) server.ServerTool {
 			untrustedHint + " " + pagingHint,
 		hints:    readOnlyTool("List messages"),
 		scope:    scopeRead,
-		action:   func(in listMessagesInput) string { return "list the messages of thread " + in.ThreadID },
+		action:   func(in listMessagesInput) string { return "list the messages of thread " + string(in.ThreadID) },
 		notFound: notFoundIn("thread", "list_threads", listMessagesInput.threadID),
 		run: func(ctx context.Context, c *hubspot.Client, in listMessagesInput) (listOutput[messageOutput], error) {
-			page, err := c.ListMessages(ctx, in.ThreadID, &hubspot.ListMessagesOptions{
-				ListOptions: in.options(in.Sort), Archived: in.Archived, Property: in.Property,
+			page, err := c.ListMessages(ctx, string(in.ThreadID), &hubspot.ListMessagesOptions{
+				ListOptions: options(in.pageInput, in.Sort), Archived: in.Archived, Property: in.Property,
 			})
 			return newListOutput(page, err, newMessageOutput)
 		},
@@ -132,12 +132,12 @@ func listMessages(p hubspot.Provider, _ Config) server.ServerTool {
 // messageIDInput holds the arguments of tools that read one message.
 type messageIDInput struct {
 	threadIDInput
-	MessageID string `json:"messageId" jsonschema:"The message ID (a string of letters and digits), from list_messages" bind:"format=message-id"`
-	Property  string `json:"property,omitempty" jsonschema:"A HubSpot message property to include"`
+	MessageID messageID `json:"messageId" jsonschema:"The message ID (a string of letters and digits), from list_messages"`
+	Property  string    `json:"property,omitempty" jsonschema:"A HubSpot message property to include"`
 }
 
 func (in messageIDInput) notFound() string {
-	return "message " + in.MessageID + " in thread " + in.ThreadID + " not found; list_messages finds the thread's message IDs"
+	return "message " + string(in.MessageID) + " in thread " + string(in.ThreadID) + " not found; list_messages finds the thread's message IDs"
 }
 
 func getMessage(p hubspot.Provider, _ Config) server.ServerTool {
@@ -146,10 +146,12 @@ func getMessage(p hubspot.Provider, _ Config) server.ServerTool {
 		description: "Get one message, comment or event of a thread by ID, with the same fields as list_messages. " + untrustedHint,
 		hints:       readOnlyTool("Get message"),
 		scope:       scopeRead,
-		action:      func(in messageIDInput) string { return "get message " + in.MessageID + " of thread " + in.ThreadID },
-		notFound:    messageIDInput.notFound,
+		action: func(in messageIDInput) string {
+			return "get message " + string(in.MessageID) + " of thread " + string(in.ThreadID)
+		},
+		notFound: messageIDInput.notFound,
 		run: func(ctx context.Context, c *hubspot.Client, in messageIDInput) (messageOutput, error) {
-			m, err := c.GetMessage(ctx, in.ThreadID, in.MessageID, in.Property)
+			m, err := c.GetMessage(ctx, string(in.ThreadID), string(in.MessageID), in.Property)
 			return convert(m, err, newMessageOutput)
 		},
 	})
@@ -171,14 +173,14 @@ func getMessageOriginalContent(p hubspot.Provider, _ Config) server.ServerTool {
 			"Use it when list_messages or get_message shows truncated: true. " + untrustedHint,
 		hints:    readOnlyTool("Get original message content"),
 		scope:    scopeRead,
-		action:   func(in messageIDInput) string { return "get the original content of message " + in.MessageID },
+		action:   func(in messageIDInput) string { return "get the original content of message " + string(in.MessageID) },
 		notFound: messageIDInput.notFound,
 		run: func(ctx context.Context, c *hubspot.Client, in messageIDInput) (originalContentOutput, error) {
-			mc, err := c.GetMessageOriginalContent(ctx, in.ThreadID, in.MessageID, in.Property)
+			mc, err := c.GetMessageOriginalContent(ctx, string(in.ThreadID), string(in.MessageID), in.Property)
 			if err != nil {
 				return originalContentOutput{}, err
 			}
-			out := originalContentOutput{ThreadID: in.ThreadID, MessageID: in.MessageID, Text: mc.Text}
+			out := originalContentOutput{ThreadID: string(in.ThreadID), MessageID: string(in.MessageID), Text: mc.Text}
 			if mc.Text == "" {
 				out.RichText = mc.RichText
 			}

@@ -113,7 +113,7 @@ func TestGetMessageTool(t *testing.T) {
 	}
 	e.fails(t, "get_message", `{"threadId":"`+sandbox.EmailThreadID+`"}`, "messageId is required")
 	e.fails(t, "get_message", `{"threadId":"`+sandbox.EmailThreadID+`","messageId":"a b"}`, "messageId must be a message ID of letters, digits")
-	e.fails(t, "get_message", `{"threadId":"`+sandbox.EmailThreadID+`","messageId":42}`, "messageId must be a string (IDs are strings")
+	e.fails(t, "get_message", `{"threadId":"`+sandbox.EmailThreadID+`","messageId":true}`, `messageId must be a string ID such as "123", got the boolean true`)
 }
 
 func TestGetMessageOriginalContentTool(t *testing.T) {

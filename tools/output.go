@@ -11,13 +11,25 @@ const pagingHint = "Paged: pass nextCursor as after for more."
 
 // pageInput holds the paging arguments every list tool takes.
 type pageInput struct {
-	After string `json:"after,omitempty" jsonschema:"nextCursor of the previous page"`
-	Limit int    `json:"limit,omitempty" jsonschema:"Page size" bind:"min=1,max=100,default=20"`
+	After string   `json:"after,omitempty" jsonschema:"nextCursor of the previous page"`
+	Limit pageSize `json:"limit,omitempty" jsonschema:"Page size"`
 }
 
 // options returns the client's paging options with sort.
-func (p pageInput) options(sort []string) hubspot.ListOptions {
-	return hubspot.ListOptions{After: p.After, Limit: p.Limit, Sort: sort}
+func options[S ~string](p pageInput, sort []S) hubspot.ListOptions {
+	return hubspot.ListOptions{After: p.After, Limit: int(p.Limit), Sort: strs(sort)}
+}
+
+// strs converts a list of named strings (IDs, enum values) to []string.
+func strs[T ~string](in []T) []string {
+	if in == nil {
+		return nil
+	}
+	out := make([]string, len(in))
+	for i, v := range in {
+		out[i] = string(v)
+	}
+	return out
 }
 
 // listOutput is the result of every list tool.

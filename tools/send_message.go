@@ -21,53 +21,53 @@ const (
 // sendMessageInput holds send_message's arguments.
 type sendMessageInput struct {
 	threadIDInput
-	Type             string            `json:"type" jsonschema:"MESSAGE is delivered to the customer and cannot be unsent. COMMENT is an internal note that only agents see,enum=MESSAGE,enum=COMMENT"`
+	Type             messageKind       `json:"type" jsonschema:"MESSAGE is delivered to the customer and cannot be unsent. COMMENT is an internal note that only agents see"`
 	Text             string            `json:"text" jsonschema:"The text to send"`
 	RichText         string            `json:"richText,omitempty" jsonschema:"Optional HTML version of text"`
 	Subject          string            `json:"subject,omitempty" jsonschema:"Email subject (MESSAGE on email only)"`
-	SenderActorID    string            `json:"senderActorId,omitempty" jsonschema:"MESSAGE only: the agent actor ID (A-…) of the user sending; defaults to the server's configured sender" bind:"format=actor-id"`
-	ChannelID        string            `json:"channelId,omitempty" jsonschema:"MESSAGE only: channel ID (digits); defaults to that of the thread's latest incoming message" bind:"format=numeric-id"`
-	ChannelAccountID string            `json:"channelAccountId,omitempty" jsonschema:"MESSAGE only: channel account ID (digits); defaults to that of the thread's latest incoming message" bind:"format=numeric-id"`
+	SenderActorID    agentID           `json:"senderActorId,omitempty" jsonschema:"MESSAGE only: the agent actor ID (A-…) of the user sending; defaults to the server's configured sender"`
+	ChannelID        numericID         `json:"channelId,omitempty" jsonschema:"MESSAGE only: channel ID (digits); defaults to that of the thread's latest incoming message"`
+	ChannelAccountID numericID         `json:"channelAccountId,omitempty" jsonschema:"MESSAGE only: channel account ID (digits); defaults to that of the thread's latest incoming message"`
 	Recipients       []recipientInput  `json:"recipients,omitempty" jsonschema:"MESSAGE only: who receives it; defaults to the senders of the thread's latest incoming message"`
 	Attachments      []attachmentInput `json:"attachments,omitempty" jsonschema:"Files, quick replies or social media metadata to attach"`
 }
 
 // recipientInput is one recipient of a MESSAGE.
 type recipientInput struct {
-	ActorID             string                    `json:"actorId,omitempty" jsonschema:"The recipient's actor ID, e.g. V-456; never an agent (A-…)" bind:"format=actor-id"`
+	ActorID             actorID                   `json:"actorId,omitempty" jsonschema:"The recipient's actor ID, e.g. V-456; never an agent (A-…)"`
 	Name                string                    `json:"name,omitempty"`
-	RecipientField      string                    `json:"recipientField,omitempty" jsonschema:"For email,enum=TO,enum=CC,enum=BCC"`
-	DeliveryIdentifiers []deliveryIdentifierInput `json:"deliveryIdentifiers" jsonschema:"The recipient's addresses" bind:"min=1"`
+	RecipientField      recipientField            `json:"recipientField,omitempty" jsonschema:"For email"`
+	DeliveryIdentifiers []deliveryIdentifierInput `json:"deliveryIdentifiers" jsonschema:"The recipient's addresses"`
 }
 
 // deliveryIdentifierInput is an address: an email address, an E.164 phone
 // number, a short code or a channel-specific ID.
 type deliveryIdentifierInput struct {
-	Type  string `json:"type" jsonschema:"enum=HS_EMAIL_ADDRESS,enum=HS_PHONE_NUMBER,enum=HS_SHORT_CODE,enum=CHANNEL_SPECIFIC_OPAQUE_ID"`
-	Value string `json:"value"`
+	Type  deliveryType `json:"type"`
+	Value string       `json:"value"`
 }
 
 // attachmentInput is one attachment of a message being sent.
 type attachmentInput struct {
-	Type           string               `json:"type" jsonschema:"enum=FILE,enum=QUICK_REPLIES,enum=SOCIAL_MEDIA_METADATA"`
+	Type           attachmentKind       `json:"type"`
 	FileID         string               `json:"fileId,omitempty" jsonschema:"FILE: a HubSpot file ID, or the URL of a file in HubSpot Files"`
 	QuickReplies   []quickReplyInput    `json:"quickReplies,omitempty" jsonschema:"QUICK_REPLIES (chat and Messenger): the buttons"`
 	SocialMetadata *socialMetadataInput `json:"socialMetadata,omitempty" jsonschema:"SOCIAL_MEDIA_METADATA: the media"`
 }
 
 type quickReplyInput struct {
-	Label     string `json:"label,omitempty"`
-	Value     string `json:"value"`
-	ValueType string `json:"valueType" jsonschema:"enum=TEXT,enum=URL"`
+	Label     string         `json:"label,omitempty"`
+	Value     string         `json:"value"`
+	ValueType quickReplyKind `json:"valueType"`
 }
 
 type socialMetadataInput struct {
-	MediaType    string `json:"mediaType" jsonschema:"enum=ARTICLE,enum=AUDIO,enum=CAROUSEL,enum=DOCUMENT,enum=GIF,enum=LINK,enum=NONE,enum=PHOTO,enum=POLL,enum=STORY,enum=VIDEO"`
-	ID           string `json:"id,omitempty"`
-	Description  string `json:"description,omitempty"`
-	MediaTitle   string `json:"mediaTitle,omitempty"`
-	MediaURL     string `json:"mediaUrl,omitempty"`
-	ThumbnailURL string `json:"thumbnailUrl,omitempty"`
+	MediaType    socialMediaKind `json:"mediaType"`
+	ID           string          `json:"id,omitempty"`
+	Description  string          `json:"description,omitempty"`
+	MediaTitle   string          `json:"mediaTitle,omitempty"`
+	MediaURL     string          `json:"mediaUrl,omitempty"`
+	ThumbnailURL string          `json:"thumbnailUrl,omitempty"`
 }
 
 // sendMessageOutput is the created message, and where defaults came from.
@@ -95,9 +95,9 @@ func sendMessage(p hubspot.Provider, cfg Config) server.ServerTool {
 		sends: true,
 		action: func(in sendMessageInput) string {
 			if in.Type == hubspot.MessageTypeComment {
-				return "add a comment to thread " + in.ThreadID
+				return "add a comment to thread " + string(in.ThreadID)
 			}
-			return "send a message to thread " + in.ThreadID
+			return "send a message to thread " + string(in.ThreadID)
 		},
 		notFound: notFoundIn("thread", "list_threads", sendMessageInput.threadID),
 		run: func(ctx context.Context, c *hubspot.Client, in sendMessageInput) (sendMessageOutput, error) {
@@ -105,7 +105,7 @@ func sendMessage(p hubspot.Provider, cfg Config) server.ServerTool {
 			var from string
 			if in.Type == hubspot.MessageTypeMessage {
 				var err error
-				if from, err = fillDefaults(ctx, c, in.ThreadID, cfg, &req); err != nil {
+				if from, err = fillDefaults(ctx, c, string(in.ThreadID), cfg, &req); err != nil {
 					return sendMessageOutput{}, err
 				}
 			}
@@ -117,7 +117,7 @@ func sendMessage(p hubspot.Provider, cfg Config) server.ServerTool {
 					}
 				}
 			})
-			m, err := c.SendMessage(ctx, in.ThreadID, req)
+			m, err := c.SendMessage(ctx, string(in.ThreadID), req)
 			if err != nil {
 				return sendMessageOutput{}, err
 			}
@@ -130,19 +130,21 @@ func sendMessage(p hubspot.Provider, cfg Config) server.ServerTool {
 // request converts the arguments to the client's request.
 func (in sendMessageInput) request() hubspot.SendMessageRequest {
 	return hubspot.SendMessageRequest{
-		Type: in.Type, Text: in.Text, RichText: in.RichText, Subject: in.Subject,
-		SenderActorID: in.SenderActorID, ChannelID: in.ChannelID, ChannelAccountID: in.ChannelAccountID,
+		Type: string(in.Type), Text: in.Text, RichText: in.RichText, Subject: in.Subject,
+		SenderActorID: string(in.SenderActorID), ChannelID: string(in.ChannelID), ChannelAccountID: string(in.ChannelAccountID),
 		Recipients: mapSlice(in.Recipients, func(r recipientInput) hubspot.RecipientEgg {
-			return hubspot.RecipientEgg{ActorID: r.ActorID, Name: r.Name, RecipientField: r.RecipientField,
+			return hubspot.RecipientEgg{ActorID: string(r.ActorID), Name: r.Name, RecipientField: string(r.RecipientField),
 				DeliveryIdentifiers: mapSlice(r.DeliveryIdentifiers, func(d deliveryIdentifierInput) hubspot.DeliveryIdentifier {
-					return hubspot.DeliveryIdentifier(d)
+					return hubspot.DeliveryIdentifier{Type: string(d.Type), Value: d.Value}
 				})}
 		}),
 		Attachments: mapSlice(in.Attachments, func(a attachmentInput) hubspot.AttachmentEgg {
-			egg := hubspot.AttachmentEgg{Type: a.Type, FileID: a.FileID,
-				QuickReplies: mapSlice(a.QuickReplies, func(q quickReplyInput) hubspot.QuickReply { return hubspot.QuickReply(q) })}
+			egg := hubspot.AttachmentEgg{Type: string(a.Type), FileID: a.FileID,
+				QuickReplies: mapSlice(a.QuickReplies, func(q quickReplyInput) hubspot.QuickReply {
+					return hubspot.QuickReply{Label: q.Label, Value: q.Value, ValueType: string(q.ValueType)}
+				})}
 			if s := a.SocialMetadata; s != nil {
-				egg.SocialMetadata = &hubspot.SocialMetadata{MediaType: s.MediaType, ID: s.ID, Description: s.Description,
+				egg.SocialMetadata = &hubspot.SocialMetadata{MediaType: string(s.MediaType), ID: s.ID, Description: s.Description,
 					MediaTitle: s.MediaTitle, MediaURL: s.MediaURL, ThumbnailURL: s.ThumbnailURL}
 			}
 			return egg
@@ -162,7 +164,7 @@ func fillDefaults(ctx context.Context, c *hubspot.Client, threadID string, cfg C
 	case req.SenderActorID == "":
 		return "", argErr("senderActorId", "is required for a MESSAGE: set HUBSPOT_SENDER_ACTOR_ID, or pass the agent actor ID (A-…) of the user sending; "+
 			"get_actor and the OUTGOING messages of list_messages show agent IDs")
-	case !strings.HasPrefix(req.SenderActorID, "A-"):
+	case !hubspot.IsAgentID(req.SenderActorID):
 		// The client would refuse it too, but only after the look-up below.
 		return "", argErr("senderActorId", "must be an agent actor ID (A-…), got "+quote(req.SenderActorID)+from+"; HubSpot sends only as agents")
 	}
@@ -249,7 +251,7 @@ func replyRecipients(m hubspot.Message) []hubspot.RecipientEgg {
 			continue
 		}
 		r := hubspot.RecipientEgg{Name: s.Name, DeliveryIdentifiers: []hubspot.DeliveryIdentifier{*d}}
-		if !strings.HasPrefix(s.ActorID, "A-") {
+		if !hubspot.IsAgentID(s.ActorID) {
 			r.ActorID = s.ActorID
 		}
 		if d.Type == hubspot.DeliveryEmail {

@@ -133,7 +133,7 @@ func TestSendMessageErrors(t *testing.T) {
 			"senderActorId is required for a MESSAGE: set HUBSPOT_SENDER_ACTOR_ID, or pass the agent actor ID (A-…) of the user sending",
 			"Nothing was sent"}},
 		{name: "a visitor cannot send", opts: []envOption{sender}, args: `{"threadId":"1","type":"MESSAGE","text":"x","senderActorId":"V-3501"}`,
-			want: []string{`senderActorId must be an agent actor ID (A-…), got "V-3501"; HubSpot sends only as agents`}},
+			want: []string{`senderActorId must be an agent actor ID (A- followed by the user ID, such as A-123), got "V-3501"`}},
 		{name: "a misconfigured default sender is named", opts: []envOption{withConfig(Config{SenderActorID: "48151623"})}, args: reply,
 			want: []string{`senderActorId must be an agent actor ID (A-…), got "48151623" (from HUBSPOT_SENDER_ACTOR_ID)`}},
 		{name: "type is required and named", opts: []envOption{sender}, args: `{"threadId":"1","text":"x"}`,

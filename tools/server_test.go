@@ -61,7 +61,8 @@ func TestThroughMCPServer(t *testing.T) {
 		{"get_thread", validCalls["get_thread"], false, `"id":"9000000101"`},
 		{"list_messages", `{"threadId":"` + sandbox.AllTypesThreadID + `","limit":100}`, false, `"type":"THREAD_INBOX_CHANGE"`},
 		{"send_message", `{"threadId":"` + sandbox.EmailThreadID + `","type":"MESSAGE","text":"Thanks, Maya!"}`, false, `"defaultsFromMessageId":"` + sandbox.TruncatedMessageID + `"`},
-		{"get_thread", `{"threadId":9000000101}`, true, "threadId must be a string"},
+		{"get_thread", `{"threadId":9000000101}`, false, `"id":"9000000101"`},
+		{"get_thread", `{"threadId":"ninety"}`, true, "threadId must contain only digits"},
 		{"list_threads", `{"limit":500}`, true, "limit must be from 1 to 100, got 500"},
 	} {
 		var args map[string]any

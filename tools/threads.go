@@ -2,7 +2,6 @@ package tools
 
 import (
 	"context"
-	"time"
 
 	"github.com/mark3labs/mcp-go/server"
 
@@ -52,15 +51,15 @@ func newThreadOutput(th hubspot.Thread) threadOutput {
 // listThreadsInput holds list_threads' arguments.
 type listThreadsInput struct {
 	pageInput
-	Sort                        []string `json:"sort,omitempty" jsonschema:"Sort key: id (default) or latestMessageTimestamp (needs latestMessageTimestampAfter). Results are ascending; a '-' prefix (descending) is allowed only with associatedContactId,enum=id,enum=latestMessageTimestamp,enum=-id,enum=-latestMessageTimestamp"`
-	InboxID                     []string `json:"inboxId,omitempty" jsonschema:"Only threads in these inboxes (digits), from list_inboxes; not with associatedContactId" bind:"format=numeric-id"`
-	ThreadStatus                string   `json:"threadStatus,omitempty" jsonschema:"Only OPEN or only CLOSED threads; required with associatedContactId,enum=OPEN,enum=CLOSED"`
-	AssociatedContactID         string   `json:"associatedContactId,omitempty" jsonschema:"Only threads of this CRM contact (digits); needs threadStatus" bind:"format=numeric-id"`
-	AssociatedTicketID          string   `json:"associatedTicketId,omitempty" jsonschema:"Only threads of this ticket (digits)" bind:"format=numeric-id"`
-	Association                 []string `json:"association,omitempty" jsonschema:"[\"TICKET\"] adds each thread's associated ticket ID,enum=TICKET"`
-	LatestMessageTimestampAfter string   `json:"latestMessageTimestampAfter,omitempty" jsonschema:"Only threads whose latest message is at or after this RFC 3339 date-time, e.g. 2026-01-31T09:00:00Z" bind:"format=date-time"`
-	Archived                    bool     `json:"archived,omitempty" jsonschema:"true lists only archived (trashed) threads"`
-	Property                    string   `json:"property,omitempty" jsonschema:"A HubSpot thread property to include"`
+	Sort                        []threadSort  `json:"sort,omitempty" jsonschema:"Sort key: id (default) or latestMessageTimestamp (needs latestMessageTimestampAfter). Results are ascending; a '-' prefix (descending) is allowed only with associatedContactId"`
+	InboxID                     []numericID   `json:"inboxId,omitempty" jsonschema:"Only threads in these inboxes (digits), from list_inboxes; not with associatedContactId"`
+	ThreadStatus                threadStatus  `json:"threadStatus,omitempty" jsonschema:"Only OPEN or only CLOSED threads; required with associatedContactId"`
+	AssociatedContactID         numericID     `json:"associatedContactId,omitempty" jsonschema:"Only threads of this CRM contact (digits); needs threadStatus"`
+	AssociatedTicketID          numericID     `json:"associatedTicketId,omitempty" jsonschema:"Only threads of this ticket (digits)"`
+	Association                 []association `json:"association,omitempty" jsonschema:"[\"TICKET\"] adds each thread's associated ticket ID"`
+	LatestMessageTimestampAfter dateTime      `json:"latestMessageTimestampAfter,omitempty" jsonschema:"Only threads whose latest message is at or after this RFC 3339 date-time, e.g. 2026-01-31T09:00:00Z"`
+	Archived                    bool          `json:"archived,omitempty" jsonschema:"true lists only archived (trashed) threads"`
+	Property                    string        `json:"property,omitempty" jsonschema:"A HubSpot thread property to include"`
 }
 
 func listThreads(p hubspot.Provider, _ Config) server.ServerTool {
@@ -73,13 +72,12 @@ func listThreads(p hubspot.Provider, _ Config) server.ServerTool {
 		action: func(listThreadsInput) string { return "list threads" },
 		run: func(ctx context.Context, c *hubspot.Client, in listThreadsInput) (listOutput[threadOutput], error) {
 			opts := &hubspot.ListThreadsOptions{
-				ListOptions: in.options(in.Sort), InboxIDs: in.InboxID, ThreadStatus: in.ThreadStatus,
-				AssociatedContactID: in.AssociatedContactID, AssociatedTicketID: in.AssociatedTicketID,
-				Archived: in.Archived, Association: in.Association, Property: in.Property,
+				ListOptions: options(in.pageInput, in.Sort), InboxIDs: strs(in.InboxID), ThreadStatus: string(in.ThreadStatus),
+				AssociatedContactID: string(in.AssociatedContactID), AssociatedTicketID: string(in.AssociatedTicketID),
+				Archived: in.Archived, Association: strs(in.Association), Property: in.Property,
 			}
 			if in.LatestMessageTimestampAfter != "" {
-				// bind checked the format.
-				opts.LatestMessageTimestampAfter, _ = time.Parse(time.RFC3339, in.LatestMessageTimestampAfter)
+				opts.LatestMessageTimestampAfter = parseDateTime(in.LatestMessageTimestampAfter)
 			}
 			page, err := c.ListThreads(ctx, opts)
 			return newListOutput(page, err, newThreadOutput)
@@ -89,17 +87,17 @@ func listThreads(p hubspot.Provider, _ Config) server.ServerTool {
 
 // threadIDInput holds the argument of tools that take only a thread.
 type threadIDInput struct {
-	ThreadID string `json:"threadId" jsonschema:"The thread ID (digits), from list_threads" bind:"format=numeric-id"`
+	ThreadID numericID `json:"threadId" jsonschema:"The thread ID (digits), from list_threads"`
 }
 
-func (in threadIDInput) threadID() string { return in.ThreadID }
+func (in threadIDInput) threadID() string { return string(in.ThreadID) }
 
 // getThreadInput holds get_thread's arguments.
 type getThreadInput struct {
 	threadIDInput
-	Archived    bool     `json:"archived,omitempty" jsonschema:"true to read an archived (trashed) thread"`
-	Association []string `json:"association,omitempty" jsonschema:"[\"TICKET\"] adds the associated ticket ID,enum=TICKET"`
-	Property    string   `json:"property,omitempty" jsonschema:"A HubSpot thread property to include"`
+	Archived    bool          `json:"archived,omitempty" jsonschema:"true to read an archived (trashed) thread"`
+	Association []association `json:"association,omitempty" jsonschema:"[\"TICKET\"] adds the associated ticket ID"`
+	Property    string        `json:"property,omitempty" jsonschema:"A HubSpot thread property to include"`
 }
 
 func getThread(p hubspot.Provider, _ Config) server.ServerTool {
@@ -109,10 +107,10 @@ func getThread(p hubspot.Provider, _ Config) server.ServerTool {
 			"original channel and latest-message times.",
 		hints:    readOnlyTool("Get thread"),
 		scope:    scopeRead,
-		action:   func(in getThreadInput) string { return "get thread " + in.ThreadID },
+		action:   func(in getThreadInput) string { return "get thread " + string(in.ThreadID) },
 		notFound: notFoundIn("thread", "list_threads", getThreadInput.threadID),
 		run: func(ctx context.Context, c *hubspot.Client, in getThreadInput) (threadOutput, error) {
-			th, err := c.GetThread(ctx, in.ThreadID, &hubspot.GetThreadOptions{Archived: in.Archived, Association: in.Association, Property: in.Property})
+			th, err := c.GetThread(ctx, string(in.ThreadID), &hubspot.GetThreadOptions{Archived: in.Archived, Association: strs(in.Association), Property: in.Property})
 			return convert(th, err, newThreadOutput)
 		},
 	})
@@ -121,8 +119,8 @@ func getThread(p hubspot.Provider, _ Config) server.ServerTool {
 // updateThreadInput holds update_thread's arguments.
 type updateThreadInput struct {
 	threadIDInput
-	Status   string `json:"status,omitempty" jsonschema:"CLOSED closes the thread, OPEN reopens it,enum=OPEN,enum=CLOSED"`
-	Archived *bool  `json:"archived,omitempty" jsonschema:"Only false: restores an archived (trashed) thread. To archive, use archive_thread"`
+	Status   threadStatus `json:"status,omitempty" jsonschema:"CLOSED closes the thread, OPEN reopens it"`
+	Archived *bool        `json:"archived,omitempty" jsonschema:"Only false: restores an archived (trashed) thread. To archive, use archive_thread"`
 }
 
 func (in updateThreadInput) validate() error {
@@ -146,18 +144,18 @@ func updateThread(p hubspot.Provider, _ Config) server.ServerTool {
 		scope: scopeWrite,
 		action: func(in updateThreadInput) string {
 			if in.Archived != nil {
-				return "restore thread " + in.ThreadID
+				return "restore thread " + string(in.ThreadID)
 			}
-			return "set thread " + in.ThreadID + " to " + in.Status
+			return "set thread " + string(in.ThreadID) + " to " + string(in.Status)
 		},
 		notFound: func(in updateThreadInput) string {
 			if in.Archived != nil {
-				return "archived thread " + in.ThreadID + " not found; list_threads with archived=true finds archived thread IDs"
+				return "archived thread " + string(in.ThreadID) + " not found; list_threads with archived=true finds archived thread IDs"
 			}
-			return "thread " + in.ThreadID + " not found; list_threads finds valid thread IDs (archived threads must be restored first)"
+			return "thread " + string(in.ThreadID) + " not found; list_threads finds valid thread IDs (archived threads must be restored first)"
 		},
 		run: func(ctx context.Context, c *hubspot.Client, in updateThreadInput) (threadOutput, error) {
-			th, err := c.UpdateThread(ctx, in.ThreadID, hubspot.UpdateThreadRequest{Status: in.Status, Archived: in.Archived})
+			th, err := c.UpdateThread(ctx, string(in.ThreadID), hubspot.UpdateThreadRequest{Status: string(in.Status), Archived: in.Archived})
 			return convert(th, err, newThreadOutput)
 		},
 	})
@@ -177,13 +175,13 @@ func archiveThread(p hubspot.Provider, _ Config) server.ServerTool {
 			"until then update_thread with archived=false restores it. To just close a conversation, use update_thread with status CLOSED instead.",
 		hints:    writeTool("Archive thread", true, true),
 		scope:    scopeWrite,
-		action:   func(in threadIDInput) string { return "archive thread " + in.ThreadID },
+		action:   func(in threadIDInput) string { return "archive thread " + string(in.ThreadID) },
 		notFound: notFoundIn("thread", "list_threads", threadIDInput.threadID),
 		run: func(ctx context.Context, c *hubspot.Client, in threadIDInput) (archiveThreadOutput, error) {
-			if err := c.ArchiveThread(ctx, in.ThreadID); err != nil {
+			if err := c.ArchiveThread(ctx, string(in.ThreadID)); err != nil {
 				return archiveThreadOutput{}, err
 			}
-			return archiveThreadOutput{ThreadID: in.ThreadID, Archived: true,
+			return archiveThreadOutput{ThreadID: string(in.ThreadID), Archived: true,
 				Note: "Moved to the trash; deleted permanently after 30 days unless restored with update_thread archived=false."}, nil
 		},
 	})
@@ -192,7 +190,7 @@ func archiveThread(p hubspot.Provider, _ Config) server.ServerTool {
 // assignThreadInput holds assign_thread's arguments.
 type assignThreadInput struct {
 	threadIDInput
-	ActorID string `json:"actorId" jsonschema:"The agent's actor ID, such as A-123" bind:"format=actor-id"`
+	ActorID agentID `json:"actorId" jsonschema:"The agent's actor ID, such as A-123"`
 }
 
 func assignThread(p hubspot.Provider, _ Config) server.ServerTool {
@@ -201,12 +199,14 @@ func assignThread(p hubspot.Provider, _ Config) server.ServerTool {
 		description: "Assign a thread to an agent (actor ID A-…), replacing any current assignee. Returns the updated thread. To remove the assignee use unassign_thread.",
 		hints:       writeTool("Assign thread", false, true),
 		scope:       scopeWrite,
-		action:      func(in assignThreadInput) string { return "assign thread " + in.ThreadID + " to " + in.ActorID },
+		action: func(in assignThreadInput) string {
+			return "assign thread " + string(in.ThreadID) + " to " + string(in.ActorID)
+		},
 		notFound: func(in assignThreadInput) string {
-			return "thread " + in.ThreadID + " or agent " + in.ActorID + " not found; list_threads finds thread IDs and get_actor checks an agent ID"
+			return "thread " + string(in.ThreadID) + " or agent " + string(in.ActorID) + " not found; list_threads finds thread IDs and get_actor checks an agent ID"
 		},
 		run: func(ctx context.Context, c *hubspot.Client, in assignThreadInput) (threadOutput, error) {
-			th, err := c.AssignThread(ctx, in.ThreadID, in.ActorID)
+			th, err := c.AssignThread(ctx, string(in.ThreadID), string(in.ActorID))
 			return convert(th, err, newThreadOutput)
 		},
 	})
@@ -224,13 +224,13 @@ func unassignThread(p hubspot.Provider, _ Config) server.ServerTool {
 		description: "Remove a thread's assignee, leaving it unassigned.",
 		hints:       writeTool("Unassign thread", false, true),
 		scope:       scopeWrite,
-		action:      func(in threadIDInput) string { return "unassign thread " + in.ThreadID },
+		action:      func(in threadIDInput) string { return "unassign thread " + string(in.ThreadID) },
 		notFound:    notFoundIn("thread", "list_threads", threadIDInput.threadID),
 		run: func(ctx context.Context, c *hubspot.Client, in threadIDInput) (unassignThreadOutput, error) {
-			if err := c.UnassignThread(ctx, in.ThreadID); err != nil {
+			if err := c.UnassignThread(ctx, string(in.ThreadID)); err != nil {
 				return unassignThreadOutput{}, err
 			}
-			return unassignThreadOutput{ThreadID: in.ThreadID, Unassigned: true}, nil
+			return unassignThreadOutput{ThreadID: string(in.ThreadID), Unassigned: true}, nil
 		},
 	})
 }

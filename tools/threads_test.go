@@ -86,8 +86,8 @@ func TestListThreadsTool(t *testing.T) {
 			{`{"sort":["createdAt"]}`, `sort[0] must be one of id, latestMessageTimestamp, -id, -latestMessageTimestamp, got "createdAt"`},
 			{`{"threadStatus":"PENDING"}`, `threadStatus must be one of OPEN, CLOSED, got "PENDING"`},
 			{`{"association":["CONTACT"]}`, `association[0] must be one of TICKET`},
-			{`{"latestMessageTimestampAfter":"2026-11-18"}`, "latestMessageTimestampAfter must be an RFC 3339 date-time such as 2026-01-31T09:00:00Z"},
-			{`{"associatedTicketId":71200440}`, "associatedTicketId must be a string (IDs are strings"},
+			{`{"latestMessageTimestampAfter":"18/11/2026"}`, "latestMessageTimestampAfter must be an RFC 3339 date-time such as 2026-01-31T09:00:00Z"},
+			{`{"associatedTicketId":[71200440]}`, `associatedTicketId must be a string ID such as "123", got a list`},
 			{`{"limit":-1}`, "limit must be from 1 to 100, got -1"},
 		} {
 			e.fails(t, "list_threads", c.args, "Invalid arguments: "+c.want, "Nothing was sent to HubSpot.")
@@ -132,7 +132,7 @@ func TestGetThreadTool(t *testing.T) {
 	})
 	t.Run("bad input", func(t *testing.T) {
 		t.Parallel()
-		e.fails(t, "get_thread", `{"threadId":9000000101}`, `threadId must be a string (IDs are strings: write "123", not 123), got the number 9000000101`)
+		e.fails(t, "get_thread", `{"threadId":9000000101.5}`, `threadId must be a string ID such as "123", got the number 9000000101.5`)
 		e.fails(t, "get_thread", `{"threadId":"9000/../1"}`, "threadId must contain only digits")
 		e.fails(t, "get_thread", `{"threadId":"12345678901234567890"}`, "threadId must be a numeric ID of at most 19 digits")
 	})
@@ -183,7 +183,7 @@ func TestUpdateThreadTool(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
 		e.fails(t, "update_thread", `{"threadId":"1"}`, "status or archived is required")
-		e.fails(t, "update_thread", `{"threadId":"1","status":"closed"}`, `status must be one of OPEN, CLOSED, got "closed"`)
+		e.fails(t, "update_thread", `{"threadId":"1","status":"shut"}`, `status must be one of OPEN, CLOSED, got "shut"`)
 		e.fails(t, "update_thread", `{"threadId":"1","archived":true}`, "archived can only be false (restore); to archive a thread use archive_thread")
 		e.fails(t, "update_thread", `{"threadId":"1","archived":false,"status":"OPEN"}`, "archived cannot be combined with status")
 		e.fails(t, "update_thread", `{"status":"OPEN"}`, "threadId is required")
@@ -242,8 +242,8 @@ func TestAssignThreadTools(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
 		e.fails(t, "assign_thread", `{"threadId":"`+sandbox.EmailThreadID+`","actorId":"`+sandbox.VisitorActorID+`"}`,
-			`actorId must be an agent actor ID (A- followed by the user ID), got "V-3501"`)
-		e.fails(t, "assign_thread", `{"threadId":"`+sandbox.EmailThreadID+`","actorId":"48151624"}`, "actorId must be an actor ID such as A-123")
+			`actorId must be an agent actor ID (A- followed by the user ID, such as A-123), got "V-3501"`)
+		e.fails(t, "assign_thread", `{"threadId":"`+sandbox.EmailThreadID+`","actorId":"48151624"}`, "actorId must be an agent actor ID (A- followed by the user ID, such as A-123)")
 		e.fails(t, "assign_thread", `{"threadId":"`+sandbox.EmailThreadID+`"}`, "actorId is required")
 		e.fails(t, "assign_thread", `{"threadId":"`+sandbox.EmailThreadID+`","actorId":"A-999"}`,
 			"HubSpot answered 400 VALIDATION_ERROR to assign thread 9000000101 to A-999: Actor A-999 does not exist")

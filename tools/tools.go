@@ -188,15 +188,20 @@ type spec[In, Out any] struct {
 // define builds the tool: schemas from In and Out, and a handler that
 // binds the arguments, gets the client, runs and shapes the result.
 func define[In, Out any](p hubspot.Provider, s spec[In, Out]) server.ServerTool {
-	schema, sh := inputSchema[In]()
-	tool := mcp.NewTool(s.name,
-		mcp.WithDescription(s.description),
-		s.hints,
-		schema,
-		outputSchema[Out](),
-	)
+	tool := mcp.NewTool(s.name, mcp.WithDescription(s.description), s.hints)
+	// A tool that writes refuses unknown parameters: a misspelled safety
+	// flag must never lead to a write.
+	b := newBinding[In](!isReadOnly(tool))
+	tool.InputSchema.Type = "" // RawInputSchema replaces it
+	tool.RawInputSchema = b.raw
+	tool.RawOutputSchema = outputSchema[Out]()
 	handler := func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-		in, err := bind[In](req, sh)
+		raw, err := rawArgumentsOf(req.Params.RawArguments, req.Params.Arguments)
+		if err != nil {
+			noteAudit(ctx, func(a *audit) { a.outcome, a.reason = outcomeRefused, "invalid_arguments" })
+			return errorResult(failure{action: "call " + s.name}, err), nil
+		}
+		in, ignored, err := bindInput[In](b, raw)
 		if err != nil {
 			noteAudit(ctx, func(a *audit) { a.outcome, a.reason = outcomeRefused, "invalid_arguments" })
 			return errorResult(failure{action: "call " + s.name}, err), nil
@@ -216,9 +221,22 @@ func define[In, Out any](p hubspot.Provider, s spec[In, Out]) server.ServerTool 
 			noteError(ctx, err)
 			return errorResult(f, err), nil
 		}
-		return structuredResult(out)
+		res, err := structuredResult(out)
+		if err == nil && len(ignored) > 0 {
+			res.Content = append(res.Content, mcp.NewTextContent(ignoredNote(ignored, b.schema.PropertyOrder)))
+		}
+		return res, err
 	}
 	return server.ServerTool{Tool: tool, Handler: handler}
+}
+
+// ignoredNote tells the model which parameters a read-only tool ignored.
+func ignoredNote(ignored, known []string) string {
+	quoted := make([]string, len(ignored))
+	for i, k := range ignored {
+		quoted[i] = quote(k)
+	}
+	return "Note: ignored unknown parameter(s) " + strings.Join(quoted, ", ") + "; this tool takes " + strings.Join(known, ", ") + "."
 }
 
 // notFoundIn returns a notFound func for tools addressed by one ID.

@@ -89,8 +89,12 @@ func TestAllInvariants(t *testing.T) {
 			if in["type"] != "object" || in["additionalProperties"] != false {
 				t.Errorf("input schema must be a closed object, got type %v additionalProperties %v", in["type"], in["additionalProperties"])
 			}
-			if tool.OutputSchema.Type != "object" || len(tool.OutputSchema.Properties) == 0 {
-				t.Errorf("no output schema")
+			var out struct {
+				Type       string         `json:"type"`
+				Properties map[string]any `json:"properties"`
+			}
+			if err := json.Unmarshal(tool.RawOutputSchema, &out); err != nil || out.Type != "object" || len(out.Properties) == 0 {
+				t.Errorf("no output schema (%v)", err)
 			}
 			if _, err := json.Marshal(tool); err != nil {
 				t.Errorf("tool does not marshal (tools/list would fail): %v", err)
