@@ -88,6 +88,9 @@ type Config struct {
 	Tools []string `env:"MCP_TOOLS"`
 	// ExcludeTools removes these tools.
 	ExcludeTools []string `env:"MCP_EXCLUDE_TOOLS"`
+	// ConfirmWrites is never, elicit or always: whether a MESSAGE to a
+	// customer and archive_thread ask the user first.
+	ConfirmWrites string `env:"MCP_CONFIRM_WRITES, default=elicit"`
 
 	// PollInterval is how often subscribed resources are checked for changes.
 	PollInterval time.Duration `env:"MCP_POLL_INTERVAL, default=60s"`
@@ -122,6 +125,7 @@ func loadConfig(ctx context.Context, args []string, lookup envconfig.Lookuper, s
 	allowlist := strings.Join(cfg.InboxAllowlist, ",")
 	fs.StringVar(&allowlist, "inbox-allowlist", allowlist, "comma-separated inbox IDs: nothing of other inboxes can be seen or changed (HUBSPOT_INBOX_ALLOWLIST)")
 	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "time limit of one HubSpot request (HUBSPOT_TIMEOUT)")
+	fs.StringVar(&cfg.ConfirmWrites, "confirm-writes", cfg.ConfirmWrites, "never, elicit or always: ask the user before a MESSAGE to a customer or archive_thread (MCP_CONFIRM_WRITES)")
 	fs.BoolVar(&cfg.ReadOnly, "read-only", cfg.ReadOnly, "register only tools that change nothing (MCP_READ_ONLY)")
 	toolsets := strings.Join(cfg.Toolsets, ",")
 	fs.StringVar(&toolsets, "toolsets", toolsets, "comma-separated toolsets to enable (MCP_TOOLSETS)")
@@ -191,6 +195,9 @@ func (c *Config) validate() error {
 		if !slices.Contains(tools.Toolsets(), ts) {
 			return fmt.Errorf("MCP_TOOLSETS: unknown toolset %q; known toolsets: %s", ts, strings.Join(tools.Toolsets(), ", "))
 		}
+	}
+	if !slices.Contains(tools.ConfirmPolicies(), c.ConfirmWrites) {
+		return fmt.Errorf("MCP_CONFIRM_WRITES %q: want %s", c.ConfirmWrites, strings.Join(tools.ConfirmPolicies(), ", "))
 	}
 	// Building a tool only captures its arguments, so this checks the
 	// names and their combination before anything starts.

@@ -263,6 +263,9 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 	if planned(ctx, req, body) {
 		return ErrDryRun
 	}
+	if unexpected(ctx, req, body) {
+		return ErrWriteChanged
+	}
 	for attempt := 1; ; attempt++ {
 		if err := c.waitTurn(ctx); err != nil {
 			return err

@@ -2,9 +2,12 @@ package hubspot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"sync"
 )
 
@@ -97,10 +100,48 @@ func planned(ctx context.Context, req request, body []byte) bool {
 	if !ok || p == nil || req.isRead() {
 		return false
 	}
+	*p = plan(req, body)
+	return true
+}
+
+func plan(req request, body []byte) PlannedRequest {
 	path := req.path
 	if q := req.query.Encode(); q != "" {
 		path += "?" + q
 	}
-	*p = PlannedRequest{Method: req.method, Path: path, Body: json.RawMessage(body)}
-	return true
+	return PlannedRequest{Method: req.method, Path: path, Body: json.RawMessage(body)}
+}
+
+// Digest identifies the request: equal requests, and only they, have
+// equal digests.
+func (p PlannedRequest) Digest() string {
+	h := sha256.New()
+	for _, part := range [][]byte{[]byte(p.Method), []byte(p.Path), p.Body} {
+		h.Write([]byte(strconv.Itoa(len(part)) + ":"))
+		h.Write(part)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// ErrWriteChanged is returned by a write whose request differs from the
+// one a WithExpectedWrite context allows; nothing was sent.
+var ErrWriteChanged = errors.New("the request differs from the one that was confirmed; nothing was sent")
+
+type expectedWriteKey struct{}
+
+// WithExpectedWrite returns a context in which the client sends a write
+// only if it is exactly the request whose Digest is digest, such as the
+// request a user confirmed; any other write fails with ErrWriteChanged.
+func WithExpectedWrite(ctx context.Context, digest string) context.Context {
+	return context.WithValue(ctx, expectedWriteKey{}, digest)
+}
+
+// unexpected tells whether req is a write other than the one the context
+// allows.
+func unexpected(ctx context.Context, req request, body []byte) bool {
+	digest, ok := ctx.Value(expectedWriteKey{}).(string)
+	if !ok || req.isRead() {
+		return false
+	}
+	return plan(req, body).Digest() != digest
 }

@@ -139,16 +139,4 @@ func threadActors(threads []hubspot.Thread) []string {
 }
 
 // channelName names HubSpot's fixed channel IDs.
-func channelName(id string) string {
-	switch id {
-	case "":
-		return ""
-	case "1000":
-		return "live chat"
-	case "1001":
-		return "Facebook Messenger"
-	case "1002":
-		return "email"
-	}
-	return "channel " + id
-}
+func channelName(id string) string { return hubspot.ChannelName(id) }

@@ -79,6 +79,8 @@ func (a *audit) classify(err error) {
 	switch {
 	case hubspot.HiddenByAllowlist(err):
 		a.outcome, a.reason = outcomeRefused, "inbox_allowlist"
+	case errors.Is(err, hubspot.ErrWriteChanged):
+		a.outcome, a.reason = outcomeRefused, "changed_since_confirmed"
 	case errors.As(err, &argErr), errors.As(err, &step) && errors.As(step.err, &argErr):
 		a.outcome, a.reason = outcomeRefused, "invalid_arguments"
 	case errors.As(err, &budgetErr):

@@ -30,6 +30,7 @@ type sendMessageInput struct {
 	ChannelAccountID numericID         `json:"channelAccountId,omitempty" jsonschema:"MESSAGE only: channel account ID (digits); defaults to that of the thread's latest incoming message"`
 	Recipients       []recipientInput  `json:"recipients,omitempty" jsonschema:"MESSAGE only: who receives it; defaults to the senders of the thread's latest incoming message"`
 	Attachments      []attachmentInput `json:"attachments,omitempty" jsonschema:"Files, quick replies or social media metadata to attach"`
+	dryRunInput
 }
 
 // recipientInput is one recipient of a MESSAGE.
@@ -100,6 +101,11 @@ func sendMessage(p hubspot.Provider, cfg Config) server.ServerTool {
 			return "send a message to thread " + string(in.ThreadID)
 		},
 		notFound: notFoundIn("thread", "list_threads", sendMessageInput.threadID),
+		confirm: &confirmation[sendMessageInput]{
+			policy:   cfg.ConfirmWrites,
+			applies:  func(in sendMessageInput) bool { return in.Type == hubspot.MessageTypeMessage },
+			question: sendQuestion,
+		},
 		run: func(ctx context.Context, c *hubspot.Client, in sendMessageInput) (sendMessageOutput, error) {
 			req := in.request()
 			var from string
@@ -110,7 +116,7 @@ func sendMessage(p hubspot.Provider, cfg Config) server.ServerTool {
 				}
 			}
 			noteAudit(ctx, func(a *audit) {
-				a.channelID, a.channelAccountID = req.ChannelID, req.ChannelAccountID
+				a.channelID, a.channelAccountID, a.recipients = req.ChannelID, req.ChannelAccountID, nil
 				for _, r := range req.Recipients {
 					if r.ActorID != "" {
 						a.recipients = append(a.recipients, r.ActorID)

@@ -35,6 +35,10 @@ type Config struct {
 	// PerUserTokens adds the fingerprint of the caller's HubSpot
 	// credential to audit records.
 	PerUserTokens bool
+	// ConfirmWrites is the confirmation policy for writes a customer sees
+	// or that lose data (MCP_CONFIRM_WRITES): ConfirmNever, ConfirmElicit
+	// (the default when empty) or ConfirmAlways.
+	ConfirmWrites string
 }
 
 // entry is one tool of the registry and the toolset it belongs to.
@@ -181,8 +185,12 @@ type spec[In, Out any] struct {
 	action func(in In) string
 	// notFound explains a 404 (optional).
 	notFound func(in In) string
-	// run calls HubSpot and builds the output.
+	// run calls HubSpot and builds the output. A write tool's run makes
+	// exactly one write; in a dry run (hubspot.WithDryRun) it stops there.
 	run func(ctx context.Context, c *hubspot.Client, in In) (Out, error)
+	// confirm, when set, asks the user before the write (see
+	// confirmation).
+	confirm *confirmation[In]
 }
 
 // define builds the tool: schemas from In and Out, and a handler that
@@ -195,6 +203,9 @@ func define[In, Out any](p hubspot.Provider, s spec[In, Out]) server.ServerTool 
 	tool.InputSchema.Type = "" // RawInputSchema replaces it
 	tool.RawInputSchema = b.raw
 	tool.RawOutputSchema = outputSchema[Out]()
+	if !isReadOnly(tool) {
+		tool.RawOutputSchema = writeOutputSchema[Out]()
+	}
 	handler := func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		raw, err := rawArgumentsOf(req.Params.RawArguments, req.Params.Arguments)
 		if err != nil {
@@ -216,6 +227,9 @@ func define[In, Out any](p hubspot.Provider, s spec[In, Out]) server.ServerTool 
 			// In multi-user mode this says the request brought no HubSpot token.
 			return mcp.NewToolResultError(err.Error()), nil
 		}
+		if res, done := s.beforeWrite(&ctx, req, c, in, f); done {
+			return res, nil
+		}
 		out, err := s.run(ctx, c, in)
 		if err != nil {
 			noteError(ctx, err)
@@ -228,6 +242,51 @@ func define[In, Out any](p hubspot.Provider, s spec[In, Out]) server.ServerTool 
 		return res, err
 	}
 	return server.ServerTool{Tool: tool, Handler: handler}
+}
+
+// beforeWrite handles a write's dry run and confirmation. It returns the
+// answer when the call ends here: the planned request, a question for the
+// user, their refusal, or an error. Otherwise the write may go ahead;
+// after a confirmation *ctx allows only the confirmed request.
+func (s spec[In, Out]) beforeWrite(ctx *context.Context, req mcp.CallToolRequest, c *hubspot.Client, in In, f failure) (*mcp.CallToolResult, bool) {
+	d, isWrite := any(in).(dryRunner)
+	dryRun := isWrite && d.dryRun()
+	cf := s.confirm
+	ask := cf != nil && cf.policy != ConfirmNever && cf.applies(in)
+	if ask && !canElicit(*ctx) {
+		if cf.policy == ConfirmAlways && !dryRun {
+			noteOutcome(*ctx, outcomeRefused, "confirmation_unavailable")
+			return refuseUnconfirmed(f.action), true
+		}
+		ask = false // ConfirmElicit: go ahead as asked
+	}
+	if !dryRun && !ask {
+		return nil, false
+	}
+	planned, err := planWrite(*ctx, s, c, in)
+	if err != nil {
+		noteError(*ctx, err)
+		return errorResult(f, err), true
+	}
+	if dryRun {
+		noteOutcome(*ctx, outcomeDryRun, "")
+		res, err := structuredResult(notSentOutput{Reason: "dry_run", Request: newPlannedRequestOutput(planned),
+			Note: "Dry run: nothing was sent. Without dryRun, this call sends exactly this request."})
+		if err != nil {
+			return mcp.NewToolResultError(err.Error()), true
+		}
+		return res, true
+	}
+	question, err := cf.question(*ctx, c, in, planned)
+	if err != nil {
+		noteError(*ctx, err)
+		return errorResult(f, &stepError{action: "prepare the confirmation question", err: err}), true
+	}
+	if res, ok := cf.confirmed(*ctx, req, question, planned); !ok {
+		return res, true
+	}
+	*ctx = hubspot.WithExpectedWrite(*ctx, planned.Digest())
+	return nil, false
 }
 
 // ignoredNote tells the model which parameters a read-only tool ignored.

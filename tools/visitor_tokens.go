@@ -17,6 +17,7 @@ type createVisitorTokenInput struct {
 	Email     string `json:"email" jsonschema:"The visitor's email address"`
 	FirstName string `json:"firstName,omitempty" jsonschema:"Set only on a new contact or one whose first name is unknown"`
 	LastName  string `json:"lastName,omitempty" jsonschema:"Set only on a new contact or one whose last name is unknown"`
+	dryRunInput
 }
 
 // visitorTokenOutput is a new visitor identification token. The token is
