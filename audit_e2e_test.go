@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
@@ -8,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
@@ -48,10 +51,16 @@ func TestHTTP_AuditRecordsEveryWriteAndNoSecret(t *testing.T) {
 	sb.AddAccount(token, sandbox.DefaultCompany)
 	p := startServer(t, "MCP_TRANSPORT=http", "HUBSPOT_TOKEN_SOURCE=header", "HUBSPOT_BASE_URL="+url,
 		"HUBSPOT_INBOX_ALLOWLIST="+sandbox.HelpDeskInboxID, "HUBSPOT_SENDER_ACTOR_ID="+sandbox.AgentActorID, "HUBSPOT_RATE_LIMIT=1000/10s")
-	cs, err := connectHTTP(t, p, "http", "2025-11-25", map[string]string{tokenHeader: token})
+	// The user confirms the first MESSAGE and declines the last.
+	user := &asker{action: "accept"}
+	hc := &http.Client{Transport: headerTransport{base: http.DefaultTransport, headers: map[string]string{tokenHeader: token}}}
+	client := gomcp.NewClient(&gomcp.Implementation{Name: "audit", Version: "1"}, &gomcp.ClientOptions{ElicitationHandler: user.handle})
+	cs, err := client.Connect(t.Context(), &gomcp.StreamableClientTransport{Endpoint: p.url + "/mcp", HTTPClient: hc},
+		&gomcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer cs.Close()
 	const (
 		reply   = "Hi Jordan, your replacement pole ships today: tracking JX-99812."
 		note    = "Customer is upset; refund approved by Maria, see ticket 5521."
@@ -67,7 +76,15 @@ func TestHTTP_AuditRecordsEveryWriteAndNoSecret(t *testing.T) {
 	callError(t, cs, "send_message", map[string]any{"threadId": sandbox.AllTypesThreadID, "type": "COMMENT", "text": note})
 	callError(t, cs, "send_message", map[string]any{"threadId": "9000000999", "type": "COMMENT", "text": note})
 	callError(t, cs, "update_thread", map[string]any{"threadId": sandbox.EmailThreadID})
+	callOK(t, cs, "send_message", map[string]any{"threadId": sandbox.EmailThreadID, "type": "MESSAGE", "text": reply, "dryRun": true})
+	user.mu.Lock()
+	user.action = "decline"
+	user.mu.Unlock()
+	callOK(t, cs, "send_message", map[string]any{"threadId": sandbox.EmailThreadID, "type": "MESSAGE", "text": reply})
 	callOK(t, cs, "list_threads", map[string]any{"limit": 5}) // reads leave no audit record
+	if n := len(user.asked()); n != 3 {
+		t.Errorf("%d questions, want 3 (the MESSAGE, the archive, the declined MESSAGE)", n)
+	}
 
 	// Stop the server so that every line it wrote has been read.
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
@@ -100,6 +117,8 @@ func TestHTTP_AuditRecordsEveryWriteAndNoSecret(t *testing.T) {
 		{"send_message", "refused", "inbox_allowlist", sandbox.AllTypesThreadID, "COMMENT"},
 		{"send_message", "failed", "hubspot_error", "9000000999", "COMMENT"},
 		{"update_thread", "refused", "invalid_arguments", sandbox.EmailThreadID, ""},
+		{"send_message", "dry_run", "", sandbox.EmailThreadID, "MESSAGE"},
+		{"send_message", "declined", "declined", sandbox.EmailThreadID, "MESSAGE"},
 	}
 	recs := auditRecords(log)
 	if len(recs) != len(want) {
