@@ -196,6 +196,7 @@ func (c *Config) validate() error {
 			return fmt.Errorf("MCP_TOOLSETS: unknown toolset %q; known toolsets: %s", ts, strings.Join(tools.Toolsets(), ", "))
 		}
 	}
+	c.ConfirmWrites = strings.ToLower(strings.TrimSpace(c.ConfirmWrites))
 	if !slices.Contains(tools.ConfirmPolicies(), c.ConfirmWrites) {
 		return fmt.Errorf("MCP_CONFIRM_WRITES %q: want %s", c.ConfirmWrites, strings.Join(tools.ConfirmPolicies(), ", "))
 	}

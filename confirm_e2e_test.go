@@ -217,3 +217,39 @@ func TestStdio_ConfirmationPolicies(t *testing.T) {
 		})
 	}
 }
+
+// TestHTTP_StatelessConfirmation: without HTTP sessions a client before
+// 2026-07-28 cannot be asked (its answer could not find the question), so
+// it is treated as a client without elicitation; a 2026-07-28 client is
+// asked through the input-required result, which needs no session.
+func TestHTTP_StatelessConfirmation(t *testing.T) {
+	t.Parallel()
+	sb, url := startTestSandbox(t)
+	p := startServer(t, append(confirmEnv(url, "always"), "MCP_TRANSPORT=http", "MCP_STATELESS=true")...)
+	for _, protocol := range []string{"2025-11-25", ""} {
+		user := &asker{action: "accept"}
+		client := gomcp.NewClient(&gomcp.Implementation{Name: "stateless", Version: "1"}, &gomcp.ClientOptions{ElicitationHandler: user.handle})
+		cs, err := client.Connect(t.Context(), &gomcp.StreamableClientTransport{Endpoint: p.url + "/mcp"}, &gomcp.ClientSessionOptions{ProtocolVersion: protocol})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := writesTo(sb, "POST", messagesPath)
+		res, err := cs.CallTool(t.Context(), &gomcp.CallToolParams{Name: "send_message",
+			Arguments: map[string]any{"threadId": sandbox.EmailThreadID, "type": "MESSAGE", "text": "Stateless hello."}})
+		if err != nil {
+			t.Fatalf("protocol %s: %v", orLatest(protocol), err)
+		}
+		sent := writesTo(sb, "POST", messagesPath) - before
+		switch protocol {
+		case "":
+			if res.IsError || sent != 1 || len(user.asked()) != 1 {
+				t.Errorf("2026-07-28: error %v, %d sent, %d questions: %s", res.IsError, sent, len(user.asked()), contentText(res))
+			}
+		default:
+			if !res.IsError || sent != 0 || len(user.asked()) != 0 || !strings.Contains(contentText(res), "MCP_CONFIRM_WRITES=always") {
+				t.Errorf("%s: error %v, %d sent, %d questions: %s", protocol, res.IsError, sent, len(user.asked()), contentText(res))
+			}
+		}
+		_ = cs.Close()
+	}
+}

@@ -159,7 +159,8 @@ func (cf *confirmation[In]) confirmed(ctx context.Context, req mcp.CallToolReque
 
 // canElicit tells whether the client of this request can ask its user:
 // for 2026-07-28 requests, the capabilities they declare; before, those
-// of the session's initialize, and a session that can carry the question.
+// of the session's initialize (without HTTP sessions there are none, so
+// such a client is never asked), and a session that can carry the question.
 func canElicit(ctx context.Context) bool {
 	var caps *mcp.ClientCapabilities
 	if info := server.RequestProtocolInfoFromContext(ctx); info != nil && info.Modern {
