@@ -102,7 +102,7 @@ func TestHTTP_AuditRecordsEveryWriteAndNoSecret(t *testing.T) {
 
 	var writes []sandbox.Request
 	for _, r := range sb.Requests() {
-		if r.Method != "GET" {
+		if r.Method != "GET" && !strings.HasSuffix(r.Path, "/batch/read") {
 			writes = append(writes, r)
 		}
 	}

@@ -27,7 +27,7 @@ func listTools(a *app, args []string, stdout io.Writer) error {
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TOOL\tKIND\tTITLE")
 	for _, t := range a.tools {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Tool.Name, toolKind(t.Tool), t.Tool.Annotations.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Tool.Name, toolKind(t.Tool), t.Tool.Title)
 	}
 	return tw.Flush()
 }

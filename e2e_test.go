@@ -162,7 +162,7 @@ func TestStdio_GoSDKListsEveryToolWithSchemasAndAnnotations(t *testing.T) {
 					continue
 				}
 				got[tool.Name] = hints{an.ReadOnlyHint, *an.DestructiveHint, an.IdempotentHint, *an.OpenWorldHint}
-				if tool.Description == "" || an.Title == "" {
+				if tool.Description == "" || tool.Title == "" {
 					t.Errorf("%s: missing description or title", tool.Name)
 				}
 				in, _ := tool.InputSchema.(map[string]any)
@@ -230,7 +230,7 @@ func TestStdio_GoSDKCallsEveryToolOnTheSandbox(t *testing.T) {
 				t.Errorf("list_messages: %d messages after two sends, want %d", len(after), len(before)+2)
 			}
 			call("assign_thread", map[string]any{"threadId": sandbox.EmailThreadID, "actorId": sandbox.OtherAgentActorID})
-			if th := call("get_thread", map[string]any{"threadId": sandbox.EmailThreadID}); th["assignedTo"] != sandbox.OtherAgentActorID {
+			if th := call("get_thread", map[string]any{"threadId": sandbox.EmailThreadID}); !strings.HasSuffix(th["assignedTo"].(string), "("+sandbox.OtherAgentActorID+")") {
 				t.Errorf("after assign_thread, assignedTo = %v", th["assignedTo"])
 			}
 			call("unassign_thread", map[string]any{"threadId": sandbox.EmailThreadID})
@@ -239,7 +239,8 @@ func TestStdio_GoSDKCallsEveryToolOnTheSandbox(t *testing.T) {
 			}
 			call("archive_thread", map[string]any{"threadId": sandbox.ClosedThreadID})
 			callError(t, cs, "get_thread", map[string]any{"threadId": sandbox.ClosedThreadID})
-			if th := call("update_thread", map[string]any{"threadId": sandbox.ArchivedThreadID, "archived": false}); th["archived"] != false {
+			// A restored thread is not archived, and the view leaves false flags out.
+			if th := call("update_thread", map[string]any{"threadId": sandbox.ArchivedThreadID, "archived": false}); th["archived"] != nil {
 				t.Errorf("restore: archived = %v", th["archived"])
 			}
 			call("get_thread", map[string]any{"threadId": sandbox.ArchivedThreadID})

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
 )
 
@@ -31,6 +33,7 @@ func TestStdio_CommonSlipsSucceed(t *testing.T) {
 		{"an unknown parameter on a read-only tool", "list_threads", map[string]any{"limit": 2, "status": "OPEN"}, count(2)},
 		{"a thread ID as a number for its messages", "list_messages", map[string]any{"threadId": 9000000101, "limit": 3}, count(3)},
 		{"one actor ID where a list belongs", "batch_get_actors", map[string]any{"inputs": sandbox.AgentActorID}, count(1)},
+		{"newest first, one sort key as a string", "list_threads", map[string]any{"sort": "-latestMessageTimestamp", "limit": 3}, count(3)},
 		{"a message ID with spaces", "get_message", map[string]any{"threadId": 9000000101, "messageId": " " + sandbox.TruncatedMessageID + " "}, idIs(sandbox.TruncatedMessageID)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -39,6 +42,16 @@ func TestStdio_CommonSlipsSucceed(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("a read-only tool says which parameter it ignored", func(t *testing.T) {
+		res, err := cs.CallTool(t.Context(), &gomcp.CallToolParams{Name: "get_thread", Arguments: map[string]any{"threadId": "9000000101", "verbose": true}})
+		if err != nil || res.IsError {
+			t.Fatalf("get_thread: %v %s", err, contentText(res))
+		}
+		if len(res.Content) != 2 || !strings.Contains(contentText(res), `Note: ignored unknown parameter(s) "verbose"`) {
+			t.Errorf("want the thread and a note on the ignored parameter, got %s", contentText(res))
+		}
+	})
 
 	t.Run("a write tool with an unknown parameter sends nothing", func(t *testing.T) {
 		before := len(sb.Requests())

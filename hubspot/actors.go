@@ -27,6 +27,22 @@ type Actor struct {
 	Name   string `json:"name,omitempty"`
 	Email  string `json:"email,omitempty"`
 	Avatar string `json:"avatar,omitempty"`
+	// Extra holds the fields Actor does not declare, such as what HubSpot
+	// returns for a requested property.
+	Extra Extra `json:"-"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler, keeping undeclared fields in Extra.
+func (a *Actor) UnmarshalJSON(b []byte) error {
+	type plain Actor
+	var p plain
+	extra, err := extraFields(b, &p)
+	if err != nil {
+		return err
+	}
+	*a = Actor(p)
+	a.Extra = extra
+	return nil
 }
 
 // ActorBatch is the answer of BatchGetActors. HubSpot answers 207 when some

@@ -12,22 +12,6 @@ const (
 	ChannelEmail     = "1002"
 )
 
-// ChannelName names HubSpot's built-in channels ("email") and others by
-// their ID ("channel 1007").
-func ChannelName(channelID string) string {
-	switch channelID {
-	case "":
-		return ""
-	case ChannelLiveChat:
-		return "live chat"
-	case ChannelMessenger:
-		return "Facebook Messenger"
-	case ChannelEmail:
-		return "email"
-	}
-	return "channel " + channelID
-}
-
 // Channel is a kind of conversation channel (HubSpot's PublicChannel):
 // live chat (1000), Facebook Messenger (1001), email (1002) and others.
 type Channel struct {

@@ -66,6 +66,23 @@ type Message struct {
 	// THREAD_INBOX_CHANGE.
 	FromInboxID string `json:"fromInboxId,omitempty"`
 	ToInboxID   string `json:"toInboxId,omitempty"`
+
+	// Extra holds the fields Message does not declare, such as what
+	// HubSpot returns for a requested property.
+	Extra Extra `json:"-"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler, keeping undeclared fields in Extra.
+func (m *Message) UnmarshalJSON(b []byte) error {
+	type plain Message
+	var p plain
+	extra, err := extraFields(b, &p)
+	if err != nil {
+		return err
+	}
+	*m = Message(p)
+	m.Extra = extra
+	return nil
 }
 
 // Truncated tells whether HubSpot cut the message's text; the full text is

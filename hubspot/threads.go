@@ -35,6 +35,22 @@ type Thread struct {
 	OriginalChannelAccountID       string `json:"originalChannelAccountId"`
 	// ThreadAssociations is set when associations were requested and exist.
 	ThreadAssociations *ThreadAssociations `json:"threadAssociations,omitempty"`
+	// Extra holds the fields Thread does not declare, such as what HubSpot
+	// returns for a requested property.
+	Extra Extra `json:"-"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler, keeping undeclared fields in Extra.
+func (t *Thread) UnmarshalJSON(b []byte) error {
+	type plain Thread
+	var p plain
+	extra, err := extraFields(b, &p)
+	if err != nil {
+		return err
+	}
+	*t = Thread(p)
+	t.Extra = extra
+	return nil
 }
 
 // ThreadAssociations holds the objects a thread is associated with.

@@ -3,8 +3,10 @@ package hubspot
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -159,3 +161,46 @@ const (
 
 // DeliveryIdentifierTypes lists the documented delivery identifier types.
 var DeliveryIdentifierTypes = []string{DeliveryEmail, DeliveryPhone, DeliveryShortCode, DeliveryChannelOpaque}
+
+// Extra holds the top-level fields of a HubSpot object that its Go type
+// does not declare: whatever HubSpot adds for a requested property, and
+// fields it adds over time.
+type Extra map[string]json.RawMessage
+
+// declared caches the JSON names each type declares.
+var declared sync.Map // reflect.Type → map[string]bool
+
+// extraFields decodes raw into v (a pointer to a struct without a custom
+// decoder) and returns the fields of raw that v's type does not declare.
+func extraFields(raw []byte, v any) (Extra, error) {
+	if err := json.Unmarshal(raw, v); err != nil {
+		return nil, err
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &all); err != nil {
+		return nil, nil // not an object: nothing extra
+	}
+	t := reflect.TypeOf(v).Elem()
+	names, ok := declared.Load(t)
+	if !ok {
+		m := map[string]bool{}
+		for _, f := range reflect.VisibleFields(t) {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" {
+				name = f.Name
+			}
+			m[name] = true
+		}
+		names, _ = declared.LoadOrStore(t, m)
+	}
+	var out Extra
+	for k, v := range all {
+		if !names.(map[string]bool)[k] {
+			if out == nil {
+				out = Extra{}
+			}
+			out[k] = v
+		}
+	}
+	return out, nil
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 // maxCompletions is MCP's cap on completion values.
@@ -78,7 +79,7 @@ func threadCandidates(s *snapshot, inboxID string) []candidate {
 			continue
 		}
 		var words []string
-		if a, ok := s.actors[contactActor(th)]; ok {
+		if a, ok := s.actors[view.ContactActor(th)]; ok {
 			words = append(words, a.Name, a.Email)
 		}
 		out = append(out, candidate{value: th.ID, words: words})
@@ -137,7 +138,7 @@ func match(cands []candidate, prefix string) *mcp.Completion {
 // with p.
 func wordMatch(texts []string, p string) bool {
 	for _, t := range texts {
-		t = strings.ToLower(cleanInline(t, 200))
+		t = strings.ToLower(view.Line(t, 200))
 		if t == "" {
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 // readError turns a failure into the error a resource read returns, which
@@ -44,15 +45,15 @@ func describeAPIError(e *hubspot.Error) string {
 		b.WriteString(" " + e.Category)
 	}
 	if e.Message != "" {
-		b.WriteString(": " + strings.TrimSuffix(cleanInline(e.Message, 300), "."))
+		b.WriteString(": " + strings.TrimSuffix(view.Line(e.Message, 300), "."))
 	}
 	for _, d := range e.Errors {
-		if m := strings.TrimSuffix(cleanInline(d.Message, 300), "."); m != "" && m != strings.TrimSuffix(e.Message, ".") {
+		if m := strings.TrimSuffix(view.Line(d.Message, 300), "."); m != "" && m != strings.TrimSuffix(e.Message, ".") {
 			b.WriteString("; " + m)
 		}
 	}
 	if e.CorrelationID != "" {
-		b.WriteString(" (correlation id " + cleanInline(e.CorrelationID, 80) + ")")
+		b.WriteString(" (correlation id " + view.Line(e.CorrelationID, 80) + ")")
 	}
 	return b.String()
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 // recentInInbox is how many open threads the inbox resource shows.
@@ -66,13 +67,13 @@ func readInbox(ctx context.Context, c *hubspot.Client, uri string, r ref) ([]mcp
 	if len(threads) > recentInInbox {
 		threads, more = threads[:recentInInbox], true
 	}
-	as := resolveActors(ctx, c, nil, threadActors(threads))
+	people := view.Lookup(ctx, c, nil, view.ThreadActors(threads))
 	out := struct {
 		inboxView
-		OpenThreadCount   int          `json:"openThreadCount"`
-		RecentOpenThreads []threadView `json:"recentOpenThreads"`
-		MoreOpenThreads   bool         `json:"moreOpenThreads"`
-	}{newInboxView(*in, accounts), total, threadViews(threads, as), more}
+		OpenThreadCount   int           `json:"openThreadCount"`
+		RecentOpenThreads []threadEntry `json:"recentOpenThreads"`
+		MoreOpenThreads   bool          `json:"moreOpenThreads"`
+	}{newInboxView(*in, accounts), total, threadEntries(threads, people), more}
 	return jsonContents(uri, out)
 }
 
@@ -92,27 +93,27 @@ func readThreadList(ctx context.Context, c *hubspot.Client, uri string, r ref) (
 		if err != nil {
 			return nil, err
 		}
-		inboxName = cleanInline(in.Name, 200)
+		inboxName = view.Line(in.Name, 200)
 		opts.InboxIDs = []string{r.inboxID}
 	}
 	p, err := c.ListThreads(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
-	as := resolveActors(ctx, c, nil, threadActors(p.Results))
+	people := view.Lookup(ctx, c, nil, view.ThreadActors(p.Results))
 	out := struct {
-		URI        string       `json:"uri"`
-		InboxID    string       `json:"inboxId,omitempty"`
-		InboxName  string       `json:"inboxName,omitempty"`
-		Status     string       `json:"status"`
-		Order      string       `json:"order"`
-		Threads    []threadView `json:"threads"`
-		NextCursor string       `json:"nextCursor"`
-		NextURI    string       `json:"nextUri,omitempty"`
+		URI        string        `json:"uri"`
+		InboxID    string        `json:"inboxId,omitempty"`
+		InboxName  string        `json:"inboxName,omitempty"`
+		Status     string        `json:"status"`
+		Order      string        `json:"order"`
+		Threads    []threadEntry `json:"threads"`
+		NextCursor string        `json:"nextCursor"`
+		NextURI    string        `json:"nextUri,omitempty"`
 	}{
 		URI: r.uri(), InboxID: r.inboxID, InboxName: inboxName, Status: statusLabel(r.status),
 		Order:   "thread ID ascending (oldest thread first), as HubSpot lists them",
-		Threads: threadViews(p.Results, as), NextCursor: p.NextAfter(),
+		Threads: threadEntries(p.Results, people), NextCursor: p.NextAfter(),
 	}
 	if next := p.NextAfter(); next != "" {
 		nr := r

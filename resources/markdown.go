@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 // Every line of a rendered transcript outside a fenced block is ours:
@@ -20,24 +21,28 @@ func (t *transcript) markdown() string {
 	th := t.Thread
 	fmt.Fprintf(&b, "# Conversation thread %s\n\n", th.ID)
 	b.WriteString("> **Note:** " + dataNote + "\n\n")
-	fmt.Fprintf(&b, "- Status: %s\n", upperWord(th.Status))
+	fmt.Fprintf(&b, "- Status: %s\n", view.Word(th.Status))
 	inbox := th.InboxID
 	if t.InboxName != "" {
 		inbox = code(t.InboxName) + " (" + th.InboxID + ")"
 	}
 	fmt.Fprintf(&b, "- Inbox: %s\n", inbox)
-	if th.From != nil {
-		fmt.Fprintf(&b, "- Customer: %s\n", personLine(th.From))
+	if th.CustomerPerson != nil {
+		fmt.Fprintf(&b, "- Customer: %s\n", personLine(th.CustomerPerson))
 	}
-	if th.AssignedTo != nil {
-		fmt.Fprintf(&b, "- Assigned to: %s\n", personLine(th.AssignedTo))
+	if th.Assignee != nil {
+		fmt.Fprintf(&b, "- Assigned to: %s\n", personLine(th.Assignee))
 	} else {
 		b.WriteString("- Assigned to: nobody\n")
 	}
 	if th.Channel != "" {
-		fmt.Fprintf(&b, "- Channel: %s (channel account %s)\n", th.Channel, safeID(th.ChannelAccountID))
+		fmt.Fprintf(&b, "- Channel: %s\n", code(th.Channel))
 	}
-	fmt.Fprintf(&b, "- Created: %s; latest message: %s\n", when(th.CreatedAt), when(th.LatestMessageAt))
+	latest := "- Latest message: " + when(th.LatestMessageAt)
+	if th.LatestFrom != "" {
+		latest += " (from the " + th.LatestFrom + ")"
+	}
+	b.WriteString(latest + "\n")
 	if th.TicketID != "" {
 		fmt.Fprintf(&b, "- Ticket: %s\n", safeID(th.TicketID))
 	}
@@ -48,25 +53,22 @@ func (t *transcript) markdown() string {
 	}
 	for _, m := range t.Messages {
 		b.WriteString("\n")
-		m.markdown(&b)
+		m.markdown(&b, th.ID, t.inboxNames)
 	}
 	return b.String()
 }
 
 // markdown renders one history entry: a speaker line, the text in a
 // fenced block, then details.
-func (m *messageView) markdown(b *strings.Builder) {
+func (m *entry) markdown(b *strings.Builder, threadID string, inboxNames map[string]string) {
 	head := fmt.Sprintf("### %d · %s", m.N, roleLabel(m))
-	switch m.Role {
+	switch m.role() {
 	case roleEvent:
-		b.WriteString(head + " · " + when(m.CreatedAt) + " · " + m.event() + "\n")
+		b.WriteString(head + " · " + when(m.CreatedAt) + " · " + m.event(inboxNames) + "\n")
 		return
 	default:
 		if m.From != nil {
 			head += " from " + personLine(m.From)
-		}
-		if m.Channel != "" {
-			head += " · " + m.Channel
 		}
 		b.WriteString(head + " · " + when(m.CreatedAt) + "\n")
 	}
@@ -80,10 +82,10 @@ func (m *messageView) markdown(b *strings.Builder) {
 	}
 	for _, a := range m.Attachments {
 		switch {
-		case len(a.Labels) > 0:
-			labels := make([]string, len(a.Labels))
-			for i, l := range a.Labels {
-				labels[i] = code(l)
+		case len(a.QuickReplies) > 0:
+			labels := make([]string, len(a.QuickReplies))
+			for i, q := range a.QuickReplies {
+				labels[i] = code(q.Label)
 			}
 			b.WriteString("- Attachment " + a.Type + ": " + strings.Join(labels, ", ") + "\n")
 		case a.Name != "":
@@ -92,8 +94,13 @@ func (m *messageView) markdown(b *strings.Builder) {
 			b.WriteString("- Attachment " + a.Type + "\n")
 		}
 	}
-	if m.TruncationStatus != "" {
-		b.WriteString("- Truncated (" + upperWord(m.TruncationStatus) + "): HubSpot cut this email; for its full text call " + m.FullText + "\n")
+	if m.Truncated {
+		id := code(m.ID)
+		if hubspot.ValidateMessageID("messageId", m.ID) == nil {
+			id = m.ID
+		}
+		b.WriteString("- Truncated: HubSpot cut this email; for its full text call get_message_original_content with threadId " +
+			safeID(threadID) + " and messageId " + id + "\n")
 	}
 	if m.DeliveryFailure != "" {
 		b.WriteString("- Delivery failed: " + code(m.DeliveryFailure) + "\n")
@@ -101,8 +108,9 @@ func (m *messageView) markdown(b *strings.Builder) {
 }
 
 // roleLabel is the speaker kind, in capitals so it stands out from text.
-func roleLabel(m *messageView) string {
-	switch m.Role {
+func roleLabel(m *entry) string {
+	role := m.role()
+	switch role {
 	case roleCustomer:
 		return "CUSTOMER MESSAGE (incoming)"
 	case roleComment:
@@ -112,13 +120,13 @@ func roleLabel(m *messageView) string {
 	case roleEvent:
 		return "EVENT"
 	case "other":
-		return "OTHER ENTRY (" + upperWord(m.Type) + ")"
+		return "OTHER ENTRY (" + view.Word(m.Type) + ")"
 	}
-	return strings.ToUpper(strings.ReplaceAll(m.Role, "-", " ")) + " MESSAGE (outgoing)"
+	return strings.ToUpper(strings.ReplaceAll(role, "-", " ")) + " MESSAGE (outgoing)"
 }
 
 // event describes an assignment, status or inbox change.
-func (m *messageView) event() string {
+func (m *entry) event(inboxNames map[string]string) string {
 	by := ""
 	if m.From != nil {
 		by = " by " + personLine(m.From)
@@ -132,12 +140,12 @@ func (m *messageView) event() string {
 	case hubspot.MessageTypeThreadStatusChange:
 		return "status changed to " + m.NewStatus + by
 	case hubspot.MessageTypeThreadInboxChange:
-		return "moved from inbox " + inboxLine(m.FromInbox) + " to inbox " + inboxLine(m.ToInbox) + by
+		return "moved from inbox " + inboxLine(m.FromInboxID, inboxNames) + " to inbox " + inboxLine(m.ToInboxID, inboxNames) + by
 	}
-	return upperWord(m.Type)
+	return view.Word(m.Type)
 }
 
-func personLine(p *personView) string {
+func personLine(p *view.Person) string {
 	var ids []string
 	if p.ActorID != "" {
 		ids = append(ids, safeID(p.ActorID))
@@ -160,14 +168,14 @@ func personLine(p *personView) string {
 	return code(name) + " (" + strings.Join(ids, ", ") + ")"
 }
 
-func inboxLine(in *inboxRef) string {
-	if in == nil || in.ID == "" {
+func inboxLine(id string, names map[string]string) string {
+	if id == "" {
 		return "(unknown)"
 	}
-	if in.Name == "" {
-		return safeID(in.ID)
+	if names[id] == "" {
+		return safeID(id)
 	}
-	return code(in.Name) + " (" + safeID(in.ID) + ")"
+	return code(names[id]) + " (" + safeID(id) + ")"
 }
 
 // safeID shows an ID as is when it is a well-formed HubSpot ID, and as a
@@ -179,7 +187,7 @@ func safeID(id string) string {
 	return code(id)
 }
 
-func when(t hubspot.Time) string {
+func when(t view.Time) string {
 	if t.IsZero() {
 		return "unknown time"
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 // Options configure a Catalog. Zero values take the defaults.
@@ -209,24 +210,24 @@ func (c *Catalog) listed(s *snapshot) []mcp.Resource {
 	var out []mcp.Resource
 	for _, in := range s.inboxes {
 		out = append(out, mcp.NewResource(inboxURI(in.ID), "inbox "+in.ID,
-			mcp.WithResourceTitle(cleanInline(in.Name, 80)+" ("+strings.ToLower(upperWord(in.Type))+")"),
+			mcp.WithResourceTitle(view.Line(in.Name, 80)+" ("+strings.ToLower(view.Word(in.Type))+")"),
 			mcp.WithResourceDescription("Inbox "+in.ID+": its channel accounts and most recently active open threads."),
 			mcp.WithMIMEType(mimeJSON)))
 	}
 	names := map[string]string{}
 	for _, in := range s.inboxes {
-		names[in.ID] = cleanInline(in.Name, 80)
+		names[in.ID] = view.Line(in.Name, 80)
 	}
 	open := s.open[:min(len(s.open), c.opts.RecentThreads)]
 	for _, th := range open {
-		v := newThreadView(th, s.actors)
+		v := view.NewThread(th, s.actors, "")
 		who := "contact " + th.AssociatedContactID
-		if v.From != nil && v.From.Name != "" {
-			who = v.From.Name
+		if v.CustomerPerson != nil && v.CustomerPerson.Name != "" {
+			who = v.CustomerPerson.Name
 		}
-		desc := "Open thread in " + orDefault(names[th.InboxID], "inbox "+th.InboxID) + "; latest message " + when(th.LatestMessageTimestamp)
-		if v.AssignedTo != nil {
-			desc += "; assigned to " + v.AssignedTo.label()
+		desc := "Open thread in " + orDefault(names[th.InboxID], "inbox "+th.InboxID) + "; latest message " + when(view.At(th.LatestMessageTimestamp))
+		if v.Assignee != nil {
+			desc += "; assigned to " + label(v.Assignee)
 		} else {
 			desc += "; unassigned"
 		}

@@ -129,11 +129,11 @@ func TestRead_EveryForm(t *testing.T) {
 	}{
 		{InboxesURI, mimeJSON, []string{`"inboxes"`, sandbox.HelpDeskInboxID, `"channelAccounts"`, sandbox.EmailChannelAccountID}},
 		{inboxURI(sandbox.HelpDeskInboxID), mimeJSON, []string{`"recentOpenThreads"`, `"channelAccounts"`, `"HELP_DESK"`}},
-		{inboxURI(sandbox.HelpDeskInboxID) + "/threads?status=OPEN", mimeJSON, []string{`"threads"`, `"status": "OPEN"`, `"from"`}},
+		{inboxURI(sandbox.HelpDeskInboxID) + "/threads?status=OPEN", mimeJSON, []string{`"threads"`, `"status":"OPEN"`, `"customer"`}},
 		{inboxURI(sandbox.HelpDeskInboxID) + "/threads", mimeJSON, []string{`"OPEN and CLOSED"`}},
 		{"hubspot://threads?status=CLOSED", mimeJSON, []string{sandbox.ClosedThreadID}},
 		{threadURI(sandbox.EmailThreadID), mimeMD, []string{"# Conversation thread " + sandbox.EmailThreadID, "get_message_original_content"}},
-		{threadURI(sandbox.EmailThreadID) + "/json", mimeJSON, []string{`"messages"`, `"truncationStatus"`}},
+		{threadURI(sandbox.EmailThreadID) + "/json", mimeJSON, []string{`"messages"`, `"truncated":true`}},
 	} {
 		text, mime := readText(t, t.Context(), cat, tc.uri)
 		if mime != tc.mime {

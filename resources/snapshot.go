@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 // snapshot is what resources/list and completion show for one HubSpot
@@ -21,7 +22,7 @@ type snapshot struct {
 	inboxes  []hubspot.Inbox
 	open     []hubspot.Thread
 	moreOpen bool
-	actors   actors
+	actors   view.People
 }
 
 // fetchSnapshot costs three HubSpot calls for an account with up to 100
@@ -37,7 +38,7 @@ func fetchSnapshot(ctx context.Context, c *hubspot.Client) (*snapshot, error) {
 	}
 	return &snapshot{
 		taken: time.Now(), inboxes: inboxes, open: open, moreOpen: more,
-		actors: resolveActors(ctx, c, nil, threadActors(open)),
+		actors: view.Lookup(ctx, c, nil, view.ThreadActors(open)),
 	}, nil
 }
 

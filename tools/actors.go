@@ -7,10 +7,11 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 // actorIDHint says what actor IDs look like.
-const actorIDHint = "Actor IDs: A-123 agent (a HubSpot user), V-456 visitor, also I- integration, B- bot, S- system, E- email, L- LLM."
+const actorIDHint = "Actor IDs: A- agent (a HubSpot user), V- visitor, I- integration, B- bot, S- system, E- email, L- LLM."
 
 // actorOutput is a participant in conversations.
 type actorOutput struct {
@@ -22,19 +23,19 @@ type actorOutput struct {
 }
 
 func newActorOutput(a hubspot.Actor) actorOutput {
-	return actorOutput{ID: a.ID, Type: a.Type, Name: a.Name, Email: a.Email}
+	return actorOutput{ID: a.ID, Type: view.Word(a.Type), Name: view.Line(a.Name, 120), Email: view.Line(a.Email, 200)}
 }
 
 // getActorInput holds get_actor's arguments.
 type getActorInput struct {
-	ActorID  actorID `json:"actorId" jsonschema:"The actor ID, such as A-123 or V-456, from a thread or message"`
-	Property string  `json:"property,omitempty" jsonschema:"A HubSpot actor property to include"`
+	ActorID  actorID `json:"actorId" jsonschema:"Such as A-123 or V-456"`
+	Property string  `json:"property,omitempty" jsonschema:"HubSpot property to return"`
 }
 
 func getActor(p hubspot.Provider, _ Config) server.ServerTool {
 	return define(p, spec[getActorInput, actorOutput]{
 		name:        "get_actor",
-		description: "Get one actor (a participant in conversations) by ID: type, name and email. " + actorIDHint,
+		description: "Get one actor (a participant in conversations): type, name and email. " + actorIDHint,
 		hints:       readOnlyTool("Get actor"),
 		scope:       scopeRead,
 		action:      func(in getActorInput) string { return "get actor " + string(in.ActorID) },
@@ -50,8 +51,8 @@ func getActor(p hubspot.Provider, _ Config) server.ServerTool {
 
 // batchGetActorsInput holds batch_get_actors' arguments.
 type batchGetActorsInput struct {
-	Inputs   actorBatch `json:"inputs" jsonschema:"The actor IDs to read, such as A-123 and V-456"`
-	Property string     `json:"property,omitempty" jsonschema:"A HubSpot actor property to include"`
+	Inputs   actorBatch `json:"inputs" jsonschema:"Such as A-123 and V-456"`
+	Property string     `json:"property,omitempty" jsonschema:"HubSpot property to return"`
 }
 
 // batchGetActorsOutput lists the actors read and those that could not be.
@@ -70,12 +71,11 @@ type batchError struct {
 
 func batchGetActors(p hubspot.Provider, _ Config) server.ServerTool {
 	return define(p, spec[batchGetActorsInput, batchGetActorsOutput]{
-		name: "batch_get_actors",
-		description: "Get up to 100 actors at once by ID: type, name and email of each. " + actorIDHint +
-			" IDs that cannot be read are listed under errors.",
-		hints:  readOnlyTool("Get actors"),
-		scope:  scopeRead,
-		action: func(in batchGetActorsInput) string { return "get actors " + strings.Join(strs(in.Inputs), ", ") },
+		name:        "batch_get_actors",
+		description: "Get up to 100 actors (see get_actor) at once; IDs that cannot be read are listed under errors.",
+		hints:       readOnlyTool("Get actors"),
+		scope:       scopeRead,
+		action:      func(in batchGetActorsInput) string { return "get actors " + strings.Join(strs(in.Inputs), ", ") },
 		run: func(ctx context.Context, c *hubspot.Client, in batchGetActorsInput) (batchGetActorsOutput, error) {
 			b, err := c.BatchGetActors(ctx, strs(in.Inputs), in.Property)
 			if err != nil {

@@ -26,9 +26,10 @@ func writeTool(title string, destructive, idempotent bool) mcp.ToolOption {
 
 func hints(title string, readOnly, destructive, idempotent bool) mcp.ToolOption {
 	return func(t *mcp.Tool) {
+		// The title is the tool's own (MCP 2025-06-18); repeating it in the
+		// annotations would only add to every tools/list.
 		t.Title = title
 		t.Annotations = mcp.ToolAnnotation{
-			Title:           title,
 			ReadOnlyHint:    mcp.ToBoolPtr(readOnly),
 			DestructiveHint: mcp.ToBoolPtr(destructive),
 			IdempotentHint:  mcp.ToBoolPtr(idempotent),

@@ -10,8 +10,7 @@ import (
 
 var salesEmailAccount = channelAccountOutput{
 	ID: sandbox.SalesEmailChannelAccountID, Name: "sales@juniper-outdoor.example", ChannelID: sandbox.EmailChannelID, InboxID: sandbox.InboxID,
-	Active: true, Authorized: true, CreatedAt: "2025-03-19T01:00:00Z",
-	DeliveryIdentifier: &deliveryIdentifier{Type: "HS_EMAIL_ADDRESS", Value: "sales@juniper-outdoor.example"},
+	Active: true, Authorized: true, CreatedAt: at("2025-03-19T01:00:00Z"), Address: "sales@juniper-outdoor.example",
 }
 
 func TestListChannelAccountsTool(t *testing.T) {

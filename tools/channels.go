@@ -22,17 +22,16 @@ func newChannelOutput(ch hubspot.Channel) channelOutput {
 // listChannelsInput holds list_channels' arguments.
 type listChannelsInput struct {
 	pageInput
-	Sort []sortField `json:"sort,omitempty" jsonschema:"Fields to sort by, e.g. name; '-' prefix for descending"`
+	Sort []sortField `json:"sort,omitempty" jsonschema:"Such as name or -name"`
 }
 
 func listChannels(p hubspot.Provider, _ Config) server.ServerTool {
 	return define(p, spec[listChannelsInput, listOutput[channelOutput]]{
-		name: "list_channels",
-		description: "List the channel types connected to the account, such as live chat (ID 1000), Facebook Messenger (1001) and email (1002). " +
-			"list_channel_accounts lists the actual widgets and addresses. " + pagingHint,
-		hints:  readOnlyTool("List channels"),
-		scope:  scopeRead,
-		action: func(listChannelsInput) string { return "list channels" },
+		name:        "list_channels",
+		description: "List the channel types connected to the account, such as live chat (1000), Messenger (1001) and email (1002). " + pagingHint,
+		hints:       readOnlyTool("List channels"),
+		scope:       scopeRead,
+		action:      func(listChannelsInput) string { return "list channels" },
 		run: func(ctx context.Context, c *hubspot.Client, in listChannelsInput) (listOutput[channelOutput], error) {
 			page, err := c.ListChannels(ctx, &hubspot.ListChannelsOptions{ListOptions: options(in.pageInput, in.Sort)})
 			return newListOutput(page, err, newChannelOutput)
@@ -42,13 +41,13 @@ func listChannels(p hubspot.Provider, _ Config) server.ServerTool {
 
 // getChannelInput holds get_channel's arguments.
 type getChannelInput struct {
-	ChannelID numericID `json:"channelId" jsonschema:"The channel ID (digits, such as 1002 for email), from list_channels"`
+	ChannelID numericID `json:"channelId" jsonschema:"Such as 1002 (email), from list_channels"`
 }
 
 func getChannel(p hubspot.Provider, _ Config) server.ServerTool {
 	return define(p, spec[getChannelInput, channelOutput]{
 		name:        "get_channel",
-		description: "Get one channel type by ID: its name, such as live chat or email.",
+		description: "Get one channel type: its name, such as live chat or email.",
 		hints:       readOnlyTool("Get channel"),
 		scope:       scopeRead,
 		action:      func(in getChannelInput) string { return "get channel " + string(in.ChannelID) },

@@ -17,6 +17,7 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 // env is a sandbox account served over real HTTP, a client for it and the
@@ -222,4 +223,13 @@ func checkSuccess(t *testing.T, tool mcp.Tool, res *mcp.CallToolResult) {
 		t.Errorf("%s: text content differs from structuredContent (-structured +text):\n%s", tool.Name, diff)
 	}
 	covered.Store(tool.Name, true)
+}
+
+// at parses an RFC 3339 time for a view.
+func at(s string) view.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return view.Time{Time: t}
 }

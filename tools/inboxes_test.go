@@ -11,9 +11,9 @@ import (
 
 var (
 	salesInbox = inboxOutput{ID: sandbox.InboxID, Name: "Sales & general", Type: "INBOX",
-		CreatedAt: "2025-03-18T04:00:00Z", UpdatedAt: "2026-10-10T06:00:00Z"}
+		CreatedAt: at("2025-03-18T04:00:00Z"), UpdatedAt: at("2026-10-10T06:00:00Z")}
 	archivedInbox = inboxOutput{ID: sandbox.ArchivedInboxID, Name: "Holiday returns 2025", Type: "INBOX", Archived: true,
-		ArchivedAt: "2026-02-25T05:00:00Z", CreatedAt: "2025-10-14T02:00:00Z", UpdatedAt: "2026-02-25T05:00:00Z"}
+		ArchivedAt: at("2026-02-25T05:00:00Z"), CreatedAt: at("2025-10-14T02:00:00Z"), UpdatedAt: at("2026-02-25T05:00:00Z")}
 )
 
 func TestListInboxesTool(t *testing.T) {

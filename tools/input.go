@@ -14,6 +14,7 @@ import (
 	"github.com/google/jsonschema-go/jsonschema"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 // A tool's input is a Go struct. github.com/google/jsonschema-go generates
@@ -149,7 +150,9 @@ var ruleByPattern = func() map[string]rule {
 // some hosts reject. Inputs are written by us, so a failure is a bug and
 // panics (the invariant test builds every tool).
 func schemaFor[T any]() *jsonschema.Schema {
-	opts := &jsonschema.ForOptions{TypeSchemas: map[reflect.Type]*jsonschema.Schema{}}
+	opts := &jsonschema.ForOptions{TypeSchemas: map[reflect.Type]*jsonschema.Schema{
+		reflect.TypeFor[view.Time](): {Type: "string", Format: "date-time"},
+	}}
 	for t, r := range rules {
 		opts.TypeSchemas[t] = r.schema
 	}

@@ -7,18 +7,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 // truncatedEmail is the latest incoming message of the email thread.
-var truncatedEmail = messageOutput{
-	ID: sandbox.TruncatedMessageID, Type: "MESSAGE", CreatedAt: "2026-11-18T07:32:00Z", CreatedBy: sandbox.VisitorActorID,
-	Direction: "INCOMING", ChannelID: sandbox.EmailChannelID, ChannelAccountID: sandbox.EmailChannelAccountID,
-	Senders: []participant{{ActorID: sandbox.VisitorActorID, Name: "Maya Thompson", Field: "FROM",
-		DeliveryIdentifier: &deliveryIdentifier{Type: "HS_EMAIL_ADDRESS", Value: "maya.thompson@example.com"}}},
-	Recipients: []participant{{Field: "TO", DeliveryIdentifier: &deliveryIdentifier{Type: "HS_EMAIL_ADDRESS", Value: "support@juniper-outdoor.example"}}},
-	Subject:    "Re: Exchange for order JO-10433: Summit Shell jacket too small",
-	Text:       "Perfect, that works. Thank you so much for the quick help!\n\nMaya",
-	Truncated:  true, TruncatedNote: truncatedNote, Status: "RECEIVED",
+var truncatedEmail = view.Message{
+	ID: sandbox.TruncatedMessageID, Type: "MESSAGE", CreatedAt: at("2026-11-18T07:32:00Z"), Direction: "INCOMING",
+	From:    &view.Person{ActorID: sandbox.VisitorActorID, Name: "Maya Thompson", Email: "maya.thompson@example.com"},
+	To:      []view.Person{{Email: "support@juniper-outdoor.example"}},
+	Subject: "Re: Exchange for order JO-10433: Summit Shell jacket too small",
+	Text:    "Perfect, that works. Thank you so much for the quick help!\n\nMaya", Truncated: true,
 }
 
 func TestListMessagesTool(t *testing.T) {
@@ -27,7 +25,7 @@ func TestListMessagesTool(t *testing.T) {
 
 	t.Run("newest first, with the truncated email marked", func(t *testing.T) {
 		t.Parallel()
-		var got listOutput[messageOutput]
+		var got listOutput[view.Message]
 		e.ok(t, "list_messages", `{"threadId":"`+sandbox.EmailThreadID+`","limit":2}`, &got)
 		if len(got.Results) != 2 || got.NextCursor == "" {
 			t.Fatalf("want a page of 2 and a cursor, got %+v", got)
@@ -35,7 +33,7 @@ func TestListMessagesTool(t *testing.T) {
 		if diff := cmp.Diff(truncatedEmail, got.Results[0]); diff != "" {
 			t.Errorf("latest message (-want +got):\n%s", diff)
 		}
-		var next listOutput[messageOutput]
+		var next listOutput[view.Message]
 		e.ok(t, "list_messages", `{"threadId":"`+sandbox.EmailThreadID+`","limit":2,"after":"`+got.NextCursor+`"}`, &next)
 		if len(next.Results) == 0 || next.Results[0].ID == got.Results[1].ID {
 			t.Errorf("second page repeats the first: %+v", next.Results)
@@ -44,25 +42,25 @@ func TestListMessagesTool(t *testing.T) {
 
 	t.Run("every message type keeps its own fields", func(t *testing.T) {
 		t.Parallel()
-		var got listOutput[messageOutput]
+		var got listOutput[view.Message]
 		e.ok(t, "list_messages", `{"threadId":"`+sandbox.AllTypesThreadID+`","limit":100,"sort":["createdAt"]}`, &got)
-		first := map[string]messageOutput{}
+		first := map[string]view.Message{}
 		for _, m := range got.Results {
 			key := m.Type + "/" + m.Direction
 			if _, ok := first[key]; !ok {
 				first[key] = m
 			}
 		}
-		for key, check := range map[string]func(m messageOutput) bool{
-			"WELCOME_MESSAGE/": func(m messageOutput) bool { return m.Text != "" && m.Senders[0].ActorID == sandbox.BotActorID },
-			"MESSAGE/INCOMING": func(m messageOutput) bool {
-				return m.Text != "" && strings.HasPrefix(m.Senders[0].ActorID, "V-") && m.ChannelID == "1000"
+		for key, check := range map[string]func(m view.Message) bool{
+			"WELCOME_MESSAGE/": func(m view.Message) bool { return m.Text != "" && m.From.ActorID == sandbox.BotActorID },
+			"MESSAGE/INCOMING": func(m view.Message) bool {
+				return m.Text != "" && strings.HasPrefix(m.From.ActorID, "V-") && len(m.To) == 0 // not the widget
 			},
-			"MESSAGE/OUTGOING":      func(m messageOutput) bool { return m.Text != "" && m.Status != "" },
-			"COMMENT/":              func(m messageOutput) bool { return m.Text != "" && m.Direction == "" && len(m.Senders) == 1 },
-			"ASSIGNMENT/":           func(m messageOutput) bool { return m.AssignedTo == sandbox.OtherAgentActorID },
-			"THREAD_STATUS_CHANGE/": func(m messageOutput) bool { return m.NewStatus == "CLOSED" },
-			"THREAD_INBOX_CHANGE/": func(m messageOutput) bool {
+			"MESSAGE/OUTGOING":      func(m view.Message) bool { return m.Text != "" && m.Status != "" },
+			"COMMENT/":              func(m view.Message) bool { return m.Text != "" && m.Direction == "" && m.From != nil },
+			"ASSIGNMENT/":           func(m view.Message) bool { return m.AssignedTo.ActorID == sandbox.OtherAgentActorID },
+			"THREAD_STATUS_CHANGE/": func(m view.Message) bool { return m.NewStatus == "CLOSED" },
+			"THREAD_INBOX_CHANGE/": func(m view.Message) bool {
 				return m.FromInboxID == sandbox.HelpDeskInboxID && m.ToInboxID == sandbox.InboxID
 			},
 		} {
@@ -75,23 +73,26 @@ func TestListMessagesTool(t *testing.T) {
 				t.Errorf("%s entry lacks its fields: %+v", key, m)
 			}
 		}
-		if got.Results[1].Attachments == nil || got.Results[1].Attachments[0].Type != "QUICK_REPLIES" {
-			t.Errorf("the bot's quick replies are missing: %+v", got.Results[1])
+		if a := got.Results[1].Attachments; len(a) != 1 || a[0].Type != "QUICK_REPLIES" || len(a[0].QuickReplies) != 3 || a[0].QuickReplies[0].Label == "" {
+			t.Errorf("the bot's quick-reply buttons are missing: %+v", got.Results[1])
 		}
 	})
 
-	t.Run("customer text is passed through as data, unchanged", func(t *testing.T) {
+	t.Run("customer text is passed through as data, without invisible characters", func(t *testing.T) {
 		t.Parallel()
-		var got listOutput[messageOutput]
+		var got listOutput[view.Message]
 		e.ok(t, "list_messages", `{"threadId":"`+sandbox.HostileThreadID+`","limit":100}`, &got)
 		var all strings.Builder
 		for _, m := range got.Results {
 			all.WriteString(m.Text)
 		}
-		for _, want := range []string{"Ignore previous instructions", "<script>alert(1)</script>", "\u202e", "</message></thread>"} {
+		for _, want := range []string{"Ignore previous instructions", "<script>alert(1)</script>", "</message></thread>"} {
 			if !strings.Contains(all.String(), want) {
 				t.Errorf("hostile text lost %q", want)
 			}
+		}
+		if strings.ContainsRune(all.String(), '\u202e') {
+			t.Errorf("a bidi override reached the model: %q", all.String())
 		}
 	})
 
@@ -106,7 +107,7 @@ func TestListMessagesTool(t *testing.T) {
 func TestGetMessageTool(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	var got messageOutput
+	var got view.Message
 	e.ok(t, "get_message", `{"threadId":"`+sandbox.EmailThreadID+`","messageId":"`+sandbox.TruncatedMessageID+`"}`, &got)
 	if diff := cmp.Diff(truncatedEmail, got); diff != "" {
 		t.Errorf("message (-want +got):\n%s", diff)

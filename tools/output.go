@@ -1,18 +1,16 @@
 package tools
 
 import (
-	"time"
-
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 )
 
 // pagingHint ends the description of every list tool.
-const pagingHint = "Paged: pass nextCursor as after for more."
+const pagingHint = "For more, pass nextCursor as after."
 
 // pageInput holds the paging arguments every list tool takes.
 type pageInput struct {
-	After string   `json:"after,omitempty" jsonschema:"nextCursor of the previous page"`
-	Limit pageSize `json:"limit,omitempty" jsonschema:"Page size"`
+	After string   `json:"after,omitempty"`
+	Limit pageSize `json:"limit,omitempty"`
 }
 
 // options returns the client's paging options with sort.
@@ -67,26 +65,4 @@ func mapSlice[T, U any](in []T, conv func(T) U) []U {
 		out[i] = conv(v)
 	}
 	return out
-}
-
-// timestamp renders a HubSpot time as RFC 3339 in UTC, or "" when unset.
-func timestamp(t hubspot.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
-}
-
-// deliveryIdentifier is an address on a channel: an email address, a phone
-// number, a short code or a channel-specific ID.
-type deliveryIdentifier struct {
-	Type  string `json:"type"`
-	Value string `json:"value"`
-}
-
-func newDeliveryIdentifier(d *hubspot.DeliveryIdentifier) *deliveryIdentifier {
-	if d == nil {
-		return nil
-	}
-	return &deliveryIdentifier{Type: d.Type, Value: d.Value}
 }

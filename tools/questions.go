@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 // questionTextLimit is how much of a message's text the confirmation
@@ -30,31 +31,34 @@ func sendQuestion(_ context.Context, _ *hubspot.Client, in sendMessageInput, pla
 		}
 		b.WriteString(recipientLine(r))
 	}
-	b.WriteString("\nChannel: " + hubspot.ChannelName(req.ChannelID) + " (channel account " + req.ChannelAccountID + ")")
+	b.WriteString("\nChannel: " + view.ChannelName(req.ChannelID) + " (channel account " + req.ChannelAccountID + ")")
 	b.WriteString("\nFrom agent: " + req.SenderActorID)
 	b.WriteString("\nThread: " + string(in.ThreadID))
 	if req.Subject != "" {
-		b.WriteString("\nSubject: " + req.Subject)
+		b.WriteString("\nSubject: " + view.Line(req.Subject, 300))
 	}
 	if n := len(req.Attachments); n > 0 {
 		b.WriteString("\nAttachments: " + strconv.Itoa(n))
 	}
-	b.WriteString("\n\n" + textStart(req.Text, questionTextLimit))
+	b.WriteString("\n\n" + textStart(view.Text(req.Text), questionTextLimit))
 	return b.String(), nil
 }
 
-// recipientLine is "Name <address> (TO)", or what of it is known.
+// recipientLine is "Name <address> (CC)", or what of it is known. Names
+// and addresses may come from the customer's own message, so they pass
+// through the one sanitizer.
 func recipientLine(r hubspot.RecipientEgg) string {
 	var addrs []string
 	for _, d := range r.DeliveryIdentifiers {
-		addrs = append(addrs, d.Value)
+		addrs = append(addrs, view.Line(d.Value, 200))
 	}
 	line := strings.Join(addrs, ", ")
+	name := view.Line(r.Name, 120)
 	switch {
-	case r.Name != "" && line != "":
-		line = r.Name + " <" + line + ">"
-	case r.Name != "":
-		line = r.Name
+	case name != "" && line != "":
+		line = name + " <" + line + ">"
+	case name != "":
+		line = name
 	case line == "":
 		line = r.ActorID
 	}
@@ -76,52 +80,31 @@ func textStart(text string, limit int) string {
 
 // archiveQuestion asks the user to confirm archiving a thread: which
 // thread, whose, and that HubSpot deletes it for good after 30 days. It
-// reads the thread and its contact (two calls; the names are a nicety, so
-// a failed contact look-up only leaves them out).
+// reads the thread and names its customer and assignee (cached names; a
+// failed look-up only leaves them out).
 func archiveQuestion(ctx context.Context, c *hubspot.Client, in threadWriteInput, _ hubspot.PlannedRequest) (string, error) {
 	th, err := c.GetThread(ctx, string(in.ThreadID), nil)
 	if err != nil {
 		return "", err
 	}
-	var b strings.Builder
-	b.WriteString("Archive thread " + th.ID)
+	v := view.NewThread(*th, view.Lookup(ctx, c, nil, []string{view.ContactActor(*th), th.AssignedTo}), "")
 	var about []string
-	if ch := hubspot.ChannelName(th.OriginalChannelID); ch != "" {
-		about = append(about, ch)
+	if v.Channel != "" {
+		about = append(about, v.Channel)
 	}
-	if who := contactLine(ctx, c, th.AssociatedContactID); who != "" {
-		about = append(about, "with "+who)
+	if v.Customer != "" {
+		about = append(about, "with "+v.Customer)
+	} else if v.ContactID != "" {
+		about = append(about, "with contact "+v.ContactID)
 	}
-	about = append(about, strings.ToLower(th.Status))
+	about = append(about, strings.ToLower(v.Status))
 	if !th.LatestMessageTimestamp.IsZero() {
 		about = append(about, "last message "+th.LatestMessageTimestamp.UTC().Format("2006-01-02 15:04 UTC"))
 	}
-	if th.AssignedTo != "" {
-		about = append(about, "assigned to "+th.AssignedTo)
+	if v.AssignedTo != "" {
+		about = append(about, "assigned to "+v.AssignedTo)
 	}
-	b.WriteString(" (" + strings.Join(about, ", ") + ")?\n\n")
-	b.WriteString("It moves to the trash, and HubSpot deletes archived threads for good after 30 days. " +
-		"Until then it can be restored (update_thread with archived=false). To only close the conversation, decline and close it instead.")
-	return b.String(), nil
-}
-
-// contactLine names a thread's contact, "Name <email>", from its visitor
-// actor; empty when unknown.
-func contactLine(ctx context.Context, c *hubspot.Client, contactID string) string {
-	if contactID == "" || hubspot.ValidateNumericID("contactId", contactID) != nil {
-		return ""
-	}
-	a, err := c.GetActor(ctx, "V-"+contactID, "")
-	if err != nil {
-		return "contact " + contactID
-	}
-	switch {
-	case a.Name != "" && a.Email != "":
-		return a.Name + " <" + a.Email + ">"
-	case a.Name != "":
-		return a.Name
-	case a.Email != "":
-		return a.Email
-	}
-	return "contact " + contactID
+	return "Archive thread " + th.ID + " (" + strings.Join(about, ", ") + ")?\n\n" +
+		"It moves to the trash, and HubSpot deletes archived threads for good after 30 days. " +
+		"Until then it can be restored (update_thread with archived=false). To only close the conversation, decline and close it instead.", nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 // send_message looks at no more than lookupPages pages of lookupLimit
@@ -21,24 +22,24 @@ const (
 // sendMessageInput holds send_message's arguments.
 type sendMessageInput struct {
 	threadIDInput
-	Type             messageKind       `json:"type" jsonschema:"MESSAGE is delivered to the customer and cannot be unsent. COMMENT is an internal note that only agents see"`
-	Text             string            `json:"text" jsonschema:"The text to send"`
-	RichText         string            `json:"richText,omitempty" jsonschema:"Optional HTML version of text"`
-	Subject          string            `json:"subject,omitempty" jsonschema:"Email subject (MESSAGE on email only)"`
-	SenderActorID    agentID           `json:"senderActorId,omitempty" jsonschema:"MESSAGE only: the agent actor ID (A-…) of the user sending; defaults to the server's configured sender"`
-	ChannelID        numericID         `json:"channelId,omitempty" jsonschema:"MESSAGE only: channel ID (digits); defaults to that of the thread's latest incoming message"`
-	ChannelAccountID numericID         `json:"channelAccountId,omitempty" jsonschema:"MESSAGE only: channel account ID (digits); defaults to that of the thread's latest incoming message"`
-	Recipients       []recipientInput  `json:"recipients,omitempty" jsonschema:"MESSAGE only: who receives it; defaults to the senders of the thread's latest incoming message"`
-	Attachments      []attachmentInput `json:"attachments,omitempty" jsonschema:"Files, quick replies or social media metadata to attach"`
+	Type             messageKind       `json:"type" jsonschema:"MESSAGE reaches the customer; COMMENT is an internal note"`
+	Text             string            `json:"text"`
+	RichText         string            `json:"richText,omitempty" jsonschema:"HTML version of text"`
+	Subject          string            `json:"subject,omitempty" jsonschema:"Email only; defaults to Re: the thread subject"`
+	SenderActorID    agentID           `json:"senderActorId,omitempty"`
+	ChannelID        numericID         `json:"channelId,omitempty"`
+	ChannelAccountID numericID         `json:"channelAccountId,omitempty"`
+	Recipients       []recipientInput  `json:"recipients,omitempty"`
+	Attachments      []attachmentInput `json:"attachments,omitempty"`
 	dryRunInput
 }
 
 // recipientInput is one recipient of a MESSAGE.
 type recipientInput struct {
-	ActorID             actorID                   `json:"actorId,omitempty" jsonschema:"The recipient's actor ID, e.g. V-456; never an agent (A-…)"`
+	ActorID             actorID                   `json:"actorId,omitempty" jsonschema:"Never an agent"`
 	Name                string                    `json:"name,omitempty"`
-	RecipientField      recipientField            `json:"recipientField,omitempty" jsonschema:"For email"`
-	DeliveryIdentifiers []deliveryIdentifierInput `json:"deliveryIdentifiers" jsonschema:"The recipient's addresses"`
+	RecipientField      recipientField            `json:"recipientField,omitempty"`
+	DeliveryIdentifiers []deliveryIdentifierInput `json:"deliveryIdentifiers"`
 }
 
 // deliveryIdentifierInput is an address: an email address, an E.164 phone
@@ -51,9 +52,9 @@ type deliveryIdentifierInput struct {
 // attachmentInput is one attachment of a message being sent.
 type attachmentInput struct {
 	Type           attachmentKind       `json:"type"`
-	FileID         string               `json:"fileId,omitempty" jsonschema:"FILE: a HubSpot file ID, or the URL of a file in HubSpot Files"`
-	QuickReplies   []quickReplyInput    `json:"quickReplies,omitempty" jsonschema:"QUICK_REPLIES (chat and Messenger): the buttons"`
-	SocialMetadata *socialMetadataInput `json:"socialMetadata,omitempty" jsonschema:"SOCIAL_MEDIA_METADATA: the media"`
+	FileID         string               `json:"fileId,omitempty" jsonschema:"FILE: HubSpot file ID or Files URL"`
+	QuickReplies   []quickReplyInput    `json:"quickReplies,omitempty" jsonschema:"QUICK_REPLIES: the buttons"`
+	SocialMetadata *socialMetadataInput `json:"socialMetadata,omitempty"`
 }
 
 type quickReplyInput struct {
@@ -73,7 +74,7 @@ type socialMetadataInput struct {
 
 // sendMessageOutput is the created message, and where defaults came from.
 type sendMessageOutput struct {
-	messageOutput
+	sentMessage
 	// DefaultsFrom is the incoming message whose channel, channel account
 	// or senders were used for the arguments left out.
 	DefaultsFrom string `json:"defaultsFromMessageId,omitempty"`
@@ -83,11 +84,10 @@ func sendMessage(p hubspot.Provider, cfg Config) server.ServerTool {
 	return define(p, spec[sendMessageInput, sendMessageOutput]{
 		name: "send_message",
 		description: "Reply to the customer (type MESSAGE) or add an internal note (type COMMENT) on an existing thread. " +
-			"A MESSAGE is delivered TO THE CUSTOMER on the thread's channel (email, chat…) and cannot be unsent; " +
-			"a COMMENT is only seen by agents, never by the customer. " +
-			"For a MESSAGE, channelId, channelAccountId and recipients default to those of the thread's latest incoming message " +
-			"(among its " + strconv.Itoa(lookupPages*lookupLimit) + " most recent history entries), and senderActorId to the server's configured agent. " +
-			"Never retry a failed send blindly: check list_messages first. Returns the created message.",
+			"A MESSAGE reaches THE CUSTOMER on the thread's channel and cannot be unsent; a COMMENT only agents see. " +
+			"A MESSAGE's channel, account and recipients default to the thread's latest incoming message (among its " +
+			strconv.Itoa(lookupPages*lookupLimit) + " latest entries), its sender to the configured agent. " +
+			"Never retry a failed send blindly: check list_messages first.",
 		// A MESSAGE reaching a customer cannot be taken back, so the tool is
 		// destructive even though a COMMENT alone would not be: hosts should
 		// confirm before calling it. Two calls post two messages.
@@ -128,7 +128,7 @@ func sendMessage(p hubspot.Provider, cfg Config) server.ServerTool {
 				return sendMessageOutput{}, err
 			}
 			noteAudit(ctx, func(a *audit) { a.messageID = m.ID })
-			return sendMessageOutput{messageOutput: newMessageOutput(*m), DefaultsFrom: from}, nil
+			return sendMessageOutput{sentMessage: newSentMessage(view.NewMessage(*m, nil, "")), DefaultsFrom: from}, nil
 		},
 	})
 }
@@ -266,4 +266,24 @@ func replyRecipients(m hubspot.Message) []hubspot.RecipientEgg {
 		out = append(out, r)
 	}
 	return out
+}
+
+// sentMessage is the part of view.Message a created message can have: no
+// event fields, and nothing HubSpot only adds later (truncation).
+type sentMessage struct {
+	ID          string            `json:"id"`
+	Type        string            `json:"type"`
+	CreatedAt   view.Time         `json:"createdAt,omitzero"`
+	Direction   string            `json:"direction,omitempty"`
+	From        *view.Person      `json:"from,omitempty"`
+	To          []view.Person     `json:"to,omitempty"`
+	Subject     string            `json:"subject,omitempty"`
+	Text        string            `json:"text,omitempty"`
+	Attachments []view.Attachment `json:"attachments,omitempty"`
+	Status      string            `json:"status,omitempty"`
+}
+
+func newSentMessage(m view.Message) sentMessage {
+	return sentMessage{ID: m.ID, Type: m.Type, CreatedAt: m.CreatedAt, Direction: m.Direction, From: m.From, To: m.To,
+		Subject: m.Subject, Text: m.Text, Attachments: m.Attachments, Status: m.Status}
 }

@@ -137,7 +137,7 @@ func TestSendMessageErrors(t *testing.T) {
 		{name: "a misconfigured default sender is named", opts: []envOption{withConfig(Config{SenderActorID: "48151623"})}, args: reply,
 			want: []string{`senderActorId must be an agent actor ID (A-…), got "48151623" (from HUBSPOT_SENDER_ACTOR_ID)`}},
 		{name: "type is required and named", opts: []envOption{sender}, args: `{"threadId":"1","text":"x"}`,
-			want: []string{"type is required: MESSAGE is delivered to the customer"}},
+			want: []string{"type is required: MESSAGE reaches the customer"}},
 		{name: "type must be MESSAGE or COMMENT", opts: []envOption{sender}, args: `{"threadId":"1","type":"NOTE","text":"x"}`,
 			want: []string{`type must be one of MESSAGE, COMMENT, got "NOTE"`}},
 		{name: "blank text", opts: []envOption{sender}, args: `{"threadId":"` + sandbox.EmailThreadID + `","type":"COMMENT","text":"  "}`,

@@ -16,7 +16,7 @@ import (
 
 // maxToolsListBytes bounds the size of tools/list: every byte of it sits
 // in the model's context on every turn.
-const maxToolsListBytes = 32 << 10
+const maxToolsListBytes = 22 << 10
 
 // TestThroughMCPServer registers every tool on a real mcp-go server, with
 // its output validation on, and calls some over the stdio protocol. It is

@@ -2,75 +2,41 @@ package tools
 
 import (
 	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
-
-// threadOutput is the trimmed view of a conversation thread.
-type threadOutput struct {
-	ID      string `json:"id"`
-	InboxID string `json:"inboxId"`
-	// Status is OPEN or CLOSED.
-	Status string `json:"status"`
-	// AssignedTo is the assigned agent (A-…); absent when unassigned.
-	AssignedTo string `json:"assignedTo,omitempty"`
-	// AssociatedContactID is the CRM contact, or a visitor ID while the
-	// visitor is not a contact yet.
-	AssociatedContactID            string `json:"associatedContactId,omitempty"`
-	AssociatedTicketID             string `json:"associatedTicketId,omitempty"`
-	Spam                           bool   `json:"spam"`
-	Archived                       bool   `json:"archived"`
-	CreatedAt                      string `json:"createdAt,omitempty"`
-	ClosedAt                       string `json:"closedAt,omitempty"`
-	LatestMessageTimestamp         string `json:"latestMessageTimestamp,omitempty"`
-	LatestMessageSentTimestamp     string `json:"latestMessageSentTimestamp,omitempty"`
-	LatestMessageReceivedTimestamp string `json:"latestMessageReceivedTimestamp,omitempty"`
-	OriginalChannelID              string `json:"originalChannelId,omitempty"`
-	OriginalChannelAccountID       string `json:"originalChannelAccountId,omitempty"`
-}
-
-func newThreadOutput(th hubspot.Thread) threadOutput {
-	out := threadOutput{
-		ID: th.ID, InboxID: th.InboxID, Status: th.Status, AssignedTo: th.AssignedTo,
-		AssociatedContactID: th.AssociatedContactID, Spam: th.Spam, Archived: th.Archived,
-		CreatedAt: timestamp(th.CreatedAt), ClosedAt: timestamp(th.ClosedAt),
-		LatestMessageTimestamp:         timestamp(th.LatestMessageTimestamp),
-		LatestMessageSentTimestamp:     timestamp(th.LatestMessageSentTimestamp),
-		LatestMessageReceivedTimestamp: timestamp(th.LatestMessageReceivedTimestamp),
-		OriginalChannelID:              th.OriginalChannelID,
-		OriginalChannelAccountID:       th.OriginalChannelAccountID,
-	}
-	if th.ThreadAssociations != nil {
-		out.AssociatedTicketID = th.ThreadAssociations.AssociatedTicketID
-	}
-	return out
-}
 
 // listThreadsInput holds list_threads' arguments.
 type listThreadsInput struct {
 	pageInput
-	Sort                        []threadSort  `json:"sort,omitempty" jsonschema:"Sort key: id (default) or latestMessageTimestamp (needs latestMessageTimestampAfter). Results are ascending; a '-' prefix (descending) is allowed only with associatedContactId"`
-	InboxID                     []numericID   `json:"inboxId,omitempty" jsonschema:"Only threads in these inboxes (digits), from list_inboxes; not with associatedContactId"`
-	ThreadStatus                threadStatus  `json:"threadStatus,omitempty" jsonschema:"Only OPEN or only CLOSED threads; required with associatedContactId"`
-	AssociatedContactID         numericID     `json:"associatedContactId,omitempty" jsonschema:"Only threads of this CRM contact (digits); needs threadStatus"`
-	AssociatedTicketID          numericID     `json:"associatedTicketId,omitempty" jsonschema:"Only threads of this ticket (digits)"`
-	Association                 []association `json:"association,omitempty" jsonschema:"[\"TICKET\"] adds each thread's associated ticket ID"`
-	LatestMessageTimestampAfter dateTime      `json:"latestMessageTimestampAfter,omitempty" jsonschema:"Only threads whose latest message is at or after this RFC 3339 date-time, e.g. 2026-01-31T09:00:00Z"`
-	Archived                    bool          `json:"archived,omitempty" jsonschema:"true lists only archived (trashed) threads"`
-	Property                    string        `json:"property,omitempty" jsonschema:"A HubSpot thread property to include"`
+	Sort                        []threadSort  `json:"sort,omitempty" jsonschema:"-latestMessageTimestamp: most recently active first; -id only with associatedContactId"`
+	InboxID                     []numericID   `json:"inboxId,omitempty" jsonschema:"Not with associatedContactId"`
+	ThreadStatus                threadStatus  `json:"threadStatus,omitempty" jsonschema:"Required with associatedContactId"`
+	AssociatedContactID         numericID     `json:"associatedContactId,omitempty"`
+	AssociatedTicketID          numericID     `json:"associatedTicketId,omitempty"`
+	Association                 []association `json:"association,omitempty" jsonschema:"TICKET adds ticketId"`
+	LatestMessageTimestampAfter dateTime      `json:"latestMessageTimestampAfter,omitempty" jsonschema:"Only threads active since"`
+	Archived                    bool          `json:"archived,omitempty" jsonschema:"Only archived (trashed) ones"`
+	Property                    string        `json:"property,omitempty" jsonschema:"HubSpot property to return"`
 }
 
 func listThreads(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[listThreadsInput, listOutput[threadOutput]]{
+	return define(p, spec[listThreadsInput, listOutput[view.Thread]]{
 		name: "list_threads",
-		description: "List conversation threads (email, chat, Messenger): status, inbox, assignee, contact and latest-message times. " +
-			"Thread IDs are digits; list_messages reads a thread's messages. " + pagingHint,
+		description: "List conversation threads with status, customer (name, email), assignee, channel and latest-message times. " +
+			"sort -latestMessageTimestamp puts the most recently active first; HubSpot cannot, so the server narrows a time window: " +
+			"usually 2-3 HubSpot calls, at most " + strconv.Itoa(newestMaxCalls) + " (one with associatedContactId). Else one call. Names: one call per page. " + pagingHint,
 		hints:  readOnlyTool("List threads"),
 		scope:  scopeRead,
 		action: func(listThreadsInput) string { return "list threads" },
-		run: func(ctx context.Context, c *hubspot.Client, in listThreadsInput) (listOutput[threadOutput], error) {
+		run: func(ctx context.Context, c *hubspot.Client, in listThreadsInput) (listOutput[view.Thread], error) {
 			opts := &hubspot.ListThreadsOptions{
 				ListOptions: options(in.pageInput, in.Sort), InboxIDs: strs(in.InboxID), ThreadStatus: string(in.ThreadStatus),
 				AssociatedContactID: string(in.AssociatedContactID), AssociatedTicketID: string(in.AssociatedTicketID),
@@ -79,15 +45,33 @@ func listThreads(p hubspot.Provider, _ Config) server.ServerTool {
 			if in.LatestMessageTimestampAfter != "" {
 				opts.LatestMessageTimestampAfter = parseDateTime(in.LatestMessageTimestampAfter)
 			}
-			page, err := c.ListThreads(ctx, opts)
-			return newListOutput(page, err, newThreadOutput)
+			var (
+				page *hubspot.Page[hubspot.Thread]
+				err  error
+			)
+			switch {
+			case slices.Contains(in.Sort, "-"+hubspot.SortByLatestMessageTimestamp) && in.AssociatedContactID == "":
+				page, err = newestThreads(ctx, c, *opts)
+			default:
+				if slices.ContainsFunc(in.Sort, func(s threadSort) bool { return strings.HasSuffix(string(s), hubspot.SortByLatestMessageTimestamp) }) &&
+					opts.LatestMessageTimestampAfter.IsZero() {
+					// HubSpot needs a lower bound to sort by activity: the beginning of time.
+					opts.LatestMessageTimestampAfter = time.Unix(0, 0)
+				}
+				page, err = c.ListThreads(ctx, opts)
+			}
+			if err != nil {
+				return listOutput[view.Thread]{}, err
+			}
+			people := view.Lookup(ctx, c, nil, view.ThreadActors(page.Results))
+			return newListOutput(page, nil, func(th hubspot.Thread) view.Thread { return view.NewThread(th, people, in.Property) })
 		},
 	})
 }
 
 // threadIDInput holds the argument of tools that take only a thread.
 type threadIDInput struct {
-	ThreadID numericID `json:"threadId" jsonschema:"The thread ID (digits), from list_threads"`
+	ThreadID numericID `json:"threadId"`
 }
 
 func (in threadIDInput) threadID() string { return string(in.ThreadID) }
@@ -95,23 +79,22 @@ func (in threadIDInput) threadID() string { return string(in.ThreadID) }
 // getThreadInput holds get_thread's arguments.
 type getThreadInput struct {
 	threadIDInput
-	Archived    bool          `json:"archived,omitempty" jsonschema:"true to read an archived (trashed) thread"`
-	Association []association `json:"association,omitempty" jsonschema:"[\"TICKET\"] adds the associated ticket ID"`
-	Property    string        `json:"property,omitempty" jsonschema:"A HubSpot thread property to include"`
+	Archived    bool          `json:"archived,omitempty"`
+	Association []association `json:"association,omitempty" jsonschema:"TICKET adds ticketId"`
+	Property    string        `json:"property,omitempty" jsonschema:"HubSpot property to return"`
 }
 
 func getThread(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[getThreadInput, threadOutput]{
-		name: "get_thread",
-		description: "Get one conversation thread by ID: status, inbox, assignee, contact, ticket (with association TICKET), " +
-			"original channel and latest-message times.",
-		hints:    readOnlyTool("Get thread"),
-		scope:    scopeRead,
-		action:   func(in getThreadInput) string { return "get thread " + string(in.ThreadID) },
-		notFound: notFoundIn("thread", "list_threads", getThreadInput.threadID),
-		run: func(ctx context.Context, c *hubspot.Client, in getThreadInput) (threadOutput, error) {
+	return define(p, spec[getThreadInput, view.Thread]{
+		name:        "get_thread",
+		description: "Get one conversation thread, as list_threads shows it.",
+		hints:       readOnlyTool("Get thread"),
+		scope:       scopeRead,
+		action:      func(in getThreadInput) string { return "get thread " + string(in.ThreadID) },
+		notFound:    notFoundIn("thread", "list_threads", getThreadInput.threadID),
+		run: func(ctx context.Context, c *hubspot.Client, in getThreadInput) (view.Thread, error) {
 			th, err := c.GetThread(ctx, string(in.ThreadID), &hubspot.GetThreadOptions{Archived: in.Archived, Association: strs(in.Association), Property: in.Property})
-			return convert(th, err, newThreadOutput)
+			return threadView(ctx, c, th, err, in.Property)
 		},
 	})
 }
@@ -120,8 +103,8 @@ func getThread(p hubspot.Provider, _ Config) server.ServerTool {
 type updateThreadInput struct {
 	threadIDInput
 	dryRunInput
-	Status   threadStatus `json:"status,omitempty" jsonschema:"CLOSED closes the thread, OPEN reopens it"`
-	Archived *bool        `json:"archived,omitempty" jsonschema:"Only false: restores an archived (trashed) thread. To archive, use archive_thread"`
+	Status   threadStatus `json:"status,omitempty"`
+	Archived *bool        `json:"archived,omitempty" jsonschema:"Only false: restores an archived thread"`
 }
 
 func (in updateThreadInput) validate() error {
@@ -137,12 +120,11 @@ func (in updateThreadInput) validate() error {
 }
 
 func updateThread(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[updateThreadInput, threadOutput]{
-		name: "update_thread",
-		description: "Change a thread's status (OPEN or CLOSED), or restore an archived thread with archived=false. " +
-			"Pass exactly one of status and archived. Returns the updated thread.",
-		hints: writeTool("Update thread", false, true),
-		scope: scopeWrite,
+	return define(p, spec[updateThreadInput, view.Thread]{
+		name:        "update_thread",
+		description: "Set a thread's status to OPEN or CLOSED, or restore an archived thread with archived false (one or the other). Returns the thread.",
+		hints:       writeTool("Update thread", false, true),
+		scope:       scopeWrite,
 		action: func(in updateThreadInput) string {
 			if in.Archived != nil {
 				return "restore thread " + string(in.ThreadID)
@@ -155,9 +137,9 @@ func updateThread(p hubspot.Provider, _ Config) server.ServerTool {
 			}
 			return "thread " + string(in.ThreadID) + " not found; list_threads finds valid thread IDs (archived threads must be restored first)"
 		},
-		run: func(ctx context.Context, c *hubspot.Client, in updateThreadInput) (threadOutput, error) {
+		run: func(ctx context.Context, c *hubspot.Client, in updateThreadInput) (view.Thread, error) {
 			th, err := c.UpdateThread(ctx, string(in.ThreadID), hubspot.UpdateThreadRequest{Status: string(in.Status), Archived: in.Archived})
-			return convert(th, err, newThreadOutput)
+			return threadView(ctx, c, th, err, "")
 		},
 	})
 }
@@ -178,8 +160,8 @@ type archiveThreadOutput struct {
 func archiveThread(p hubspot.Provider, cfg Config) server.ServerTool {
 	return define(p, spec[threadWriteInput, archiveThreadOutput]{
 		name: "archive_thread",
-		description: "Archive a thread: move it to the trash. HubSpot deletes archived threads permanently after 30 days; " +
-			"until then update_thread with archived=false restores it. To just close a conversation, use update_thread with status CLOSED instead.",
+		description: "Move a thread to the trash; HubSpot deletes it for good after 30 days unless update_thread restores it. " +
+			"To just close a conversation, use update_thread with status CLOSED.",
 		hints:    writeTool("Archive thread", true, true),
 		scope:    scopeWrite,
 		action:   func(in threadWriteInput) string { return "archive thread " + string(in.ThreadID) },
@@ -203,11 +185,11 @@ func archiveThread(p hubspot.Provider, cfg Config) server.ServerTool {
 type assignThreadInput struct {
 	threadIDInput
 	dryRunInput
-	ActorID agentID `json:"actorId" jsonschema:"The agent's actor ID, such as A-123"`
+	ActorID agentID `json:"actorId" jsonschema:"Agent, such as A-123"`
 }
 
 func assignThread(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[assignThreadInput, threadOutput]{
+	return define(p, spec[assignThreadInput, view.Thread]{
 		name:        "assign_thread",
 		description: "Assign a thread to an agent (actor ID A-…), replacing any current assignee. Returns the updated thread. To remove the assignee use unassign_thread.",
 		hints:       writeTool("Assign thread", false, true),
@@ -218,9 +200,9 @@ func assignThread(p hubspot.Provider, _ Config) server.ServerTool {
 		notFound: func(in assignThreadInput) string {
 			return "thread " + string(in.ThreadID) + " or agent " + string(in.ActorID) + " not found; list_threads finds thread IDs and get_actor checks an agent ID"
 		},
-		run: func(ctx context.Context, c *hubspot.Client, in assignThreadInput) (threadOutput, error) {
+		run: func(ctx context.Context, c *hubspot.Client, in assignThreadInput) (view.Thread, error) {
 			th, err := c.AssignThread(ctx, string(in.ThreadID), string(in.ActorID))
-			return convert(th, err, newThreadOutput)
+			return threadView(ctx, c, th, err, "")
 		},
 	})
 }
@@ -246,4 +228,13 @@ func unassignThread(p hubspot.Provider, _ Config) server.ServerTool {
 			return unassignThreadOutput{ThreadID: string(in.ThreadID), Unassigned: true}, nil
 		},
 	})
+}
+
+// threadView names the customer and assignee of th, passing err through.
+func threadView(ctx context.Context, c *hubspot.Client, th *hubspot.Thread, err error, property string) (view.Thread, error) {
+	if err != nil {
+		return view.Thread{}, err
+	}
+	people := view.Lookup(ctx, c, nil, view.ThreadActors([]hubspot.Thread{*th}))
+	return view.NewThread(*th, people, property), nil
 }

@@ -6,14 +6,17 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
-var emailThread = threadOutput{
-	ID: sandbox.EmailThreadID, InboxID: sandbox.HelpDeskInboxID, Status: "OPEN", AssignedTo: sandbox.AgentActorID,
-	AssociatedContactID: sandbox.VisitorContactID, CreatedAt: "2026-11-16T09:00:00Z",
-	LatestMessageTimestamp: "2026-11-18T07:32:00Z", LatestMessageSentTimestamp: "2026-11-17T05:32:00Z",
-	LatestMessageReceivedTimestamp: "2026-11-18T07:32:00Z", OriginalChannelID: sandbox.EmailChannelID,
-	OriginalChannelAccountID: sandbox.EmailChannelAccountID,
+// batchRead is the actor look-up that names the people of threads.
+const batchRead = "POST /conversations/v3/conversations/actors/batch/read"
+
+var emailThread = view.Thread{
+	ID: sandbox.EmailThreadID, InboxID: sandbox.HelpDeskInboxID, Status: "OPEN",
+	Customer: "Maya Thompson <maya.thompson@example.com>", ContactID: sandbox.VisitorContactID,
+	AssignedTo: "Riley Chen (" + sandbox.AgentActorID + ")",
+	Channel:    "email", LatestMessageAt: at("2026-11-18T07:32:00Z"), LatestFrom: "customer",
 }
 
 func TestListThreadsTool(t *testing.T) {
@@ -21,12 +24,12 @@ func TestListThreadsTool(t *testing.T) {
 	tests := []struct {
 		name        string
 		args        string
-		check       func(t *testing.T, got listOutput[threadOutput])
+		check       func(t *testing.T, got listOutput[view.Thread])
 		wantRequest string
 	}{
 		{"open threads of a contact, newest ID first", `{"associatedContactId":"3501","threadStatus":"OPEN","sort":["-id"]}`,
-			func(t *testing.T, got listOutput[threadOutput]) {
-				ids := mapSlice(got.Results, func(th threadOutput) string { return th.ID })
+			func(t *testing.T, got listOutput[view.Thread]) {
+				ids := mapSlice(got.Results, func(th view.Thread) string { return th.ID })
 				if diff := cmp.Diff([]string{"9000000120", "9000000109", "9000000107", sandbox.EmailThreadID}, ids); diff != "" {
 					t.Errorf("IDs (-want +got):\n%s", diff)
 				}
@@ -36,7 +39,7 @@ func TestListThreadsTool(t *testing.T) {
 			},
 			"GET /conversations/v3/conversations/threads?associatedContactId=3501&limit=20&sort=-id&threadStatus=OPEN"},
 		{"archived threads", `{"archived":true}`,
-			func(t *testing.T, got listOutput[threadOutput]) {
+			func(t *testing.T, got listOutput[view.Thread]) {
 				for _, th := range got.Results {
 					if !th.Archived {
 						t.Errorf("thread %s is not archived", th.ID)
@@ -48,15 +51,15 @@ func TestListThreadsTool(t *testing.T) {
 			},
 			"GET /conversations/v3/conversations/threads?archived=true&limit=20"},
 		{"by latest message time in an inbox", `{"inboxId":["` + sandbox.InboxID + `"],"sort":["latestMessageTimestamp"],"latestMessageTimestampAfter":"2026-11-18T02:00:00+02:00","limit":2}`,
-			func(t *testing.T, got listOutput[threadOutput]) {
+			func(t *testing.T, got listOutput[view.Thread]) {
 				if len(got.Results) != 2 || got.Results[0].ID != sandbox.AllTypesThreadID {
 					t.Errorf("want 2 threads starting with %s, got %+v", sandbox.AllTypesThreadID, got.Results)
 				}
 			},
 			"GET /conversations/v3/conversations/threads?inboxId=147959634&latestMessageTimestampAfter=2026-11-18T00%3A00%3A00Z&limit=2&sort=latestMessageTimestamp"},
 		{"with ticket associations", `{"threadStatus":"OPEN","association":["TICKET"],"limit":1}`,
-			func(t *testing.T, got listOutput[threadOutput]) {
-				if len(got.Results) != 1 || got.Results[0].AssociatedTicketID != "71200440" || got.NextCursor == "" {
+			func(t *testing.T, got listOutput[view.Thread]) {
+				if len(got.Results) != 1 || got.Results[0].TicketID != "71200440" || got.NextCursor == "" {
 					t.Errorf("want thread %s with ticket 71200440 and a next page, got %+v", sandbox.EmailThreadID, got)
 				}
 			},
@@ -66,10 +69,11 @@ func TestListThreadsTool(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
-			var got listOutput[threadOutput]
+			var got listOutput[view.Thread]
 			e.ok(t, "list_threads", tt.args, &got)
 			tt.check(t, got)
-			if diff := cmp.Diff([]string{tt.wantRequest}, e.requests()); diff != "" {
+			// The list, then one batched read of the names on the page.
+			if diff := cmp.Diff([]string{tt.wantRequest, batchRead}, e.requests()); diff != "" {
 				t.Errorf("requests (-want +got):\n%s", diff)
 			}
 		})
@@ -81,7 +85,6 @@ func TestListThreadsTool(t *testing.T) {
 		for _, c := range []struct{ args, want string }{
 			{`{"associatedContactId":"3501"}`, "threadStatus is required with associatedContactId; use OPEN or CLOSED"},
 			{`{"associatedContactId":"3501","threadStatus":"OPEN","inboxId":["1"]}`, "associatedContactId cannot be combined with inboxId"},
-			{`{"sort":["latestMessageTimestamp"]}`, "latestMessageTimestampAfter is required when sorting by latestMessageTimestamp"},
 			{`{"sort":["-id"]}`, "sort must not start with '-' unless associatedContactId is set"},
 			{`{"sort":["createdAt"]}`, `sort[0] must be one of id, latestMessageTimestamp, -id, -latestMessageTimestamp, got "createdAt"`},
 			{`{"threadStatus":"PENDING"}`, `threadStatus must be one of OPEN, CLOSED, got "PENDING"`},
@@ -102,11 +105,11 @@ func TestGetThreadTool(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	withTicket := emailThread
-	withTicket.AssociatedTicketID = "71200440"
+	withTicket.TicketID = "71200440"
 	tests := []struct {
 		name string
 		args string
-		want threadOutput
+		want view.Thread
 	}{
 		{"a thread", `{"threadId":"` + sandbox.EmailThreadID + `"}`, emailThread},
 		{"with its ticket", `{"threadId":"` + sandbox.EmailThreadID + `","association":["TICKET"]}`, withTicket},
@@ -114,7 +117,7 @@ func TestGetThreadTool(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var got threadOutput
+			var got view.Thread
 			e.ok(t, "get_thread", tt.args, &got)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("thread (-want +got):\n%s", diff)
@@ -124,7 +127,7 @@ func TestGetThreadTool(t *testing.T) {
 	t.Run("archived threads need archived=true", func(t *testing.T) {
 		t.Parallel()
 		e.fails(t, "get_thread", `{"threadId":"`+sandbox.ArchivedThreadID+`"}`, "Thread 9000000104 not found")
-		var got threadOutput
+		var got view.Thread
 		e.ok(t, "get_thread", `{"threadId":"`+sandbox.ArchivedThreadID+`","archived":true}`, &got)
 		if !got.Archived {
 			t.Errorf("thread %+v is not archived", got)
@@ -143,26 +146,26 @@ func TestUpdateThreadTool(t *testing.T) {
 	t.Run("close then reopen", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		var closed, reopened threadOutput
+		var closed, reopened view.Thread
 		e.ok(t, "update_thread", `{"threadId":"`+sandbox.EmailThreadID+`","status":"CLOSED"}`, &closed)
-		if closed.Status != "CLOSED" || closed.ClosedAt == "" {
+		if closed.Status != "CLOSED" {
 			t.Errorf("after closing: %+v", closed)
 		}
 		e.ok(t, "update_thread", `{"threadId":"`+sandbox.EmailThreadID+`","status":"OPEN"}`, &reopened)
-		if reopened.Status != "OPEN" || reopened.ClosedAt != "" {
+		if reopened.Status != "OPEN" {
 			t.Errorf("after reopening: %+v", reopened)
 		}
 	})
 	t.Run("restore an archived thread", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		var got threadOutput
+		var got view.Thread
 		e.ok(t, "update_thread", `{"threadId":"`+sandbox.ArchivedThreadID+`","archived":false}`, &got)
 		if got.Archived || got.ID != sandbox.ArchivedThreadID {
 			t.Errorf("restored thread: %+v", got)
 		}
 		reqs := e.sb.Requests()
-		if len(reqs) != 1 || reqs[0].Method != "PATCH" || reqs[0].RawQuery != "archived=true" || string(reqs[0].Body) != `{"archived":false}` {
+		if len(reqs) != 2 || reqs[0].Method != "PATCH" || reqs[0].RawQuery != "archived=true" || string(reqs[0].Body) != `{"archived":false}` {
 			t.Errorf("restore sent %+v, want PATCH ?archived=true {\"archived\":false}", reqs)
 		}
 		e.ok(t, "get_thread", `{"threadId":"`+sandbox.ArchivedThreadID+`"}`, &got)
@@ -213,13 +216,13 @@ func TestAssignThreadTools(t *testing.T) {
 	t.Run("assign replaces the assignee", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		var got threadOutput
+		var got view.Thread
 		e.ok(t, "assign_thread", `{"threadId":"`+sandbox.EmailThreadID+`","actorId":"`+sandbox.OtherAgentActorID+`"}`, &got)
-		if got.AssignedTo != sandbox.OtherAgentActorID {
-			t.Errorf("assignedTo = %q, want %s", got.AssignedTo, sandbox.OtherAgentActorID)
+		if got.AssignedTo != "Sam Okafor ("+sandbox.OtherAgentActorID+")" {
+			t.Errorf("assignedTo = %+v, want %s with a name", got.AssignedTo, sandbox.OtherAgentActorID)
 		}
 		reqs := e.sb.Requests()
-		if len(reqs) != 1 || reqs[0].Method != "PUT" || reqs[0].Path != "/conversations/conversations/v3/threads/9000000101/assignee" ||
+		if len(reqs) != 2 || reqs[0].Method != "PUT" || reqs[0].Path != "/conversations/conversations/v3/threads/9000000101/assignee" ||
 			string(reqs[0].Body) != `{"actorId":"A-48151624"}` {
 			t.Errorf("assign sent %+v", reqs)
 		}
@@ -232,10 +235,10 @@ func TestAssignThreadTools(t *testing.T) {
 		if diff := cmp.Diff(unassignThreadOutput{ThreadID: sandbox.AssignedThreadID, Unassigned: true}, got); diff != "" {
 			t.Errorf("unassign (-want +got):\n%s", diff)
 		}
-		var th threadOutput
+		var th view.Thread
 		e.ok(t, "get_thread", `{"threadId":"`+sandbox.AssignedThreadID+`"}`, &th)
 		if th.AssignedTo != "" {
-			t.Errorf("thread still assigned to %s", th.AssignedTo)
+			t.Errorf("thread still assigned to %+v", th.AssignedTo)
 		}
 	})
 	t.Run("only agents can be assigned", func(t *testing.T) {

@@ -12,6 +12,8 @@ import (
 	"github.com/google/jsonschema-go/jsonschema"
 	sv "github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 )
 
 // compiledSchema is an input schema compiled by the validator.
@@ -65,10 +67,7 @@ func explainViolation(root *jsonschema.Schema, args any, e *sv.ValidationError) 
 		missing := k.Missing[0]
 		p := s.Properties[missing]
 		name = join(name, missing)
-		if p != nil && p.Description != "" {
-			return argErr(name, "is required: "+p.Description)
-		}
-		return argErr(name, "is required")
+		return argErr(name, "is required"+requiredWords(name, p))
 	case *kind.Type:
 		return argErr(name, "must be "+typeWords(s)+", got "+jsonKind(v))
 	case *kind.Enum:
@@ -128,6 +127,29 @@ func locate(s *jsonschema.Schema, v any, loc []string) (string, *jsonschema.Sche
 		s = &jsonschema.Schema{}
 	}
 	return name, s, v
+}
+
+// requiredWords says what a missing parameter takes: its description, or
+// what its rule allows.
+func requiredWords(name string, p *jsonschema.Schema) string {
+	var ae *hubspot.ArgumentError
+	switch {
+	case p == nil:
+		return ""
+	case p.Description != "":
+		return ": " + p.Description
+	case len(p.Enum) > 0:
+		return ": one of " + enumWords(p.Enum)
+	case p.Type == "array" && p.Items != nil && p.Items.Type == "object":
+		return ": a list of objects with " + strings.Join(p.Items.Required, " and ")
+	}
+	if p.Type == "array" && p.Items != nil {
+		p = p.Items
+	}
+	if r, ok := ruleByPattern[p.Pattern]; ok && r.explain != nil && errors.As(r.explain(name, ""), &ae) {
+		return strings.TrimPrefix(ae.Reason, "is required")
+	}
+	return ""
 }
 
 func typeWords(s *jsonschema.Schema) string {

@@ -14,9 +14,9 @@ const visitorTokenLifetime = 12 * time.Hour
 
 // createVisitorTokenInput holds create_visitor_token's arguments.
 type createVisitorTokenInput struct {
-	Email     string `json:"email" jsonschema:"The visitor's email address"`
-	FirstName string `json:"firstName,omitempty" jsonschema:"Set only on a new contact or one whose first name is unknown"`
-	LastName  string `json:"lastName,omitempty" jsonschema:"Set only on a new contact or one whose last name is unknown"`
+	Email     string `json:"email"`
+	FirstName string `json:"firstName,omitempty" jsonschema:"Only for a new or unnamed contact"`
+	LastName  string `json:"lastName,omitempty" jsonschema:"Only for a new or unnamed contact"`
 	dryRunInput
 }
 
@@ -32,9 +32,9 @@ type visitorTokenOutput struct {
 func createVisitorToken(p hubspot.Provider, _ Config) server.ServerTool {
 	return define(p, spec[createVisitorTokenInput, visitorTokenOutput]{
 		name: "create_visitor_token",
-		description: "Create a visitor identification token for the HubSpot chat widget: a website that has signed a visitor in passes it to the widget " +
-			"so chats are attributed to that email's contact. It identifies, it does NOT authenticate. Each call makes a new token, valid 12 hours. " +
-			"Needs a Professional or Enterprise HubSpot subscription and the scope conversations.visitor_identification.tokens.create.",
+		description: "Create a visitor identification token (valid 12 h) for a website to pass to the HubSpot chat widget, " +
+			"so a signed-in visitor's chats go to that email's contact. It identifies; it does NOT authenticate. " +
+			"Needs HubSpot Professional or Enterprise and the scope " + scopeVisitor + ".",
 		hints:  writeTool("Create visitor token", false, false),
 		scope:  scopeVisitor,
 		action: func(createVisitorTokenInput) string { return "create a visitor token" },

@@ -26,7 +26,7 @@ func TestCreateVisitorTokenTool(t *testing.T) {
 		t.Errorf("sent %+v", reqs)
 	}
 
-	e.fails(t, "create_visitor_token", `{}`, "email is required: The visitor's email address")
+	e.fails(t, "create_visitor_token", `{}`, "email is required")
 	e.fails(t, "create_visitor_token", `{"email":"Maya <maya@example.com>"}`, "email must be a plain email address such as jane@example.com")
 	e.fails(t, "create_visitor_token", `{"email":"maya@example.com","name":"Maya"}`, `"name" is not a known parameter; allowed: email, firstName, lastName`)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
@@ -29,7 +30,7 @@ func ConfirmPolicies() []string { return []string{ConfirmNever, ConfirmElicit, C
 
 // dryRunInput is the dryRun flag every write tool takes.
 type dryRunInput struct {
-	DryRun bool `json:"dryRun,omitempty" jsonschema:"true: send nothing, return the exact request this call would send"`
+	DryRun bool `json:"dryRun,omitempty" jsonschema:"Send nothing; return the exact request instead"`
 }
 
 func (in dryRunInput) dryRun() bool { return in.DryRun }
@@ -67,26 +68,21 @@ func newPlannedRequestOutput(p hubspot.PlannedRequest) plannedRequestOutput {
 }
 
 // writeOutputSchema is the output schema of a write tool: its result's
-// properties and those of notSentOutput in one flat object, none
-// required, since a call answers with one or the other. (A top-level
-// anyOf would say it more exactly, but many clients reject one.)
+// properties and those of notSentOutput in one flat object, since a call
+// answers with one or the other. (A top-level anyOf would say it more
+// exactly, but many clients reject one.)
 func writeOutputSchema[Out any]() json.RawMessage {
-	s, notSent := schemaFor[Out](), schemaFor[notSentOutput]()
-	allowMore(s)
-	allowMore(notSent)
-	for _, name := range notSent.PropertyOrder {
-		p := notSent.Properties[name]
-		if have, ok := s.Properties[name]; ok {
-			if have.Type != p.Type {
-				panic("tools: output schema: " + name + " has two types")
-			}
-			continue
+	var s, notSent jsonschema.Schema
+	if err := errors.Join(json.Unmarshal(outputSchema[Out](), &s), json.Unmarshal(outputSchema[notSentOutput](), &notSent)); err != nil {
+		panic("tools: output schema: " + err.Error())
+	}
+	for name, p := range notSent.Properties {
+		if have, ok := s.Properties[name]; ok && have.Type != p.Type {
+			panic("tools: output schema: " + name + " has two types")
 		}
 		s.Properties[name] = p
-		s.PropertyOrder = append(s.PropertyOrder, name)
 	}
-	s.Required = nil
-	raw, err := json.Marshal(s)
+	raw, err := json.Marshal(&s)
 	if err != nil {
 		panic("tools: output schema: " + err.Error())
 	}

@@ -54,9 +54,8 @@ func TestConfirmAlwaysRefusesWithoutAClientThatCanAsk(t *testing.T) {
 		"Nothing was sent", "MCP_CONFIRM_WRITES=always", "elicitation", "MCP_CONFIRM_WRITES=elicit")
 	e.fails(t, "archive_thread", `{"threadId":"`+sandbox.ClosedThreadID+`"}`, "archive thread "+sandbox.ClosedThreadID)
 	// Writes no customer sees are not covered.
-	var out messageOutput
+	var out, th map[string]any
 	e.ok(t, "send_message", `{"threadId":"`+sandbox.EmailThreadID+`","type":"COMMENT","text":"note"}`, &out)
-	var th threadOutput
 	e.ok(t, "update_thread", `{"threadId":"`+sandbox.EmailThreadID+`","status":"CLOSED"}`, &th)
 	if n := e.writes(); n != 2 {
 		t.Errorf("%d writes, want the COMMENT and the update", n)
@@ -123,7 +122,7 @@ func TestAuditRecordsNoText(t *testing.T) {
 			t.Errorf("audit record contains %q:\n%s", secret, got)
 		}
 	}
-	var list listOutput[threadOutput]
+	var list map[string]any
 	e.ok(t, "list_threads", `{"limit":1}`, &list)
 	if n := strings.Count(log.String(), "audit=true"); n != 1 {
 		t.Errorf("%d audit records after a write and a read, want 1", n)

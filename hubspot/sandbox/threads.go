@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -77,6 +78,37 @@ func (t *thread) view(withTickets bool) threadView {
 		v.ThreadAssociations = &threadAssociations{AssociatedTicketID: t.ticketID}
 	}
 	return v
+}
+
+// threadProperties are the thread properties the sandbox answers for the
+// property parameter, which HubSpot documents only as "a specific property
+// to include in the response": the field is added to each thread beside
+// HubSpot's own fields. subject is an email thread's subject.
+func (t *thread) property(name string) (any, bool) {
+	switch name {
+	case "subject":
+		return t.subject, t.subject != ""
+	}
+	return nil, false
+}
+
+// render returns the thread's view with the requested property added.
+func (t *thread) render(withTickets bool, property string) any {
+	v := t.view(withTickets)
+	value, ok := t.property(property)
+	if !ok {
+		return v
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil {
+		return v
+	}
+	m[property] = value
+	return m
 }
 
 // threadQuery is the parsed query of GET /threads.
@@ -219,9 +251,9 @@ func listThreads(a *Account, r *http.Request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	views := make([]threadView, len(p.items))
+	views := make([]any, len(p.items))
 	for i, t := range p.items {
-		views[i] = t.view(tq.withTickets)
+		views[i] = t.render(tq.withTickets, r.URL.Query().Get("property"))
 	}
 	return reply{body: collection{Results: views, Paging: forwardPaging(r, p)}}, nil
 }
@@ -240,7 +272,7 @@ func getThread(a *Account, r *http.Request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	return reply{body: t.view(withTickets)}, nil
+	return reply{body: t.render(withTickets, q.Get("property"))}, nil
 }
 
 // findThread looks a thread up by its path ID. Archived threads are found

@@ -1,0 +1,167 @@
+package tools
+
+import (
+	"cmp"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+)
+
+// HubSpot lists threads by latest activity only in ascending order (except
+// for one contact's threads), always from a lower bound
+// latestMessageTimestampAfter. The newest threads are therefore found by
+// choosing that bound: a window [T, now) whose threads fit in one page of
+// probeLimit shows them all, newest last. newestThreads grows the window
+// until it holds a page's worth and bisects when it holds too many, so a
+// call costs a few HubSpot requests and at most newestMaxCalls.
+const (
+	newestMaxCalls = 6
+	probeLimit     = 100
+	firstWindow    = 24 * time.Hour
+	growth         = 8
+)
+
+// newestCursorPrefix marks the cursors of the newest-first listing: they
+// hold the position of the last thread shown, not a HubSpot cursor.
+const newestCursorPrefix = "newest~"
+
+// mark is a thread's place in the activity order.
+type mark struct {
+	at time.Time
+	id string
+}
+
+func markOf(th hubspot.Thread) mark { return mark{th.LatestMessageTimestamp.Time, th.ID} }
+
+// before reports whether a comes before b: earlier activity, then smaller ID.
+func (a mark) before(b mark) bool {
+	if c := a.at.Compare(b.at); c != 0 {
+		return c < 0
+	}
+	return cmp.Or(cmp.Compare(len(a.id), len(b.id)), strings.Compare(a.id, b.id)) < 0
+}
+
+func (a mark) cursor() string {
+	return newestCursorPrefix + base64.RawURLEncoding.EncodeToString([]byte(a.at.UTC().Format(time.RFC3339Nano)+"~"+a.id))
+}
+
+func parseNewestCursor(s string) (*mark, error) {
+	if s == "" {
+		return nil, nil
+	}
+	bad := argErr("after", "must be the nextCursor of a previous list_threads call with the same sort, got "+quote(s))
+	rest, ok := strings.CutPrefix(s, newestCursorPrefix)
+	if !ok {
+		return nil, bad
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(rest)
+	if err != nil {
+		return nil, bad
+	}
+	at, id, _ := strings.Cut(string(raw), "~")
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if err != nil || hubspot.ValidateNumericID("after", id) != nil {
+		return nil, bad
+	}
+	return &mark{t, id}, nil
+}
+
+// newestThreads lists the threads matching base, most recently active
+// first, one page of base.Limit after the cursor base.After.
+func newestThreads(ctx context.Context, c *hubspot.Client, base hubspot.ListThreadsOptions) (*hubspot.Page[hubspot.Thread], error) {
+	upper, err := parseNewestCursor(base.After)
+	if err != nil {
+		return nil, err
+	}
+	limit := cmp.Or(base.Limit, defaultPageSize)
+	floor := base.LatestMessageTimestampAfter
+	if floor.IsZero() {
+		floor = time.Unix(0, 0)
+	}
+	end := time.Now()
+	if upper != nil {
+		end = upper.at
+	}
+	// tooEarly is a bound whose window held more than a page; tooLate one
+	// whose window held fewer than limit threads (all of them in got).
+	var (
+		tooEarly, tooLate time.Time
+		got               []hubspot.Thread
+	)
+	t := end.Add(-firstWindow)
+	for range newestMaxCalls {
+		if t.Before(floor) {
+			t = floor
+		}
+		threads, complete, err := probe(ctx, c, base, t, upper)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case complete && (len(threads) >= limit || !t.After(floor)):
+			return newestPage(threads, limit, t.After(floor)), nil
+		case complete:
+			tooLate, got = t, threads
+		default:
+			tooEarly = t
+		}
+		switch {
+		case !tooEarly.IsZero() && !tooLate.IsZero():
+			t = tooEarly.Add(tooLate.Sub(tooEarly) / 2)
+		case tooLate.IsZero():
+			t = tooEarly.Add(end.Sub(tooEarly) / 2)
+		default:
+			t = end.Add(-end.Sub(tooLate) * growth)
+		}
+	}
+	if got != nil {
+		// Fewer than a full page, but the newest ones: the cursor goes on.
+		return newestPage(got, limit, true), nil
+	}
+	return nil, fmt.Errorf("more than %d threads share the latest activity times, so the newest could not be found in %d HubSpot calls; narrow the listing with inboxId or threadStatus", probeLimit, newestMaxCalls)
+}
+
+// probe reads one page of the threads active at or after t, oldest first,
+// and keeps those before upper. complete tells whether that is all of them.
+func probe(ctx context.Context, c *hubspot.Client, base hubspot.ListThreadsOptions, t time.Time, upper *mark) ([]hubspot.Thread, bool, error) {
+	opts := base
+	opts.ListOptions = hubspot.ListOptions{Limit: probeLimit, Sort: []string{hubspot.SortByLatestMessageTimestamp}}
+	opts.LatestMessageTimestampAfter = t
+	page, err := c.ListThreads(ctx, &opts)
+	if err != nil {
+		return nil, false, err
+	}
+	complete := page.NextAfter() == ""
+	var out []hubspot.Thread
+	for _, th := range page.Results {
+		if upper != nil && !markOf(th).before(*upper) {
+			complete = true
+			continue
+		}
+		out = append(out, th)
+	}
+	return out, complete, nil
+}
+
+// newestPage returns the newest limit of threads, newest first, with a
+// cursor when older threads may follow.
+func newestPage(threads []hubspot.Thread, limit int, olderMayExist bool) *hubspot.Page[hubspot.Thread] {
+	slices.SortFunc(threads, func(a, b hubspot.Thread) int {
+		if markOf(b).before(markOf(a)) {
+			return -1
+		}
+		return 1
+	})
+	more := len(threads) > limit || olderMayExist
+	threads = threads[:min(limit, len(threads))]
+	p := &hubspot.Page[hubspot.Thread]{Results: threads}
+	if more && len(threads) > 0 {
+		p.Paging = &hubspot.Paging{Next: &hubspot.NextPage{After: markOf(threads[len(threads)-1]).cursor()}}
+	}
+	return p
+}
