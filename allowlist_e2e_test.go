@@ -218,16 +218,21 @@ func TestStdio_InboxAllowlistHidesOtherInboxes(t *testing.T) {
 	}
 
 	// Subscriptions.
-	subErr := func(id string) string {
-		err := cs.Subscribe(t.Context(), &gomcp.SubscribeParams{URI: "hubspot://threads/" + id})
+	subErr := func(uri, id string) string {
+		err := cs.Subscribe(t.Context(), &gomcp.SubscribeParams{URI: uri + id})
 		if err == nil {
-			t.Errorf("subscribing to thread %s: no error", id)
+			t.Errorf("subscribing to %s%s: no error", uri, id)
 			return ""
 		}
 		return sameAnswer(err.Error(), id)
 	}
-	if f, u := subErr(foreignThread), subErr(unknownThread); f != u || !strings.Contains(f, "404") {
-		t.Errorf("subscribe: foreign thread answers\n%s\nunknown thread answers\n%s", f, u)
+	for _, tc := range []struct{ uri, foreign, unknown string }{
+		{"hubspot://threads/", foreignThread, unknownThread},
+		{"hubspot://inboxes/", foreignInbox, unknownInbox},
+	} {
+		if f, u := subErr(tc.uri, tc.foreign), subErr(tc.uri, tc.unknown); f != u || !strings.Contains(f, "404") {
+			t.Errorf("subscribe %s: foreign ID answers\n%s\nunknown ID answers\n%s", tc.uri, f, u)
+		}
 	}
 
 	// Nothing of the other inbox was changed, or even addressed by a write.
