@@ -25,7 +25,9 @@ const (
 // inboxes, threads and channel accounts of other inboxes (HubSpot filters
 // them where it can, so pages stay full), and a thread, message or channel
 // account of another inbox fails exactly as an unknown ID does: with a
-// 404 *Error worded like HubSpot's, so its existence is not revealed.
+// 404 *Error worded like HubSpot's, so its existence is not revealed. A
+// thread moved from or to another inbox shows the move without that
+// inbox's ID.
 //
 // Calls addressed by thread or channel account first learn the object's
 // inbox; that look-up is cached per client (ownerCacheSize entries for
@@ -150,6 +152,17 @@ func (g *inboxGuard) learnChannelAccounts(accounts []ChannelAccount) []ChannelAc
 		}
 	}
 	return out
+}
+
+// redactMessage blanks the inbox of another inbox that a thread's move
+// (THREAD_INBOX_CHANGE) names: the move shows, the other inbox does not.
+func (g *inboxGuard) redactMessage(m *Message) {
+	if !g.allows(m.FromInboxID) {
+		m.FromInboxID = ""
+	}
+	if !g.allows(m.ToInboxID) {
+		m.ToInboxID = ""
+	}
 }
 
 // inboxFilter is the inboxId filter to send with a list under the

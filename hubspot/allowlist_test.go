@@ -83,3 +83,35 @@ func TestClient_InboxAllowlistCachesThreadInboxes(t *testing.T) {
 		t.Errorf("InboxAllowlist() = %v", got)
 	}
 }
+
+func TestClient_InboxAllowlistHidesTheOtherInboxOfAMove(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(sandbox.New())
+	t.Cleanup(srv.Close)
+	// AllTypesThreadID moved from the help desk to the general inbox.
+	c, err := hubspot.NewClient(sandbox.DefaultToken, hubspot.WithBaseURL(srv.URL), hubspot.WithInboxAllowlist([]string{sandbox.InboxID}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.ListMessages(context.Background(), sandbox.AllTypesThreadID, &hubspot.ListMessagesOptions{ListOptions: hubspot.ListOptions{Limit: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	moves := 0
+	for _, m := range p.Results {
+		if m.Type != "THREAD_INBOX_CHANGE" {
+			continue
+		}
+		moves++
+		if m.FromInboxID != "" || m.ToInboxID != sandbox.InboxID {
+			t.Errorf("move from %q to %q, want from nothing to %s", m.FromInboxID, m.ToInboxID, sandbox.InboxID)
+		}
+		one, err := c.GetMessage(context.Background(), sandbox.AllTypesThreadID, m.ID, "")
+		if err != nil || one.FromInboxID != "" {
+			t.Errorf("GetMessage: %v, from %q", err, one.FromInboxID)
+		}
+	}
+	if moves == 0 {
+		t.Error("no THREAD_INBOX_CHANGE in the thread")
+	}
+}

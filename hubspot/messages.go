@@ -187,6 +187,11 @@ func (c *Client) ListMessages(ctx context.Context, threadID string, opts *ListMe
 	if err := c.call(ctx, request{method: "GET", path: threadPath(threadID) + "/messages", query: opts.values()}, &p); err != nil {
 		return nil, err
 	}
+	if c.guard != nil {
+		for i := range p.Results {
+			c.guard.redactMessage(&p.Results[i])
+		}
+	}
 	return &p, nil
 }
 
@@ -205,6 +210,9 @@ func (c *Client) GetMessage(ctx context.Context, threadID, messageID, property s
 	var m Message
 	if err := c.call(ctx, request{method: "GET", path: path, query: propertyQuery(property)}, &m); err != nil {
 		return nil, err
+	}
+	if c.guard != nil {
+		c.guard.redactMessage(&m)
 	}
 	return &m, nil
 }
