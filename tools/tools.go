@@ -227,8 +227,9 @@ func define[In, Out any](p hubspot.Provider, s spec[In, Out]) server.ServerTool 
 			// In multi-user mode this says the request brought no HubSpot token.
 			return mcp.NewToolResultError(err.Error()), nil
 		}
-		if res, done := s.beforeWrite(&ctx, req, c, in, f); done {
-			return res, nil
+		ctx, stop := s.beforeWrite(ctx, req, c, in, f)
+		if stop != nil {
+			return stop, nil
 		}
 		out, err := s.run(ctx, c, in)
 		if err != nil {
@@ -244,49 +245,36 @@ func define[In, Out any](p hubspot.Provider, s spec[In, Out]) server.ServerTool 
 	return server.ServerTool{Tool: tool, Handler: handler}
 }
 
-// beforeWrite handles a write's dry run and confirmation. It returns the
-// answer when the call ends here: the planned request, a question for the
-// user, their refusal, or an error. Otherwise the write may go ahead;
-// after a confirmation *ctx allows only the confirmed request.
-func (s spec[In, Out]) beforeWrite(ctx *context.Context, req mcp.CallToolRequest, c *hubspot.Client, in In, f failure) (*mcp.CallToolResult, bool) {
+// beforeWrite handles a write's dry run and confirmation. It returns a
+// result when the call ends here: the planned request, a question for the
+// user, their refusal, or an error. Otherwise the write goes ahead with
+// the returned context, which after a confirmation allows only the
+// confirmed request.
+func (s spec[In, Out]) beforeWrite(ctx context.Context, req mcp.CallToolRequest, c *hubspot.Client, in In, f failure) (context.Context, *mcp.CallToolResult) {
 	d, isWrite := any(in).(dryRunner)
 	dryRun := isWrite && d.dryRun()
 	cf := s.confirm
 	ask := cf != nil && cf.policy != ConfirmNever && cf.applies(in)
-	if ask && !canElicit(*ctx) {
+	if ask && !canElicit(ctx) {
 		if cf.policy == ConfirmAlways && !dryRun {
-			noteOutcome(*ctx, outcomeRefused, "confirmation_unavailable")
-			return refuseUnconfirmed(f.action), true
+			noteOutcome(ctx, outcomeRefused, "confirmation_unavailable")
+			return ctx, refuseUnconfirmed(f.action)
 		}
 		ask = false // ConfirmElicit: go ahead as asked
 	}
 	if !dryRun && !ask {
-		return nil, false
+		return ctx, nil
 	}
-	planned, err := planWrite(*ctx, s, c, in)
+	planned, err := planWrite(ctx, s, c, in)
 	if err != nil {
-		noteError(*ctx, err)
-		return errorResult(f, err), true
+		noteError(ctx, err)
+		return ctx, errorResult(f, err)
 	}
 	if dryRun {
-		noteOutcome(*ctx, outcomeDryRun, "")
-		res, err := structuredResult(notSentOutput{Reason: "dry_run", Request: newPlannedRequestOutput(planned),
-			Note: "Dry run: nothing was sent. Without dryRun, this call sends exactly this request."})
-		if err != nil {
-			return mcp.NewToolResultError(err.Error()), true
-		}
-		return res, true
+		noteOutcome(ctx, outcomeDryRun, "")
+		return ctx, notSentResult("dry_run", planned, "Dry run: nothing was sent. Without dryRun, this call sends exactly this request.")
 	}
-	question, err := cf.question(*ctx, c, in, planned)
-	if err != nil {
-		noteError(*ctx, err)
-		return errorResult(f, &stepError{action: "prepare the confirmation question", err: err}), true
-	}
-	if res, ok := cf.confirmed(*ctx, req, question, planned); !ok {
-		return res, true
-	}
-	*ctx = hubspot.WithExpectedWrite(*ctx, planned.Digest())
-	return nil, false
+	return cf.ask(ctx, req, c, in, planned, f)
 }
 
 // ignoredNote tells the model which parameters a read-only tool ignored.

@@ -122,35 +122,47 @@ func planWrite[In, Out any](ctx context.Context, s spec[In, Out], c *hubspot.Cli
 	return planned, fmt.Errorf("%s made no request to plan", s.name)
 }
 
-// confirmed asks the user to confirm the planned write, or reads their
-// answer when the call comes back with it. It returns true to go ahead,
-// or else the result to answer with: the question, or the news that the
-// user said no.
-func (cf *confirmation[In]) confirmed(ctx context.Context, req mcp.CallToolRequest, question string, planned hubspot.PlannedRequest) (*mcp.CallToolResult, bool) {
+// ask asks the user to confirm the planned write, or reads their answer
+// when the call comes back with it (in the request state, the digest of
+// the request asked about). On accept it returns the context for the
+// write, which allows only that request; otherwise the result to answer
+// with: the question, or the news that the user said no.
+func (cf *confirmation[In]) ask(ctx context.Context, req mcp.CallToolRequest, c *hubspot.Client, in In, planned hubspot.PlannedRequest, f failure) (context.Context, *mcp.CallToolResult) {
 	state := planned.Digest()
-	answer := server.ElicitationResponse(req.Params.InputResponses, confirmID)
 	// An answer about another request (it changed since the question,
 	// e.g. a new customer message changed the default recipients) does
 	// not count: the user is asked about this one.
-	if answer != nil && req.Params.RequestState == state {
+	if answer := server.ElicitationResponse(req.Params.InputResponses, confirmID); answer != nil && req.Params.RequestState == state {
 		switch answer.Action {
 		case mcp.ElicitationResponseActionAccept:
-			return nil, true
+			return hubspot.WithExpectedWrite(ctx, state), nil
 		case mcp.ElicitationResponseActionDecline:
 			noteOutcome(ctx, outcomeDeclined, "declined")
-			res, _ := structuredResult(notSentOutput{Reason: "declined", Request: newPlannedRequestOutput(planned),
-				Note: "The user declined this in the confirmation dialog, so nothing was sent. Do not try again unless the user asks for it; ask them what to change instead."})
-			return res, false
+			return ctx, notSentResult("declined", planned,
+				"The user declined this in the confirmation dialog, so nothing was sent. Do not try again unless the user asks for it; ask them what to change instead.")
 		default:
 			noteOutcome(ctx, outcomeDeclined, "cancelled")
-			res, _ := structuredResult(notSentOutput{Reason: "cancelled", Request: newPlannedRequestOutput(planned),
-				Note: "The user dismissed the confirmation dialog without accepting, so nothing was sent. Do not try again unless the user asks for it."})
-			return res, false
+			return ctx, notSentResult("cancelled", planned,
+				"The user dismissed the confirmation dialog without accepting, so nothing was sent. Do not try again unless the user asks for it.")
 		}
 	}
-	return server.NewInputRequestBuilder(state).Elicit(confirmID, mcp.ElicitationParams{
+	question, err := cf.question(ctx, c, in, planned)
+	if err != nil {
+		noteError(ctx, err)
+		return ctx, errorResult(f, &stepError{action: "prepare the confirmation question", err: err})
+	}
+	return ctx, server.NewInputRequestBuilder(state).Elicit(confirmID, mcp.ElicitationParams{
 		Mode: mcp.ElicitationModeForm, Message: question, RequestedSchema: confirmForm,
-	}).ToolResult(), false
+	}).ToolResult()
+}
+
+// notSentResult answers a write that sent nothing on purpose.
+func notSentResult(reason string, planned hubspot.PlannedRequest, note string) *mcp.CallToolResult {
+	res, err := structuredResult(notSentOutput{Reason: reason, Request: newPlannedRequestOutput(planned), Note: note})
+	if err != nil {
+		return mcp.NewToolResultError(err.Error())
+	}
+	return res
 }
 
 // canElicit tells whether the client of this request can ask its user:
