@@ -134,6 +134,22 @@ type MessageFailureDetails struct {
 type MessageContent struct {
 	Text     string `json:"text"`
 	RichText string `json:"richText"`
+	// Extra holds the fields MessageContent does not declare, such as what
+	// HubSpot returns for a requested property.
+	Extra Extra `json:"-"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler, keeping undeclared fields in Extra.
+func (c *MessageContent) UnmarshalJSON(b []byte) error {
+	type plain MessageContent
+	var p plain
+	extra, err := extraFields(b, &p)
+	if err != nil {
+		return err
+	}
+	*c = MessageContent(p)
+	c.Extra = extra
+	return nil
 }
 
 // ListMessagesOptions are the query parameters of ListMessages. Sort is

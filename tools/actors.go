@@ -20,10 +20,15 @@ type actorOutput struct {
 	Type  string `json:"type"`
 	Name  string `json:"name,omitempty"`
 	Email string `json:"email,omitempty"`
+	// Properties holds what HubSpot returned for a requested property.
+	Properties map[string]any `json:"properties,omitempty"`
 }
 
-func newActorOutput(a hubspot.Actor) actorOutput {
-	return actorOutput{ID: a.ID, Type: view.Word(a.Type), Name: view.Line(a.Name, 120), Email: view.Line(a.Email, 200)}
+func newActorOutput(property string) func(a hubspot.Actor) actorOutput {
+	return func(a hubspot.Actor) actorOutput {
+		return actorOutput{ID: a.ID, Type: view.Word(a.Type), Name: view.Line(a.Name, 120), Email: view.Line(a.Email, 200),
+			Properties: view.Properties(a.Extra, property)}
+	}
 }
 
 // getActorInput holds get_actor's arguments.
@@ -44,7 +49,7 @@ func getActor(p hubspot.Provider, _ Config) server.ServerTool {
 		},
 		run: func(ctx context.Context, c *hubspot.Client, in getActorInput) (actorOutput, error) {
 			a, err := c.GetActor(ctx, string(in.ActorID), in.Property)
-			return convert(a, err, newActorOutput)
+			return convert(a, err, newActorOutput(in.Property))
 		},
 	})
 }
@@ -81,7 +86,7 @@ func batchGetActors(p hubspot.Provider, _ Config) server.ServerTool {
 			if err != nil {
 				return batchGetActorsOutput{}, err
 			}
-			out := batchGetActorsOutput{Results: mapSlice(b.Results, newActorOutput)}
+			out := batchGetActorsOutput{Results: mapSlice(b.Results, newActorOutput(in.Property))}
 			if len(b.Errors) > 0 {
 				out.Errors = mapSlice(b.Errors, newBatchError)
 			}

@@ -255,16 +255,17 @@ func FuzzBindArguments(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
+	threads, send := newBinding[listThreadsInput](false), newBinding[sendMessageInput](true)
+	update, actors := newBinding[updateThreadInput](true), newBinding[batchGetActorsInput](false)
 	f.Fuzz(func(t *testing.T, args string) {
-		fuzzBind[listThreadsInput](t, false, args)
-		fuzzBind[sendMessageInput](t, true, args)
-		fuzzBind[updateThreadInput](t, true, args)
-		fuzzBind[batchGetActorsInput](t, false, args)
+		fuzzBind[listThreadsInput](t, threads, args)
+		fuzzBind[sendMessageInput](t, send, args)
+		fuzzBind[updateThreadInput](t, update, args)
+		fuzzBind[batchGetActorsInput](t, actors, args)
 	})
 }
 
-func fuzzBind[In any](t *testing.T, strict bool, args string) {
-	b := newBinding[In](strict)
+func fuzzBind[In any](t *testing.T, b *binding, args string) {
 	in, _, err := bindInput[In](b, []byte(args))
 	if err != nil {
 		var ae *hubspot.ArgumentError

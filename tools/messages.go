@@ -75,6 +75,8 @@ type originalContentOutput struct {
 	Text      string `json:"text"`
 	// RichText is the HTML, given only when there is no plain text.
 	RichText string `json:"richText,omitempty"`
+	// Properties holds what HubSpot returned for a requested property.
+	Properties map[string]any `json:"properties,omitempty"`
 }
 
 func getMessageOriginalContent(p hubspot.Provider, _ Config) server.ServerTool {
@@ -90,7 +92,8 @@ func getMessageOriginalContent(p hubspot.Provider, _ Config) server.ServerTool {
 			if err != nil {
 				return originalContentOutput{}, err
 			}
-			out := originalContentOutput{ThreadID: string(in.ThreadID), MessageID: string(in.MessageID), Text: view.Text(mc.Text)}
+			out := originalContentOutput{ThreadID: string(in.ThreadID), MessageID: string(in.MessageID), Text: view.Text(mc.Text),
+				Properties: view.Properties(mc.Extra, in.Property)}
 			if out.Text == "" {
 				out.RichText = view.Text(mc.RichText)
 			}

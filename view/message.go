@@ -69,7 +69,7 @@ type QuickReply struct {
 // name (nil shows IDs alone); property is the HubSpot property the caller
 // asked for, if any.
 func NewMessage(m hubspot.Message, people People, property string) Message {
-	v := Message{ID: m.ID, Type: Word(m.Type), CreatedAt: At(m.CreatedAt), Properties: properties(m.Extra, property)}
+	v := Message{ID: m.ID, Type: Word(m.Type), CreatedAt: At(m.CreatedAt), Properties: Properties(m.Extra, property)}
 	switch m.Type {
 	case hubspot.MessageTypeMessage, hubspot.MessageTypeComment, hubspot.MessageTypeWelcomeMessage:
 		v.From = sender(m, people)

@@ -44,7 +44,7 @@ func NewThread(th hubspot.Thread, people People, property string) Thread {
 		ID: th.ID, InboxID: th.InboxID, Status: Word(th.Status),
 		Channel: ChannelName(th.OriginalChannelID), LatestMessageAt: At(th.LatestMessageTimestamp),
 		Spam: th.Spam, Archived: th.Archived,
-		Properties: properties(th.Extra, property),
+		Properties: Properties(th.Extra, property),
 	}
 	if th.AssociatedContactID != "" {
 		p := people.person(ContactActor(th), "")
@@ -91,9 +91,9 @@ func ChannelName(id string) string {
 	return "channel " + id
 }
 
-// properties picks what HubSpot returned for the requested property: a
+// Properties picks what HubSpot returned for the requested property: a
 // top-level field of that name, or one inside a "properties" object.
-func properties(extra hubspot.Extra, property string) map[string]any {
+func Properties(extra hubspot.Extra, property string) map[string]any {
 	if property == "" || extra == nil {
 		return nil
 	}
