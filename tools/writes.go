@@ -30,7 +30,7 @@ func ConfirmPolicies() []string { return []string{ConfirmNever, ConfirmElicit, C
 
 // dryRunInput is the dryRun flag every write tool takes.
 type dryRunInput struct {
-	DryRun bool `json:"dryRun,omitempty" jsonschema:"Send nothing; return the exact request instead"`
+	DryRun bool `json:"dryRun,omitempty" jsonschema:"Send nothing; return the request"`
 }
 
 func (in dryRunInput) dryRun() bool { return in.DryRun }
