@@ -203,9 +203,6 @@ func define[In, Out any](p hubspot.Provider, s spec[In, Out]) server.ServerTool 
 	tool.InputSchema.Type = "" // RawInputSchema replaces it
 	tool.RawInputSchema = b.raw
 	tool.RawOutputSchema = outputSchema[Out]()
-	if !isReadOnly(tool) {
-		tool.RawOutputSchema = writeOutputSchema[Out]()
-	}
 	handler := func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		raw, err := rawArgumentsOf(req.Params.RawArguments, req.Params.Arguments)
 		if err != nil {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
@@ -30,7 +29,7 @@ func ConfirmPolicies() []string { return []string{ConfirmNever, ConfirmElicit, C
 
 // dryRunInput is the dryRun flag every write tool takes.
 type dryRunInput struct {
-	DryRun bool `json:"dryRun,omitempty" jsonschema:"Send nothing; return the request"`
+	DryRun bool `json:"dryRun,omitempty" jsonschema:"Send nothing; return the exact request instead"`
 }
 
 func (in dryRunInput) dryRun() bool { return in.DryRun }
@@ -39,7 +38,9 @@ func (in dryRunInput) dryRun() bool { return in.DryRun }
 type dryRunner interface{ dryRun() bool }
 
 // notSentOutput is a write tool's answer when it sent nothing on purpose:
-// a dry run, or a confirmation the user declined or cancelled.
+// a dry run, or a confirmation the user declined or cancelled. Output
+// schemas require no property (see outputSchema), so it conforms to every
+// write tool's; TestDryRunAnswersMatchTheOutputSchema checks that it does.
 type notSentOutput struct {
 	// Sent is always false: nothing was sent to HubSpot.
 	Sent bool `json:"sent"`
@@ -65,28 +66,6 @@ func newPlannedRequestOutput(p hubspot.PlannedRequest) plannedRequestOutput {
 		_ = json.Unmarshal(p.Body, &out.Body) // the client encoded it
 	}
 	return out
-}
-
-// writeOutputSchema is the output schema of a write tool: its result's
-// properties and those of notSentOutput in one flat object, since a call
-// answers with one or the other. (A top-level anyOf would say it more
-// exactly, but many clients reject one.)
-func writeOutputSchema[Out any]() json.RawMessage {
-	var s, notSent jsonschema.Schema
-	if err := errors.Join(json.Unmarshal(outputSchema[Out](), &s), json.Unmarshal(outputSchema[notSentOutput](), &notSent)); err != nil {
-		panic("tools: output schema: " + err.Error())
-	}
-	for name, p := range notSent.Properties {
-		if have, ok := s.Properties[name]; ok && have.Type != p.Type {
-			panic("tools: output schema: " + name + " has two types")
-		}
-		s.Properties[name] = p
-	}
-	raw, err := json.Marshal(&s)
-	if err != nil {
-		panic("tools: output schema: " + err.Error())
-	}
-	return raw
 }
 
 // confirmation makes a write ask the user first, as the operator's policy
