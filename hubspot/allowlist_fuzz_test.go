@@ -2,8 +2,10 @@ package hubspot
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzInboxFilter checks the allowlist's inbox filter for lists: it never
@@ -40,4 +42,26 @@ func FuzzInboxFilter(f *testing.F) {
 			t.Fatalf("an empty filter would list every inbox: %v within %v", req, allow)
 		}
 	})
+}
+
+func TestInboxGuard_CacheExpiresAndStaysBounded(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	g := newInboxGuard([]string{"1"})
+	g.now = func() time.Time { return now }
+	k := ownerKey{"thread", "42"}
+	g.learn(k, "1")
+	if id, ok := g.owner(k); !ok || id != "1" {
+		t.Fatalf("owner = %q, %v", id, ok)
+	}
+	now = now.Add(ownerCacheTTL + time.Second)
+	if _, ok := g.owner(k); ok {
+		t.Error("an entry older than the TTL is still used")
+	}
+	for i := range ownerCacheSize + 100 {
+		g.learn(ownerKey{"thread", strconv.Itoa(i)}, "2")
+	}
+	if n := len(g.owners); n > ownerCacheSize {
+		t.Errorf("%d entries, want at most %d", n, ownerCacheSize)
+	}
 }
