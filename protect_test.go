@@ -300,7 +300,8 @@ func TestHTTP_RefusalsAreLogged(t *testing.T) {
 func TestRefusalLogIsRateLimited(t *testing.T) {
 	t.Parallel()
 	var out strings.Builder
-	l := newRefusalLog(newLogger(&Config{}, &out))
+	logger, _ := newLoggers(&Config{}, &out)
+	l := newRefusalLog(logger)
 	r, _ := http.NewRequest(http.MethodPost, "http://x/mcp", nil)
 	for range 1000 {
 		l.log(r, "flood")

@@ -90,6 +90,9 @@ type Client struct {
 	// writes counts writes sent, so a read that starts after a write never
 	// joins a flight that started before it.
 	writes atomic.Uint64
+
+	// guard confines the client to an inbox allowlist; nil allows all.
+	guard *inboxGuard
 }
 
 // Option configures a Client.
@@ -264,6 +267,10 @@ func NormalizeToken(token string) (string, error) {
 	return token, nil
 }
 
+// CredentialID returns the fingerprint of the client's token (see the
+// function CredentialID), for logs that must tell users apart.
+func (c *Client) CredentialID() string { return CredentialID(c.token) }
+
 // ClientFor returns c itself: a single-credential Client is its own Provider.
 func (c *Client) ClientFor(context.Context) (*Client, error) { return c, nil }
 
@@ -289,7 +296,10 @@ type request struct {
 	cached bool
 }
 
-func (r request) safeToRepeat() bool { return r.idempotent || r.method == http.MethodGet }
+func (r request) safeToRepeat() bool { return r.idempotent || r.isRead() }
+
+// isRead tells whether the request changes nothing in HubSpot.
+func (r request) isRead() bool { return r.read || r.method == http.MethodGet }
 
 // call sends req, retrying as the Client doc describes, and decodes a
 // success body into out (nil to discard it). Reads may be answered from
@@ -303,11 +313,17 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 			return fmt.Errorf("%s %s: encode body: %w", req.method, req.path, err)
 		}
 	}
+	if planned(ctx, req, body) {
+		return ErrDryRun
+	}
+	if unexpected(ctx, req, body) {
+		return ErrWriteChanged
+	}
 	var (
 		ans answer
 		err error
 	)
-	if req.method == http.MethodGet || req.read {
+	if req.isRead() {
 		ans, err = c.read(ctx, req, body)
 	} else {
 		ans, err = c.send(ctx, req, body)
@@ -502,6 +518,7 @@ func (c *Client) do(ctx context.Context, req request, body []byte) (int, http.He
 	start := time.Now()
 	resp, err := c.httpClient.Do(hr)
 	if err != nil {
+		traceCall(ctx, req, 0, nil)
 		c.logger.DebugContext(ctx, "hubspot request failed", "method", req.method, "path", req.path, "duration", time.Since(start), "error", redactURLError(err))
 		return 0, nil, nil, redactURLError(err)
 	}
@@ -512,6 +529,7 @@ func (c *Client) do(ctx context.Context, req request, body []byte) (int, http.He
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	c.observeRateHeaders(resp.StatusCode, resp.Header, start)
+	traceCall(ctx, req, resp.StatusCode, resp.Header)
 	c.logger.DebugContext(ctx, "hubspot request", "method", req.method, "path", req.path, "status", resp.StatusCode,
 		"duration", time.Since(start), "correlation_id", resp.Header.Get("X-HubSpot-Correlation-Id"),
 		"ratelimit_remaining", resp.Header.Get("X-HubSpot-RateLimit-Remaining"))

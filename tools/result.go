@@ -73,6 +73,9 @@ func explain(f failure, err error) string {
 		reqErr    *hubspot.RequestError
 	)
 	switch {
+	case errors.Is(err, hubspot.ErrWriteChanged):
+		return fmt.Sprintf("Did not %s: what would be sent changed between the confirmation question and the user's answer "+
+			"(for example a new customer message changed the default recipients), so nothing was sent. Call again to ask the user about the new version.", f.action)
 	case errors.As(err, &argErr):
 		return "Invalid arguments: " + argErr.Error() + ". Nothing was sent to HubSpot."
 	case errors.As(err, &budgetErr):
