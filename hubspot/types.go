@@ -197,13 +197,11 @@ var declared sync.Map // reflect.Type → map[string]bool
 
 // extraFields decodes raw into v (a pointer to a struct without a custom
 // decoder) and returns the fields of raw that v's type does not declare.
+// Finding them costs one pass over raw's top-level keys, without decoding
+// the values a second time; Extra copies only the undeclared ones.
 func extraFields(raw []byte, v any) (Extra, error) {
 	if err := json.Unmarshal(raw, v); err != nil {
 		return nil, err
-	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &all); err != nil {
-		return nil, nil // not an object: nothing extra
 	}
 	t := reflect.TypeOf(v).Elem()
 	names, ok := declared.Load(t)
@@ -218,14 +216,96 @@ func extraFields(raw []byte, v any) (Extra, error) {
 		}
 		names, _ = declared.LoadOrStore(t, m)
 	}
+	return undeclared(raw, names.(map[string]bool)), nil
+}
+
+// undeclared returns the top-level fields of the JSON object raw whose
+// names are not in names, the last one winning when a name repeats (as
+// encoding/json does), or nil when there are none or raw is no object.
+// raw must be valid JSON: encoding/json checked it before.
+func undeclared(raw []byte, names map[string]bool) Extra {
+	i := skipSpace(raw, 0)
+	if i >= len(raw) || raw[i] != '{' {
+		return nil
+	}
 	var out Extra
-	for k, v := range all {
-		if !names.(map[string]bool)[k] {
-			if out == nil {
-				out = Extra{}
+	for i = skipSpace(raw, i+1); i < len(raw) && raw[i] == '"'; i = skipSpace(raw, i) {
+		end := skipString(raw, i)
+		key := raw[i:end]
+		known := false
+		if len(key) >= 2 && bytes.IndexByte(key, '\\') < 0 {
+			known = names[string(key[1:len(key)-1])]
+		}
+		i = skipSpace(raw, end)
+		if i >= len(raw) || raw[i] != ':' {
+			return out
+		}
+		start := skipSpace(raw, i+1)
+		i = skipValue(raw, start)
+		if !known {
+			var name string
+			if err := json.Unmarshal(key, &name); err == nil && !names[name] {
+				if out == nil {
+					out = Extra{}
+				}
+				out[name] = append(json.RawMessage(nil), raw[start:i]...)
 			}
-			out[k] = v
+		}
+		if i = skipSpace(raw, i); i < len(raw) && raw[i] == ',' {
+			i = skipSpace(raw, i+1)
 		}
 	}
-	return out, nil
+	return out
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index just after the string literal at b[i].
+func skipString(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(b)
+}
+
+// skipValue returns the index just after the JSON value at b[i].
+func skipValue(b []byte, i int) int {
+	if i >= len(b) {
+		return i
+	}
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for i < len(b) {
+			switch b[i] {
+			case '"':
+				i = skipString(b, i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return i
+	}
+	for i < len(b) && b[i] != ',' && b[i] != '}' && b[i] != ']' && b[i] != ' ' && b[i] != '\t' && b[i] != '\n' && b[i] != '\r' {
+		i++
+	}
+	return i
 }

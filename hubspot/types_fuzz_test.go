@@ -1,6 +1,7 @@
 package hubspot
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 )
@@ -27,6 +28,41 @@ func FuzzPlainString(f *testing.F) {
 		var fs FlexString
 		if ts.UnmarshalJSON(b) != nil || fs.UnmarshalJSON(b) != nil || string(fs) != want {
 			t.Fatalf("lenient decoders disagree on %q", b)
+		}
+	})
+}
+
+// FuzzUndeclared checks the scan for undeclared fields against decoding
+// the object into a map: for any valid JSON, both find the same fields.
+func FuzzUndeclared(f *testing.F) {
+	for _, seed := range []string{`{"id":"1","x":{"a":[1,"}"]},"y":null}`, `{"a\"b":1,"id":2,"id":3}`, ` { "z" : "\\\"" , "text":"\u00e9" } `, `[1]`, `null`, `{}`, `{"x":1,"x":[2]}`, `{"\u0069d":1}`} {
+		f.Add([]byte(seed))
+	}
+	names := map[string]bool{"id": true, "text": true}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !json.Valid(b) {
+			return
+		}
+		got := undeclared(b, names)
+		var all map[string]json.RawMessage
+		var want Extra
+		if json.Unmarshal(b, &all) == nil {
+			for k, v := range all {
+				if !names[k] {
+					if want == nil {
+						want = Extra{}
+					}
+					want[k] = v
+				}
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("undeclared(%s) = %v, want %v", b, got, want)
+		}
+		for k, v := range want {
+			if !bytes.Equal(got[k], v) {
+				t.Fatalf("undeclared(%s)[%q] = %s, want %s", b, k, got[k], v)
+			}
 		}
 	})
 }

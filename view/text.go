@@ -44,7 +44,10 @@ func Stripped(r rune) bool {
 // (CR, CRLF, NEL, U+2028 and U+2029 included, so no renderer sees a line
 // break we do not), then every Stripped character goes.
 func Text(s string) string {
-	s = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u0085", "\n", "\u2028", "\n", "\u2029", "\n").Replace(s)
+	if plainText(s) {
+		return strings.Trim(s, "\n")
+	}
+	s = lineEndings.Replace(s)
 	s = strings.Map(func(r rune) rune {
 		if Stripped(r) {
 			return -1
@@ -54,13 +57,30 @@ func Text(s string) string {
 	return strings.Trim(s, "\n")
 }
 
+// lineEndings turns every line ending into \n. A Replacer builds its
+// tables on first use, so it is built once.
+var lineEndings = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u0085", "\n", "\u2028", "\n", "\u2029", "\n")
+
+// plainText reports whether Text has nothing to replace or strip in s, the
+// common case, so that it can return s without copying it.
+func plainText(s string) bool {
+	for _, r := range s { // invalid UTF-8 comes as RuneError, which Stripped reports
+		if r == '\r' || r == '\u0085' || r == '\u2028' || r == '\u2029' || Stripped(r) {
+			return false
+		}
+	}
+	return true
+}
+
 // Line cleans one-line text (a name, a subject, an address, a file name):
 // Stripped characters go, any run of whitespace becomes one space,
 // backticks become apostrophes (so the value can sit in a code span), and
 // it is cut to max runes.
 func Line(s string, max int) string {
 	s = Text(s)
-	s = strings.Join(strings.Fields(s), " ")
+	if !singleSpaced(s) {
+		s = strings.Join(strings.Fields(s), " ")
+	}
 	s = strings.ReplaceAll(s, "`", "'")
 	if utf8.RuneCountInString(s) > max {
 		r := []rune(s)
@@ -81,4 +101,19 @@ func Word(s string) string {
 		return "UNKNOWN"
 	}
 	return s
+}
+
+// singleSpaced reports whether strings.Fields and a join with single
+// spaces would leave s as it is: ASCII whose only white space is single
+// spaces between words.
+func singleSpaced(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf, c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			return false
+		case c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' '):
+			return false
+		}
+	}
+	return true
 }
