@@ -345,7 +345,11 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 	if out == nil || ans.status == http.StatusNoContent || len(bytes.TrimSpace(ans.body)) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(ans.body, out); err != nil {
+	decode := json.Unmarshal
+	if d, ok := out.(bodyDecoder); ok {
+		decode = func(b []byte, _ any) error { return d.decodeBody(b) }
+	}
+	if err := decode(ans.body, out); err != nil {
 		return &RequestError{Method: req.method, Path: req.path, StatusCode: ans.status, Attempts: ans.attempts, Err: fmt.Errorf("decode: %w", err)}
 	}
 	return nil

@@ -74,15 +74,22 @@ type Message struct {
 
 // UnmarshalJSON implements json.Unmarshaler, keeping undeclared fields in Extra.
 func (m *Message) UnmarshalJSON(b []byte) error {
-	type plain Message
-	var p plain
+	var p messageFields
 	extra, err := extraFields(b, &p)
 	if err != nil {
 		return err
 	}
-	*m = Message(p)
-	m.Extra = extra
+	*m = withExtra(p, extra)
 	return nil
+}
+
+// messageFields is Message without its UnmarshalJSON.
+type messageFields Message
+
+func withExtra(p messageFields, extra Extra) Message {
+	m := Message(p)
+	m.Extra = extra
+	return m
 }
 
 // Truncated tells whether HubSpot cut the message's text; the full text is
@@ -200,7 +207,7 @@ func (c *Client) ListMessages(ctx context.Context, threadID string, opts *ListMe
 		return nil, err
 	}
 	var p Page[Message]
-	if err := c.call(ctx, request{method: "GET", path: threadPath(threadID) + "/messages", query: opts.values()}, &p); err != nil {
+	if err := c.call(ctx, request{method: "GET", path: threadPath(threadID) + "/messages", query: opts.values()}, items[messageFields, Message]{&p, withExtra}); err != nil {
 		return nil, err
 	}
 	if c.guard != nil {

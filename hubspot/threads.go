@@ -42,15 +42,22 @@ type Thread struct {
 
 // UnmarshalJSON implements json.Unmarshaler, keeping undeclared fields in Extra.
 func (t *Thread) UnmarshalJSON(b []byte) error {
-	type plain Thread
-	var p plain
+	var p threadFields
 	extra, err := extraFields(b, &p)
 	if err != nil {
 		return err
 	}
-	*t = Thread(p)
-	t.Extra = extra
+	*t = threadWithExtra(p, extra)
 	return nil
+}
+
+// threadFields is Thread without its UnmarshalJSON.
+type threadFields Thread
+
+func threadWithExtra(p threadFields, extra Extra) Thread {
+	t := Thread(p)
+	t.Extra = extra
+	return t
 }
 
 // ThreadAssociations holds the objects a thread is associated with.
@@ -191,7 +198,7 @@ func (c *Client) ListThreads(ctx context.Context, opts *ListThreadsOptions) (*Pa
 		opts = &o
 	}
 	var p Page[Thread]
-	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/threads", query: opts.values()}, &p); err != nil {
+	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/threads", query: opts.values()}, items[threadFields, Thread]{&p, threadWithExtra}); err != nil {
 		return nil, err
 	}
 	c.noteThreads(p.Results...)

@@ -203,20 +203,24 @@ func extraFields(raw []byte, v any) (Extra, error) {
 	if err := json.Unmarshal(raw, v); err != nil {
 		return nil, err
 	}
-	t := reflect.TypeOf(v).Elem()
-	names, ok := declared.Load(t)
-	if !ok {
-		m := map[string]bool{}
-		for _, f := range reflect.VisibleFields(t) {
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "" {
-				name = f.Name
-			}
-			m[name] = true
-		}
-		names, _ = declared.LoadOrStore(t, m)
+	return undeclared(raw, declaredNames(reflect.TypeOf(v).Elem())), nil
+}
+
+// declaredNames returns the JSON names the struct type t declares.
+func declaredNames(t reflect.Type) map[string]bool {
+	if names, ok := declared.Load(t); ok {
+		return names.(map[string]bool)
 	}
-	return undeclared(raw, names.(map[string]bool)), nil
+	m := map[string]bool{}
+	for _, f := range reflect.VisibleFields(t) {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		m[name] = true
+	}
+	names, _ := declared.LoadOrStore(t, m)
+	return names.(map[string]bool)
 }
 
 // undeclared returns the top-level fields of the JSON object raw whose
@@ -308,4 +312,85 @@ func skipValue(b []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+// bodyDecoder is an answer's destination that decodes the body itself;
+// Client.call hands it the body instead of calling json.Unmarshal.
+type bodyDecoder interface{ decodeBody(body []byte) error }
+
+// items decodes a list answer into p in one pass of encoding/json, for
+// item types that keep their undeclared fields in Extra. Decoding into
+// Page[T] would validate and decode every item a second time inside T's
+// UnmarshalJSON; items instead decodes the items as F, T's fields without
+// its UnmarshalJSON, then finds each item's undeclared fields with one
+// scan of the body, and builds each T with conv.
+type items[F, T any] struct {
+	p    *Page[T]
+	conv func(F, Extra) T
+}
+
+func (d items[F, T]) decodeBody(body []byte) error {
+	var plain Page[F]
+	if err := json.Unmarshal(body, &plain); err != nil {
+		return err
+	}
+	names := declaredNames(reflect.TypeFor[F]())
+	var extras []Extra
+	if raw := topLevel(body, "results"); len(raw) > 0 && raw[0] == '[' {
+		for i := skipSpace(raw, 1); i < len(raw) && raw[i] != ']'; {
+			end := skipValue(raw, i)
+			extras = append(extras, undeclared(raw[i:end], names))
+			if i = skipSpace(raw, end); i < len(raw) && raw[i] == ',' {
+				i = skipSpace(raw, i+1)
+			}
+		}
+	}
+	if len(extras) != len(plain.Results) {
+		// "results" spelt in another case, which encoding/json accepts:
+		// the long way is rare and exact.
+		return json.Unmarshal(body, d.p)
+	}
+	d.p.Total, d.p.Paging = plain.Total, plain.Paging
+	if plain.Results == nil {
+		d.p.Results = nil
+		return nil
+	}
+	d.p.Results = make([]T, len(plain.Results))
+	for i, f := range plain.Results {
+		d.p.Results[i] = d.conv(f, extras[i])
+	}
+	return nil
+}
+
+// topLevel returns the raw value of the top-level field that
+// encoding/json decodes into a field called name (the last one whose name
+// equals it under case folding) of the valid JSON object raw, or nil.
+func topLevel(raw []byte, name string) []byte {
+	i := skipSpace(raw, 0)
+	if i >= len(raw) || raw[i] != '{' {
+		return nil
+	}
+	var out []byte
+	for i = skipSpace(raw, i+1); i < len(raw) && raw[i] == '"'; i = skipSpace(raw, i) {
+		end := skipString(raw, i)
+		key := raw[i:end]
+		if i = skipSpace(raw, end); i >= len(raw) || raw[i] != ':' {
+			return out
+		}
+		start := skipSpace(raw, i+1)
+		i = skipValue(raw, start)
+		var k string
+		if s, ok := plainString(key); ok {
+			k = s
+		} else if json.Unmarshal(key, &k) != nil {
+			continue
+		}
+		if strings.EqualFold(k, name) { // as encoding/json matches names
+			out = raw[start:i]
+		}
+		if i = skipSpace(raw, i); i < len(raw) && raw[i] == ',' {
+			i = skipSpace(raw, i+1)
+		}
+	}
+	return out
 }

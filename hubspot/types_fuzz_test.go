@@ -3,6 +3,7 @@ package hubspot
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"testing"
 )
 
@@ -63,6 +64,32 @@ func FuzzUndeclared(f *testing.F) {
 			if !bytes.Equal(got[k], v) {
 				t.Fatalf("undeclared(%s)[%q] = %s, want %s", b, k, got[k], v)
 			}
+		}
+	})
+}
+
+// FuzzItems checks that a page decoded in one pass (items) equals the
+// page decoded through Message.UnmarshalJSON, Extra included.
+func FuzzItems(f *testing.F) {
+	for _, seed := range []string{
+		`{"results":[{"id":"1","type":"MESSAGE","text":"hi","hs_x":{"a":1}},{"id":"2","senders":[{"actorId":"V-1"}]}],"paging":{"next":{"after":"2"}}}`,
+		`{"results":[],"total":0}`, `{"results":null}`, `{"results":[null,{"x":1}]}`, `{"results":[{"id":1}]}`,
+		`{"results":[{"a":1}],"results":[{"b":2}]}`, `{"Results":[{"a":1}]}`, `{"results":[{"a":1}],"RESULTS":[{"b":2}]}`, `{"results":[{"a":1}],"RESULTS":[{"b":2},{"c":3}]}`, `{"res\u0075lts":[{"createdAt":"2026-01-01T00:00:00Z","q":"\""}]}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !json.Valid(b) {
+			return
+		}
+		var want, got Page[Message]
+		werr := json.Unmarshal(b, &want)
+		gerr := items[messageFields, Message]{&got, withExtra}.decodeBody(b)
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("%s: UnmarshalJSON error %v, items error %v", b, werr, gerr)
+		}
+		if werr == nil && !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s:\nitems %+v\nwant  %+v", b, got, want)
 		}
 	})
 }

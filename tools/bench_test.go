@@ -2,6 +2,7 @@ package tools
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -25,16 +26,16 @@ func (p inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
 	return rec.Result(), nil
 }
 
-// replay answers every request with one recorded answer, so a benchmark
-// measures the server's own work without the sandbox's.
-type replay struct {
-	status int
-	header http.Header
-	body   []byte
-}
+// replay answers each request with the answer recorded for its URL, so a
+// benchmark measures the server's own work without the sandbox's.
+type replay map[string]*httptest.ResponseRecorder
 
-func (p *replay) RoundTrip(r *http.Request) (*http.Response, error) {
-	return &http.Response{StatusCode: p.status, Header: p.header, Body: io.NopCloser(bytes.NewReader(p.body)), Request: r}, nil
+func (p replay) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec, ok := p[r.URL.String()]
+	if !ok {
+		return nil, fmt.Errorf("replay: nothing recorded for %s", r.URL)
+	}
+	return &http.Response{StatusCode: rec.Code, Header: rec.Header(), Body: io.NopCloser(bytes.NewReader(rec.Body.Bytes())), Request: r}, nil
 }
 
 // benchTools builds the tools on a client whose HTTP goes through rt.
@@ -79,14 +80,14 @@ func BenchmarkTools(b *testing.B) {
 			b.Run(mode+"/"+tc.name, func(b *testing.B) {
 				var rt http.RoundTripper = inProcess{sb}
 				if mode == "replay" {
-					rp := &replay{}
-					rec := httptest.NewRecorder()
+					rp := replay{}
 					rt = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+						rec := httptest.NewRecorder()
 						sb.ServeHTTP(rec, r)
-						rp.status, rp.header, rp.body = rec.Code, rec.Header(), rec.Body.Bytes()
+						rp[r.URL.String()] = rec
 						return rec.Result(), nil
 					})
-					// Record the answer once, then replay it.
+					// Record the answers once, then replay them.
 					ts := benchTools(b, rt)
 					if res, err := ts[tc.tool].Handler(b.Context(), request(b, tc.tool, tc.args)); err != nil || res.IsError {
 						b.Fatalf("%s: %v %v", tc.tool, err, res)
