@@ -3,6 +3,8 @@ package hubspot
 import (
 	"context"
 	"errors"
+	"maps"
+	"net/url"
 	"sync"
 	"time"
 )
@@ -13,8 +15,9 @@ const maxCacheEntries = 10_000
 
 // WithCache keeps HubSpot's answers about things that rarely change for
 // ttl: inboxes, channels, channel accounts, actors, and which inbox each
-// thread is in. Threads and messages are never cached. Zero turns the cache
-// off (the default). A Client holds one credential, so nothing cached is
+// thread is in. Messages are never cached, and threads only for seconds:
+// a thread from a listing answers GetThread for ListedThreadTTL. Zero
+// turns the cache off (the default). A Client holds one credential, so nothing cached is
 // ever shown to another user.
 //
 // Concurrent identical reads share one request whether or not the cache is
@@ -108,6 +111,55 @@ func (c *Client) noteThreads(ths ...Thread) {
 			c.inboxes.put(keyThreadInbox+th.ID, th.InboxID)
 		}
 	}
+}
+
+// ListedThreadTTL is how long, at most, a thread from ListThreads answers
+// GetThread with the same options (association, archived, property), when
+// the cache is on: a transcript or get_thread right after a listing reads
+// the thread the listing just read instead of asking HubSpot again. A write
+// through the client to the thread drops it at once; a change made
+// elsewhere (in HubSpot, by another app) within these seconds is not seen
+// until they pass. Messages are never reused.
+const ListedThreadTTL = 5 * time.Second
+
+// listedEntry is a thread from a listing and the query that shaped it.
+type listedEntry struct {
+	query string
+	th    Thread
+}
+
+// noteListed remembers the threads of a listing for ListedThreadTTL.
+func (c *Client) noteListed(q url.Values, ths []Thread) {
+	query := q.Encode()
+	for _, th := range ths {
+		if th.ID != "" {
+			c.listed.put(th.ID, listedEntry{query: query, th: th.clone()})
+		}
+	}
+}
+
+// listedThread returns a copy of the thread a listing in the last
+// ListedThreadTTL read with query q, if any.
+func (c *Client) listedThread(id string, q url.Values) (Thread, bool) {
+	v, ok := c.listed.get(id)
+	if !ok {
+		return Thread{}, false
+	}
+	e := v.(listedEntry)
+	if e.query != q.Encode() {
+		return Thread{}, false
+	}
+	return e.th.clone(), true
+}
+
+// clone copies th so that a caller's changes do not reach the copy kept.
+func (th Thread) clone() Thread {
+	th.Extra = maps.Clone(th.Extra)
+	if a := th.ThreadAssociations; a != nil {
+		cp := *a
+		th.ThreadAssociations = &cp
+	}
+	return th
 }
 
 // noteChannelAccounts remembers the inbox of each channel account read.

@@ -334,3 +334,85 @@ func TestClient_SharedReadSurvivesTheSenderGivingUp(t *testing.T) {
 		}
 	})
 }
+
+// memHubSpot serves the sandbox in memory, so it works in a synctest bubble.
+type memHubSpot struct{ sb *sandbox.Server }
+
+func (h memHubSpot) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	h.sb.ServeHTTP(rec, r)
+	return rec.Result(), nil
+}
+
+func TestCache_ListedThreadAnswersGetThreadForSeconds(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		sb := sandbox.New()
+		c, err := NewClient(sandbox.DefaultToken, WithBaseURL("https://api.hubapi.com"), WithCache(time.Minute),
+			WithHTTPClient(&http.Client{Transport: memHubSpot{sb}}), WithLimiter(NewWindowLimiter(Rate{Calls: 10_000, Per: time.Second})))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := t.Context()
+		ticket := &GetThreadOptions{Association: []string{"TICKET"}}
+		page, err := c.ListThreads(ctx, &ListThreadsOptions{ThreadStatus: StatusOpen, Association: []string{"TICKET"}})
+		if err != nil || len(page.Results) < 2 {
+			t.Fatalf("ListThreads: %v, %d threads", err, len(page.Results))
+		}
+		calls(sb)
+		first, second := page.Results[0], page.Results[1]
+
+		th, err := c.GetThread(ctx, first.ID, ticket)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := calls(sb); n != 0 {
+			t.Errorf("GetThread right after the listing: %d calls, want 0", n)
+		}
+		if diff := cmp.Diff(first, *th); diff != "" {
+			t.Errorf("GetThread answered with another thread than the listing's (-listed +got):\n%s", diff)
+		}
+		th.Extra = Extra{"changed": nil}
+		if again, _ := c.GetThread(ctx, first.ID, ticket); again.Extra != nil {
+			t.Error("a caller's change reached the kept thread")
+		}
+		if _, err := c.GetThread(ctx, first.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		if n := calls(sb); n != 1 {
+			t.Errorf("GetThread with other options than the listing's: %d calls, want 1", n)
+		}
+
+		if _, err := c.UpdateThread(ctx, first.ID, UpdateThreadRequest{Status: StatusClosed}); err != nil {
+			t.Fatal(err)
+		}
+		calls(sb)
+		if th, err := c.GetThread(ctx, first.ID, ticket); err != nil || th.Status != StatusClosed {
+			t.Errorf("GetThread after a write: %v, %+v; want the thread CLOSED", err, th)
+		}
+		if n := calls(sb); n != 1 {
+			t.Errorf("GetThread after a write to the thread: %d calls, want 1", n)
+		}
+
+		time.Sleep(ListedThreadTTL + time.Second)
+		if _, err := c.GetThread(ctx, second.ID, ticket); err != nil {
+			t.Fatal(err)
+		}
+		if n := calls(sb); n != 1 {
+			t.Errorf("GetThread %v after the listing: %d calls, want 1", ListedThreadTTL+time.Second, n)
+		}
+	})
+
+	sb, off := newSandboxClient(t, 0)
+	page, err := off.ListThreads(t.Context(), nil)
+	if err != nil || len(page.Results) == 0 {
+		t.Fatalf("ListThreads: %v", err)
+	}
+	calls(sb)
+	if _, err := off.GetThread(t.Context(), page.Results[0].ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := calls(sb); n != 1 {
+		t.Errorf("with the cache off, GetThread after a listing made %d calls, want 1", n)
+	}
+}

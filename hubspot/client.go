@@ -89,6 +89,9 @@ type Client struct {
 	// the cache's TTL, or ownerTTL under an allowlist without a cache;
 	// nil when neither is on.
 	inboxes *cache
+	// listed keeps the threads of recent listings for ListedThreadTTL,
+	// when the cache is on; nil when off.
+	listed *cache
 	// flights merges concurrent identical reads into one request.
 	flights singleflight.Group
 	// writes counts writes sent, so a read that starts after a write never
@@ -229,6 +232,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	switch {
 	case c.cache != nil:
 		c.inboxes = &cache{ttl: c.cache.ttl, entries: map[string]cacheEntry{}}
+		c.listed = &cache{ttl: min(c.cache.ttl, ListedThreadTTL), entries: map[string]cacheEntry{}}
 	case c.guard != nil:
 		c.inboxes = &cache{ttl: ownerTTL, entries: map[string]cacheEntry{}}
 	}
@@ -410,6 +414,7 @@ func (c *Client) wrote(req request) {
 	c.writes.Add(1)
 	if id, ok := threadOf(req.path); ok {
 		c.inboxes.drop(keyThreadInbox + id)
+		c.listed.drop(id)
 	}
 }
 

@@ -198,14 +198,35 @@ func (c *Client) ListThreads(ctx context.Context, opts *ListThreadsOptions) (*Pa
 		opts = &o
 	}
 	var p Page[Thread]
+	writes := c.writes.Load()
 	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/threads", query: opts.values()}, items[threadFields, Thread]{&p, threadWithExtra}); err != nil {
 		return nil, err
 	}
 	c.noteThreads(p.Results...)
+	if c.writes.Load() == writes { // a write while listing may have changed them
+		if opts == nil {
+			opts = &ListThreadsOptions{}
+		}
+		c.noteListed(threadQuery(opts.Association, opts.Archived, opts.Property), p.Results)
+	}
 	if c.guard != nil {
 		p.Results = c.guard.allowedThreads(p.Results)
 	}
 	return &p, nil
+}
+
+// threadQuery is GetThread's query for these options, and the part of
+// ListThreads' query that shapes each thread.
+func threadQuery(association []string, archived bool, property string) url.Values {
+	q := url.Values{}
+	for _, a := range association {
+		q.Add("association", a)
+	}
+	setBool(q, "archived", archived)
+	if property != "" {
+		q.Set("property", property)
+	}
+	return q
 }
 
 // GetThreadOptions are the query parameters of GetThread.
@@ -231,12 +252,14 @@ func (c *Client) GetThread(ctx context.Context, threadID string, opts *GetThread
 			if err := validateEnum("association", a, "TICKET"); err != nil {
 				return nil, err
 			}
-			q.Add("association", a)
 		}
-		setBool(q, "archived", opts.Archived)
-		if opts.Property != "" {
-			q.Set("property", opts.Property)
+		q = threadQuery(opts.Association, opts.Archived, opts.Property)
+	}
+	if th, ok := c.listedThread(threadID, q); ok {
+		if c.guard != nil && !c.guard.allows(th.InboxID) {
+			return nil, hiddenNotFound("GET", threadPath(threadID), "Thread", threadID)
 		}
+		return &th, nil
 	}
 	var th Thread
 	if err := c.call(ctx, request{method: "GET", path: threadPath(threadID), query: q}, &th); err != nil {
