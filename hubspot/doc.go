@@ -28,7 +28,9 @@
 //
 // WithCache keeps, per Client (one credential), what rarely changes:
 // inboxes, channels, channel accounts, actors, and each thread's inbox
-// (ThreadInbox). Threads and messages are never cached. Identical reads in
+// (ThreadInbox). Messages are never cached; a thread from ListThreads
+// answers GetThread with the same options for ListedThreadTTL (5 s), and
+// threads are otherwise never cached. Identical reads in
 // flight at the same moment share one request whether or not the cache is
 // on; a write drops what it changes.
 //
