@@ -2,7 +2,7 @@ package tools
 
 import (
 	"bytes"
-	"fmt"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -26,28 +26,37 @@ func (p inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
 	return rec.Result(), nil
 }
 
-// replay answers each request with the answer recorded for its URL, so a
-// benchmark measures the server's own work without the sandbox's.
-type replay map[string]*httptest.ResponseRecorder
+// replay answers each request with the answer recorded for the same
+// method and URL, so a benchmark measures the server's own work without
+// the sandbox's.
+type replay map[string]recorded
 
-func (p replay) RoundTrip(r *http.Request) (*http.Response, error) {
-	rec, ok := p[r.URL.String()]
-	if !ok {
-		return nil, fmt.Errorf("replay: nothing recorded for %s", r.URL)
-	}
-	return &http.Response{StatusCode: rec.Code, Header: rec.Header(), Body: io.NopCloser(bytes.NewReader(rec.Body.Bytes())), Request: r}, nil
+type recorded struct {
+	status int
+	header http.Header
+	body   []byte
 }
 
-// benchTools builds the tools on a client whose HTTP goes through rt.
+func replayKey(r *http.Request) string { return r.Method + " " + r.URL.RequestURI() }
+
+func (p replay) RoundTrip(r *http.Request) (*http.Response, error) {
+	a, ok := p[replayKey(r)]
+	if !ok {
+		return nil, errors.New("replay: nothing recorded for " + replayKey(r))
+	}
+	return &http.Response{StatusCode: a.status, Header: a.header, Body: io.NopCloser(bytes.NewReader(a.body)), Request: r}, nil
+}
+
+// benchTools builds the tools on a client whose HTTP goes through rt,
+// configured as the server configures it by default.
 func benchTools(b *testing.B, rt http.RoundTripper) map[string]server.ServerTool {
 	b.Helper()
 	c, err := hubspot.NewClient(sandbox.DefaultToken,
 		hubspot.WithBaseURL("https://api.hubapi.com"),
 		hubspot.WithHTTPClient(&http.Client{Transport: rt}),
-		// The server's default HUBSPOT_CACHE_TTL: actors' names come from
-		// the cache after the first call, threads and messages never do.
-		hubspot.WithCache(5*time.Minute),
-		hubspot.WithLimiter(hubspot.NewWindowLimiter(hubspot.Rate{Calls: 10_000, Per: time.Millisecond})))
+		hubspot.WithLimiter(hubspot.NewWindowLimiter(hubspot.Rate{Calls: 10_000, Per: time.Millisecond})),
+		// The server's default (HUBSPOT_CACHE_TTL=5m): actor names are read once.
+		hubspot.WithCache(5*time.Minute))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -87,7 +96,7 @@ func BenchmarkTools(b *testing.B) {
 					rt = roundTripFunc(func(r *http.Request) (*http.Response, error) {
 						rec := httptest.NewRecorder()
 						sb.ServeHTTP(rec, r)
-						rp[r.URL.String()] = rec
+						rp[replayKey(r)] = recorded{rec.Code, rec.Header(), rec.Body.Bytes()}
 						return rec.Result(), nil
 					})
 					// Record the answers once, then replay them.
