@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/jsonschema-go/jsonschema"
@@ -192,12 +193,29 @@ type binding struct {
 }
 
 func newBinding[In any](strict bool) *binding {
+	key := bindingKey{reflect.TypeFor[In](), strict}
+	if b, ok := bindings.Load(key); ok {
+		return b.(*binding)
+	}
 	s := schemaFor[In]()
 	raw, err := json.Marshal(s)
 	if err != nil {
 		panic("tools: input schema: " + err.Error())
 	}
-	return &binding{schema: s, raw: raw, compiled: compileSchema(raw), strict: strict}
+	b, _ := bindings.LoadOrStore(key, &binding{schema: s, raw: raw, compiled: compileSchema(raw), strict: strict})
+	return b.(*binding)
+}
+
+// bindings keeps each input type's binding, which never changes, so that
+// building the tools again (the configuration checks tool names with All
+// before the server builds them) does not reflect on and encode every
+// schema again: that was a fifth of the start-up's CPU. Bindings are only
+// read after they are built.
+var bindings sync.Map // bindingKey → *binding
+
+type bindingKey struct {
+	in     reflect.Type
+	strict bool
 }
 
 // bindInput turns a call's raw arguments into In. ignored lists unknown

@@ -2,6 +2,8 @@ package tools
 
 import (
 	"encoding/json"
+	"reflect"
+	"sync"
 
 	"github.com/google/jsonschema-go/jsonschema"
 )
@@ -15,6 +17,19 @@ import (
 // added later. Output structs are designed so that nothing encodes as
 // null: slices are never nil or are omitted when empty.
 func outputSchema[Out any]() json.RawMessage {
+	t := reflect.TypeFor[Out]()
+	if raw, ok := outputSchemas.Load(t); ok {
+		return raw.(json.RawMessage)
+	}
+	raw := buildOutputSchema[Out]()
+	outputSchemas.Store(t, raw)
+	return raw
+}
+
+// outputSchemas keeps each output type's schema (see bindings).
+var outputSchemas sync.Map // reflect.Type → json.RawMessage
+
+func buildOutputSchema[Out any]() json.RawMessage {
 	s := schemaFor[Out]()
 	// The items of a list tool's results count as the result itself.
 	var items *jsonschema.Schema

@@ -82,3 +82,19 @@ func TestThroughMCPServer(t *testing.T) {
 		}
 	}
 }
+
+// TestInputSchemasCompile calls every tool once, so that each input
+// schema, compiled on the tool's first call, compiles (a schema that does
+// not panics).
+func TestInputSchemasCompile(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if len(e.tools) < 19 {
+		t.Fatalf("%d tools, want at least 19", len(e.tools))
+	}
+	for name, st := range e.tools {
+		if _, err := st.Handler(t.Context(), request(t, name, `{}`)); err != nil {
+			t.Errorf("%s({}): protocol error %v", name, err)
+		}
+	}
+}

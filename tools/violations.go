@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/google/jsonschema-go/jsonschema"
 	sv "github.com/santhosh-tekuri/jsonschema/v6"
@@ -16,30 +17,36 @@ import (
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 )
 
-// compiledSchema is an input schema compiled by the validator.
-type compiledSchema struct{ s *sv.Schema }
+// compiledSchema is an input schema compiled by the validator on the
+// tool's first call: compiling all nineteen at start took half of the
+// server's start-up CPU (the validator builds regular expressions and
+// checks each schema against its meta-schema), and a session often calls
+// only a few tools. TestInputSchemasCompile compiles them all.
+type compiledSchema struct{ get func() *sv.Schema }
 
 func compileSchema(raw []byte) *compiledSchema {
-	doc, err := sv.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		panic("tools: input schema: " + err.Error())
-	}
-	c := sv.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource("mem:///input.json", doc); err != nil {
-		panic("tools: input schema: " + err.Error())
-	}
-	s, err := c.Compile("mem:///input.json")
-	if err != nil {
-		panic("tools: input schema does not compile: " + err.Error())
-	}
-	return &compiledSchema{s: s}
+	return &compiledSchema{get: sync.OnceValue(func() *sv.Schema {
+		doc, err := sv.UnmarshalJSON(bytes.NewReader(raw))
+		if err != nil {
+			panic("tools: input schema: " + err.Error())
+		}
+		c := sv.NewCompiler()
+		c.AssertFormat()
+		if err := c.AddResource("mem:///input.json", doc); err != nil {
+			panic("tools: input schema: " + err.Error())
+		}
+		s, err := c.Compile("mem:///input.json")
+		if err != nil {
+			panic("tools: input schema does not compile: " + err.Error())
+		}
+		return s
+	})}
 }
 
 // validate checks the coerced arguments and explains the first violation
 // in plain words; schema is the same schema, for descriptions and ranges.
 func (c *compiledSchema) validate(schema *jsonschema.Schema, args map[string]any) error {
-	err := c.s.Validate(any(args))
+	err := c.get().Validate(any(args))
 	if err == nil {
 		return nil
 	}
