@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/tools"
 )
 
 // errToolFailed means `call` printed a tool error; the exit status is 1.
@@ -32,7 +34,7 @@ func listTools(a *app, args []string, stdout io.Writer) error {
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TOOL\tKIND\tTITLE")
 	for _, t := range a.tools {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Tool.Name, toolKind(t.Tool), t.Tool.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Tool.Name, tools.Access(t.Tool), t.Tool.Title)
 	}
 	return tw.Flush()
 }
@@ -56,18 +58,6 @@ func printTool(a *app, name string, stdout io.Writer) error {
 		names = append(names, t.Tool.Name)
 	}
 	return fmt.Errorf("tools: no tool %q here; the tools are %s", name, strings.Join(names, ", "))
-}
-
-func toolKind(t mcp.Tool) string {
-	an := t.Annotations
-	switch {
-	case an.ReadOnlyHint != nil && *an.ReadOnlyHint:
-		return "read"
-	case an.DestructiveHint != nil && *an.DestructiveHint:
-		return "write, destructive"
-	default:
-		return "write"
-	}
 }
 
 // callTool runs one tool through the MCP server, exactly as a client's

@@ -3,12 +3,13 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 // readiness answers /readyz: the configuration is valid (or the server
@@ -49,24 +50,22 @@ func (rd *readiness) check(ctx context.Context) error {
 	return rd.err
 }
 
-// explainReadiness says why HubSpot is not usable, without any token.
+// explainReadiness says why HubSpot is not usable, for an operator: only
+// what the HubSpot answer says about the token and reachability, without
+// any token.
 func explainReadiness(err error) error {
 	if err == nil {
 		return nil
 	}
-	var apiErr *hubspot.Error
-	var budget *hubspot.BudgetError
-	switch {
-	case errors.As(err, &apiErr) && (apiErr.StatusCode == 401 || apiErr.StatusCode == 403):
-		return fmt.Errorf("HubSpot refused the access token (%d %s)", apiErr.StatusCode, apiErr.Category)
-	case errors.As(err, &apiErr) && apiErr.StatusCode == 429:
+	fail := view.Explain(err)
+	switch fail.Kind {
+	case view.Unauthorized, view.Forbidden:
+		return errors.New("HubSpot refused the access token (" + strings.TrimPrefix(fail.Answered(), "HubSpot answered ") + ")")
+	case view.RateLimited, view.DailyLimit, view.BudgetSpent:
 		// Rate limited means reachable and accepted.
 		return nil
-	case errors.As(err, &budget):
-		return nil
-	case errors.As(err, &apiErr):
-		return fmt.Errorf("HubSpot answered %d", apiErr.StatusCode)
-	default:
-		return errors.New("HubSpot is unreachable")
+	case view.NotFound, view.Unavailable, view.Rejected:
+		return errors.New(fail.Answered())
 	}
+	return errors.New("HubSpot is unreachable")
 }

@@ -32,9 +32,11 @@ const (
 	maxErrorBody   = 1 << 20
 	maxSuccessBody = 32 << 20
 
-	defaultMaxRetries   = 3
-	defaultTimeout      = 30 * time.Second
-	defaultMaxRetryWait = 30 * time.Second
+	defaultMaxRetries = 3
+	defaultTimeout    = 30 * time.Second
+	// maxRetryWait is the longest Retry-After the client waits out before
+	// retrying a 429; a longer one returns the error.
+	maxRetryWait = 30 * time.Second
 )
 
 // Client calls HubSpot's Conversations and Visitor Identification APIs with
@@ -49,17 +51,16 @@ const (
 // when the connection failed before anything was sent. A daily-limit 429
 // is never retried.
 type Client struct {
-	baseURL      *url.URL
-	token        string
-	httpClient   *http.Client
-	limiter      Limiter
-	logger       *slog.Logger
-	userAgent    string
-	maxRetries   int
-	timeout      time.Duration
-	maxRetryWait time.Duration
-	maxWait      time.Duration
-	backoff      func(attempt int) time.Duration
+	baseURL    *url.URL
+	token      string
+	httpClient *http.Client
+	limiter    Limiter
+	logger     *slog.Logger
+	userAgent  string
+	maxRetries int
+	timeout    time.Duration
+	maxWait    time.Duration
+	backoff    func(attempt int) time.Duration
 
 	// holdUntil pauses all requests after HubSpot reported its own window
 	// spent (X-HubSpot-RateLimit-Remaining: 0), so other users of the same
@@ -152,12 +153,6 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
-// WithMaxRetryWait sets the longest wait the client accepts before
-// retrying a 429 (default 30 s); a longer Retry-After returns the error.
-func WithMaxRetryWait(d time.Duration) Option {
-	return func(c *Client) error { c.maxRetryWait = d; return nil }
-}
-
 // WithMaxWait sets the longest a call waits for its turn in the rate
 // budget (default: as long as its context allows). Past it the call fails
 // at once with *BudgetError, which says when to retry; nothing is sent.
@@ -181,15 +176,14 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	}
 	base, _ := url.Parse(DefaultBaseURL)
 	c := &Client{
-		baseURL:      base,
-		token:        token,
-		httpClient:   &http.Client{},
-		logger:       slog.New(slog.DiscardHandler),
-		userAgent:    "hubspot-conversations-mcp",
-		maxRetries:   defaultMaxRetries,
-		timeout:      defaultTimeout,
-		maxRetryWait: defaultMaxRetryWait,
-		backoff:      jitteredBackoff,
+		baseURL:    base,
+		token:      token,
+		httpClient: &http.Client{},
+		logger:     slog.New(slog.DiscardHandler),
+		userAgent:  "hubspot-conversations-mcp",
+		maxRetries: defaultMaxRetries,
+		timeout:    defaultTimeout,
+		backoff:    jitteredBackoff,
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
@@ -305,7 +299,7 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 				if wait <= 0 {
 					wait = c.backoff(attempt)
 				}
-				if wait <= c.maxRetryWait && fitsDeadline(ctx, wait) {
+				if wait <= maxRetryWait && fitsDeadline(ctx, wait) {
 					if err := c.sleep(ctx, wait, req, attempt, "429 "+apiErr.PolicyName, nil); err != nil {
 						return err
 					}
@@ -313,7 +307,7 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 				}
 			case req.safeToRepeat() && (status == 502 || status == 503 || status == 504):
 				wait := max(apiErr.RetryAfter, c.backoff(attempt))
-				if wait <= c.maxRetryWait && fitsDeadline(ctx, wait) {
+				if wait <= maxRetryWait && fitsDeadline(ctx, wait) {
 					if err := c.sleep(ctx, wait, req, attempt, strconv.Itoa(status), nil); err != nil {
 						return err
 					}

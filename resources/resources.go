@@ -231,8 +231,12 @@ func (c *Catalog) listed(s *snapshot) []mcp.Resource {
 		} else {
 			desc += "; unassigned"
 		}
+		title := who
+		if v.Channel != "" {
+			title += " · " + v.Channel
+		}
 		opts := []mcp.ResourceOption{
-			mcp.WithResourceTitle(who + orDefault(prefixed(" · ", v.Channel), "")),
+			mcp.WithResourceTitle(title),
 			mcp.WithResourceDescription(desc + "."),
 			mcp.WithMIMEType(mimeMD),
 		}
@@ -326,11 +330,4 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
-}
-
-func prefixed(prefix, s string) string {
-	if s == "" {
-		return ""
-	}
-	return prefix + s
 }

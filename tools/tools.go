@@ -121,8 +121,6 @@ func Select(all []server.ServerTool, f Filter) ([]server.ServerTool, error) {
 	return out, nil
 }
 
-func isReadOnly(t mcp.Tool) bool { return isTrue(t.Annotations.ReadOnlyHint) }
-
 // spec is everything that differs between tools. define turns it into a
 // server.ServerTool.
 type spec[In, Out any] struct {
@@ -187,7 +185,7 @@ func define[In, Out any](p hubspot.Provider, s spec[In, Out]) server.ServerTool 
 func ignoredNote(ignored, known []string) string {
 	quoted := make([]string, len(ignored))
 	for i, k := range ignored {
-		quoted[i] = quote(k)
+		quoted[i] = hubspot.Quote(k)
 	}
 	return "Note: ignored unknown parameter(s) " + strings.Join(quoted, ", ") + "; this tool takes " + strings.Join(known, ", ") + "."
 }

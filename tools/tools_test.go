@@ -286,7 +286,7 @@ func TestReadmeTools(t *testing.T) {
 		t.Fatalf("README.md lacks %s … %s", beginMarker, endMarker)
 	}
 	section := text[begin+len(beginMarker) : end]
-	want := "\n" + MarkdownTable(All(nil, Config{}))
+	want := "\n" + markdownTable(All(nil, Config{}))
 	if section == want {
 		return
 	}
@@ -302,7 +302,7 @@ func TestReadmeTools(t *testing.T) {
 
 func TestMarkdownTable(t *testing.T) {
 	t.Parallel()
-	got := MarkdownTable([]server.ServerTool{
+	got := markdownTable([]server.ServerTool{
 		{Tool: mcp.NewTool("get_thread", mcp.WithDescription("Get one | thread. More text."), readOnlyTool("Get thread"))},
 		{Tool: mcp.NewTool("send_message", mcp.WithDescription("Send it"), writeTool("Send", true, false))},
 		{Tool: mcp.NewTool("update_thread", mcp.WithDescription("Update it."), writeTool("Update", false, true))},
@@ -314,4 +314,24 @@ func TestMarkdownTable(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("table (-want +got):\n%s", diff)
 	}
+}
+
+// markdownTable renders the README's tools table: one row per tool with its
+// toolset, the first sentence of its description and its access.
+func markdownTable(tools []server.ServerTool) string {
+	var b strings.Builder
+	b.WriteString("| Tool | Toolset | What it does | Annotations |\n|---|---|---|---|\n")
+	for _, t := range tools {
+		b.WriteString("| `" + t.Tool.Name + "` | " + toolsetOf()[t.Tool.Name] + " | " +
+			strings.ReplaceAll(firstSentence(t.Tool.Description), "|", `\|`) + " | " + Access(t.Tool) + " |\n")
+	}
+	return b.String()
+}
+
+// firstSentence returns text up to its first ". ".
+func firstSentence(text string) string {
+	if i := strings.Index(text, ". "); i >= 0 {
+		text = text[:i]
+	}
+	return strings.TrimSuffix(text, ".")
 }
