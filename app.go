@@ -47,6 +47,8 @@ type app struct {
 	// so everything that needs a hook adds it here.
 	hooks *server.Hooks
 	tools []server.ServerTool
+	// inflight counts the calls in flight, for shutdown.
+	inflight *inflight
 	// catalog serves the resources, completions and subscriptions.
 	catalog *resources.Catalog
 	// sessions counts the open MCP sessions (HTTP and SSE).
@@ -55,7 +57,7 @@ type app struct {
 }
 
 func newApp(ctx context.Context, cfg *Config, logger *slog.Logger) (*app, error) {
-	a := &app{cfg: cfg, logger: logger, hooks: &server.Hooks{}}
+	a := &app{cfg: cfg, logger: logger, hooks: &server.Hooks{}, inflight: newInflight()}
 	if err := a.connectHubSpot(ctx); err != nil {
 		a.Close()
 		return nil, err
@@ -69,6 +71,7 @@ func newApp(ctx context.Context, cfg *Config, logger *slog.Logger) (*app, error)
 	a.tools = selected
 	a.hooks.AddOnRegisterSession(func(context.Context, server.ClientSession) { a.sessions.Add(1) })
 	a.hooks.AddOnUnregisterSession(func(context.Context, server.ClientSession) { a.sessions.Add(-1) })
+	a.inflight.hooks(a.hooks)
 	opts := []server.ServerOption{
 		server.WithTitle("HubSpot Conversations"),
 		server.WithInstructions(instructions),
@@ -78,6 +81,7 @@ func newApp(ctx context.Context, cfg *Config, logger *slog.Logger) (*app, error)
 		server.WithHooks(a.hooks),
 		server.WithLogger(logger.With("component", "mcp")),
 	}
+	opts = append(opts, a.inflight.serverOptions()...)
 	a.mcp = server.NewMCPServer("hubspot-conversations", version, append(opts, a.resourceOptions()...)...)
 	a.mcp.AddTools(selected...)
 	if err := a.registerResources(ctx); err != nil {

@@ -50,8 +50,6 @@ func (hs *httpServer) batches(next http.Handler) http.Handler {
 			refuseBatch(w, fmt.Sprintf("a batch holds 1 to %d messages, this one %d", maxBatch, len(msgs)))
 			return
 		}
-		hs.tracker.add(1)
-		defer hs.tracker.add(-1)
 		answers := make([][]json.RawMessage, len(msgs))
 		var failure *batchRecorder // a refusal of the whole POST (session unknown…)
 		var mu sync.Mutex

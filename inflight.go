@@ -1,60 +1,74 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
 )
 
-// errCutOff is what a handler's late writes get once its call was cut off.
-var errCutOff = errors.New("the call was cut off at shutdown")
+// errCutOff is what a tool, resource or prompt call still running when
+// MCP_SHUTDOWN_TIMEOUT ends answers: mcp-go sends it to the client as a
+// JSON-RPC error through its usual path, on every transport.
+var errCutOff = errors.New("the server shut down before this call finished (MCP_SHUTDOWN_TIMEOUT); it may or may not have taken effect: check before retrying")
 
-// cutOffError is the JSON-RPC error a call still running when
-// MCP_SHUTDOWN_TIMEOUT ends receives, so its client learns what happened
-// instead of seeing a connection drop. -32000 is the first of JSON-RPC's
-// server-defined codes.
-func cutOffError(id json.RawMessage) []byte {
-	b, _ := json.Marshal(map[string]any{
-		"jsonrpc": "2.0", "id": id,
-		"error": map[string]any{
-			"code":    -32000,
-			"message": "the server shut down before this call finished (MCP_SHUTDOWN_TIMEOUT); it may or may not have taken effect: check before retrying",
-		},
-	})
-	return b
-}
-
-// inflight counts calls whose responses are not yet written, so shutdown
-// can wait for them, and cuts off those still running when it cannot.
+// inflight counts the requests mcp-go is handling, from its hooks (between
+// a request's before hook and its success or error hook), the same on
+// every transport; and cuts off the tool, resource and prompt calls still
+// running at shutdown, through handler middleware whose context it
+// cancels.
 type inflight struct {
 	mu    sync.Mutex
-	n     int
-	zero  chan struct{} // closed while n == 0
-	calls map[*trackedCall]struct{}
+	calls map[any]struct{} // the request values mcp-go passes its hooks
+	zero  chan struct{}    // closed while calls is empty
+
+	cut    context.Context // cancelled by cutOff
+	cutAll context.CancelFunc
 }
 
 func newInflight() *inflight {
 	z := make(chan struct{})
 	close(z)
-	return &inflight{zero: z, calls: map[*trackedCall]struct{}{}}
+	cut, cancel := context.WithCancel(context.Background())
+	return &inflight{calls: map[any]struct{}{}, zero: z, cut: cut, cutAll: cancel}
 }
 
-func (t *inflight) add(d int) {
+// hooks counts requests. mcp-go passes the before hook and the success or
+// error hook the same pointer to the decoded request, which keys the count;
+// an error hook for a request that failed to decode (no before hook) finds
+// nothing to remove. A subscriptions/listen stream lasts until its client
+// or shutdown ends it, so it is not a call to wait for.
+func (t *inflight) hooks(h *server.Hooks) {
+	h.AddBeforeAny(func(_ context.Context, id any, method mcp.MCPMethod, message any) {
+		if id == nil || method == mcp.MethodSubscriptionsListen {
+			return
+		}
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if len(t.calls) == 0 {
+			t.zero = make(chan struct{})
+		}
+		t.calls[message] = struct{}{}
+	})
+	h.AddOnSuccess(func(_ context.Context, _ any, _ mcp.MCPMethod, message any, _ any) { t.done(message) })
+	h.AddOnError(func(_ context.Context, _ any, _ mcp.MCPMethod, message any, _ error) { t.done(message) })
+}
+
+func (t *inflight) done(message any) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.n == 0 && d > 0 {
-		t.zero = make(chan struct{})
+	if _, ok := t.calls[message]; !ok {
+		return
 	}
-	t.n = max(0, t.n+d)
-	if t.n == 0 && d < 0 {
+	delete(t.calls, message)
+	if len(t.calls) == 0 {
 		close(t.zero)
 	}
 }
@@ -62,7 +76,7 @@ func (t *inflight) add(d int) {
 func (t *inflight) count() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.n
+	return len(t.calls)
 }
 
 // wait blocks until nothing is in flight (true) or ctx ends (false).
@@ -78,409 +92,195 @@ func (t *inflight) wait(ctx context.Context) bool {
 	}
 }
 
-// track counts a Streamable HTTP POST from its arrival until its handler
-// has written the response, and keeps requests (messages with an id and a
-// method) where cutOff can answer them.
-func (t *inflight) track(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			next.ServeHTTP(w, r)
-			return
+// cutOff makes every tool, resource and prompt call still running, and any
+// started later, return errCutOff at once.
+func (t *inflight) cutOff() { t.cutAll() }
+
+// guard runs a handler with a context that cutOff cancels; a call cut off
+// answers errCutOff, whatever the handler made of its cancelled context.
+func guard[Req, Res any](t *inflight, next func(context.Context, Req) (Res, error)) func(context.Context, Req) (Res, error) {
+	return func(ctx context.Context, req Req) (Res, error) {
+		ctx, cancel := context.WithCancelCause(ctx)
+		defer cancel(nil)
+		stop := context.AfterFunc(t.cut, func() { cancel(errCutOff) })
+		defer stop()
+		res, err := next(ctx, req)
+		if errors.Is(context.Cause(ctx), errCutOff) {
+			var zero Res
+			return zero, errCutOff
 		}
-		t.add(1)
-		defer t.add(-1)
-		id, ok := requestID(r)
-		if !ok {
-			next.ServeHTTP(w, r)
-			return
-		}
-		c := &trackedCall{w: w, id: id, header: http.Header{}}
-		t.mu.Lock()
-		t.calls[c] = struct{}{}
-		t.mu.Unlock()
-		defer func() {
-			t.mu.Lock()
-			delete(t.calls, c)
-			t.mu.Unlock()
-			c.finish()
-		}()
-		next.ServeHTTP(c, r)
-	})
-}
-
-// cutOff answers every tracked call still running with cutOffError.
-func (t *inflight) cutOff() {
-	t.mu.Lock()
-	calls := make([]*trackedCall, 0, len(t.calls))
-	for c := range t.calls {
-		calls = append(calls, c)
-	}
-	t.mu.Unlock()
-	for _, c := range calls {
-		c.cutOff()
+		return res, err
 	}
 }
 
-// requestID reads the id of a JSON-RPC request in r's (buffered) body;
-// notifications and responses have none to answer.
-func requestID(r *http.Request) (json.RawMessage, bool) {
-	body, err := readAndRestore(r)
-	var msg struct {
-		ID     json.RawMessage `json:"id"`
-		Method string          `json:"method"`
-	}
-	if err != nil || json.Unmarshal(body, &msg) != nil || msg.Method == "" || len(msg.ID) == 0 || string(msg.ID) == "null" {
-		return nil, false
-	}
-	return msg.ID, true
-}
-
-// trackedCall is the response writer of one Streamable HTTP request. It
-// lets cutOff answer the request while its handler still runs: the answer
-// is a JSON body of known length if nothing was written yet, or one more
-// event if the response is already an event stream; whatever the handler
-// writes afterwards is dropped.
-type trackedCall struct {
-	id json.RawMessage
-	// header is the handler's own header map, copied to w's when the
-	// response starts, so cutOff never shares a map with the handler.
-	header http.Header
-
-	mu      sync.Mutex
-	w       http.ResponseWriter
-	started bool
-	stream  bool // the response is text/event-stream
-	done    bool // answered: by the handler (finish) or by cutOff
-}
-
-func (c *trackedCall) Header() http.Header { return c.header }
-
-func (c *trackedCall) WriteHeader(code int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.done || c.started {
-		return
-	}
-	c.start()
-	c.w.WriteHeader(code)
-}
-
-func (c *trackedCall) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.done {
-		return 0, errCutOff
-	}
-	if !c.started {
-		c.start()
-	}
-	return c.w.Write(p)
-}
-
-// start sends the handler's headers; c.mu is held.
-func (c *trackedCall) start() {
-	c.started = true
-	h := c.w.Header()
-	for k, v := range c.header {
-		h[k] = v
-	}
-	c.stream = strings.HasPrefix(h.Get("Content-Type"), "text/event-stream")
-}
-
-func (c *trackedCall) Flush() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.done {
-		return
-	}
-	if f, ok := c.w.(http.Flusher); ok {
-		f.Flush()
+// serverOptions installs the cut-off on tool, resource and prompt handlers.
+func (t *inflight) serverOptions() []server.ServerOption {
+	return []server.ServerOption{
+		server.WithToolHandlerMiddleware(func(next server.ToolHandlerFunc) server.ToolHandlerFunc { return guard(t, next) }),
+		server.WithResourceHandlerMiddleware(func(next server.ResourceHandlerFunc) server.ResourceHandlerFunc { return guard(t, next) }),
+		server.WithPromptHandlerMiddleware(func(next server.PromptHandlerFunc) server.PromptHandlerFunc { return guard(t, next) }),
 	}
 }
 
-// SetWriteDeadline lets mcp-go bound a stalled client's writes.
-func (c *trackedCall) SetWriteDeadline(t time.Time) error {
-	return http.NewResponseController(c.w).SetWriteDeadline(t)
+// sseStreams lets shutdown close the legacy SSE transport's streams only
+// once each has written what was queued for it. mcp-go answers a call
+// there by queueing the response on the session's stream just after the
+// request's hooks have run, and ending a session drops what is still
+// queued. mcp-go writes a session's queue in order, so shutdown queues a
+// notice behind the responses (a log message saying the server is shutting
+// down, through mcp-go's SendEventToSession) and waits until every stream
+// has written it; it repeats this until a round passes in which no stream
+// wrote anything else, so a response queued a moment after its hook is not
+// lost either.
+type sseStreams struct {
+	mu       sync.Mutex
+	sessions map[string]struct{}
+	streams  map[*noticeWatcher]struct{}
 }
 
-func (c *trackedCall) finish() {
-	c.mu.Lock()
-	c.done = true
-	c.mu.Unlock()
-}
-
-func (c *trackedCall) cutOff() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.done {
-		return
-	}
-	c.done = true
-	msg := cutOffError(c.id)
-	switch {
-	case !c.started:
-		h := c.w.Header()
-		h.Set("Content-Type", "application/json")
-		h.Set("Content-Length", strconv.Itoa(len(msg)))
-		h.Set("Connection", "close")
-		// 200, as for any JSON-RPC error answer: clients read the body of
-		// a 200 as the call's outcome, and of a 503 as a transport failure.
-		c.w.WriteHeader(http.StatusOK)
-		_, _ = c.w.Write(msg)
-	case c.stream:
-		_, _ = io.WriteString(c.w, "event: message\ndata: "+string(msg)+"\n\n")
-	default:
-		// A JSON answer is written whole; nothing is left to add.
-		return
-	}
-	if f, ok := c.w.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-
-// sseTracker counts calls on the legacy SSE transport, where a POST to
-// /message is answered 202 at once and the response travels later on the
-// session's event stream: a call is in flight from its POST until its
-// response event is written to the stream, or the stream ends.
-type sseTracker struct {
-	t       *inflight
-	mu      sync.Mutex
-	pending map[string]map[string]int // session ID → request ID → responses not yet written
-	streams map[string]*sseWatcher    // session ID → its event stream
-}
-
-func newSSETracker(t *inflight) *sseTracker {
-	return &sseTracker{t: t, pending: map[string]map[string]int{}, streams: map[string]*sseWatcher{}}
-}
-
-// message counts a POSTed request (one with an id) until its response event.
-func (s *sseTracker) message(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		session := r.URL.Query().Get("sessionId")
-		id, counted := requestID(r)
-		counted = counted && session != ""
-		if counted {
-			s.change(session, id, 1)
-		}
-		sw := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
-		if counted && sw.status != http.StatusAccepted {
-			// Refused: no response event will come.
-			s.change(session, id, -1)
-		}
-	})
-}
-
-// stream watches a session's event stream for response events.
-func (s *sseTracker) stream(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw := &sseWatcher{w: w, tracker: s}
-		next.ServeHTTP(sw, r)
-		sw.mu.Lock()
-		sw.done = true
-		session := sw.session
-		sw.mu.Unlock()
-		if session != "" {
-			// The stream ended: its pending responses will never be written.
-			s.mu.Lock()
-			n := 0
-			for _, k := range s.pending[session] {
-				n += k
-			}
-			delete(s.pending, session)
-			if s.streams[session] == sw {
-				delete(s.streams, session)
-			}
-			s.mu.Unlock()
-			s.t.add(-n)
-		}
-	})
-}
-
-// idKey is a request ID in one canonical spelling: a response may write
-// the ID differently from its request.
-func idKey(id json.RawMessage) string {
-	var v any
-	if json.Unmarshal(id, &v) != nil {
-		return string(id)
-	}
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
-func (s *sseTracker) change(session string, id json.RawMessage, d int) {
-	key := idKey(id)
-	s.mu.Lock()
-	ids := s.pending[session]
-	if d < 0 && ids[key] == 0 {
+func newSSEStreams(h *server.Hooks) *sseStreams {
+	s := &sseStreams{sessions: map[string]struct{}{}, streams: map[*noticeWatcher]struct{}{}}
+	h.AddOnRegisterSession(func(_ context.Context, cs server.ClientSession) {
+		s.mu.Lock()
+		s.sessions[cs.SessionID()] = struct{}{}
 		s.mu.Unlock()
-		return
-	}
-	if ids == nil {
-		ids = map[string]int{}
-		s.pending[session] = ids
-	}
-	ids[key] += d
-	if ids[key] == 0 {
-		delete(ids, key)
-	}
-	s.mu.Unlock()
-	s.t.add(d)
+	})
+	h.AddOnUnregisterSession(func(_ context.Context, cs server.ClientSession) {
+		s.mu.Lock()
+		delete(s.sessions, cs.SessionID())
+		s.mu.Unlock()
+	})
+	return s
 }
 
-func (s *sseTracker) watch(session string, w *sseWatcher) {
-	s.mu.Lock()
-	s.streams[session] = w
-	s.mu.Unlock()
+// shutdownNotice is the last event of every SSE stream.
+var shutdownNotice = mcp.JSONRPCNotification{JSONRPC: mcp.JSONRPC_VERSION, Notification: mcp.Notification{
+	Method: string(mcp.MethodNotificationMessage),
+	Params: mcp.NotificationParams{AdditionalFields: map[string]any{
+		"level": mcp.LoggingLevelNotice, "logger": "hubspot-conversations-mcp", "data": "the server is shutting down",
+	}},
+}}
+
+// noticeJSON is shutdownNotice as SendEventToSession marshals it.
+var noticeJSON, _ = json.Marshal(shutdownNotice)
+
+// stream watches one SSE stream's writes.
+func (s *sseStreams) stream(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		nw := &noticeWatcher{ResponseWriter: w}
+		s.mu.Lock()
+		s.streams[nw] = struct{}{}
+		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			delete(s.streams, nw)
+			s.mu.Unlock()
+			nw.end()
+		}()
+		next.ServeHTTP(nw, r)
+	})
 }
 
-// cutOff writes cutOffError on each session's stream for every request
-// still waiting for its response.
-func (s *sseTracker) cutOff() {
+// flush waits, at most until ctx ends, until every stream has written what
+// is queued for it (see sseStreams).
+func (s *sseStreams) flush(ctx context.Context, srv *server.SSEServer) {
 	s.mu.Lock()
-	streams := make([]*sseWatcher, 0, len(s.streams))
-	for _, w := range s.streams {
-		streams = append(streams, w)
+	ids := make([]string, 0, len(s.sessions))
+	for id := range s.sessions {
+		ids = append(ids, id)
+	}
+	watchers := make([]*noticeWatcher, 0, len(s.streams))
+	for w := range s.streams {
+		watchers = append(watchers, w)
 	}
 	s.mu.Unlock()
-	for _, w := range streams {
-		w.cutOff()
-	}
-}
-
-// waiting lists a session's requests still waiting for their response.
-func (s *sseTracker) waiting(session string) []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var ids []string
-	for id, n := range s.pending[session] {
-		for range n {
-			ids = append(ids, id)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		before := make([]watchState, len(watchers))
+		for i, w := range watchers {
+			before[i] = w.state()
 		}
-	}
-	return ids
-}
-
-// sseWatcher learns its session from the endpoint event and counts the
-// response events written through it.
-type sseWatcher struct {
-	tracker *sseTracker
-
-	mu      sync.Mutex
-	w       http.ResponseWriter
-	session string
-	done    bool // cut off, or the stream ended
-}
-
-func (w *sseWatcher) Header() http.Header { return w.w.Header() }
-
-func (w *sseWatcher) WriteHeader(code int) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if !w.done {
-		w.w.WriteHeader(code)
-	}
-}
-
-func (w *sseWatcher) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.done {
-		return 0, errCutOff
-	}
-	n, err := w.w.Write(p)
-	if err == nil {
-		w.observe(p)
-	}
-	return n, err
-}
-
-// observe reads what was written to the stream; w.mu is held.
-func (w *sseWatcher) observe(p []byte) {
-	sc := bufio.NewScanner(bytes.NewReader(p))
-	sc.Buffer(nil, len(p)+1)
-	event := ""
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "event: "):
-			event = strings.TrimPrefix(line, "event: ")
-		case strings.HasPrefix(line, "data: ") && event == "endpoint" && w.session == "":
-			if _, q, ok := strings.Cut(strings.TrimPrefix(line, "data: "), "sessionId="); ok {
-				w.session, _, _ = strings.Cut(q, "&")
-				w.tracker.watch(w.session, w)
+		for _, id := range ids {
+			_ = srv.SendEventToSession(id, shutdownNotice)
+		}
+		quiet := true
+		for i, w := range watchers {
+			for {
+				now := w.state()
+				if now.ended || now.notices > before[i].notices {
+					quiet = quiet && (now.ended || now.others == before[i].others)
+					break
+				}
+				select {
+				case <-tick.C:
+				case <-ctx.Done():
+					return
+				}
 			}
-		case strings.HasPrefix(line, "data: ") && event == "message" && w.session != "":
-			var msg struct {
-				ID     json.RawMessage `json:"id"`
-				Method string          `json:"method"`
-				Result json.RawMessage `json:"result"`
-				Error  json.RawMessage `json:"error"`
-			}
-			if json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &msg) == nil &&
-				msg.Method == "" && len(msg.ID) > 0 && (msg.Result != nil || msg.Error != nil) {
-				w.tracker.change(w.session, msg.ID, -1)
-			}
+		}
+		if quiet {
+			return
 		}
 	}
 }
 
-func (w *sseWatcher) Flush() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if f, ok := w.w.(http.Flusher); !w.done && ok {
-		f.Flush()
-	}
-}
-
-// cutOff answers the requests still waiting on the stream and closes it
-// to any later write. Holding w.mu, no response can be written meanwhile.
-func (w *sseWatcher) cutOff() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.done || w.session == "" {
-		return
-	}
-	w.done = true
-	for _, id := range w.tracker.waiting(w.session) {
-		_, _ = io.WriteString(w.w, "event: message\ndata: "+string(cutOffError(json.RawMessage(id)))+"\n\n")
-	}
-	if f, ok := w.w.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-
-// SetWriteDeadline lets mcp-go bound a stalled client's writes.
-func (w *sseWatcher) SetWriteDeadline(t time.Time) error {
-	return http.NewResponseController(w.w).SetWriteDeadline(t)
-}
-
-type statusRecorder struct {
+// noticeWatcher is an SSE stream's response writer; it counts the
+// shutdown notices it has written and flushed, and the other writes.
+type noticeWatcher struct {
 	http.ResponseWriter
-	status int
+	pending bool // a notice was written, not yet flushed (stream goroutine only)
+
+	mu sync.Mutex
+	watchState
 }
 
-func (w *statusRecorder) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
+type watchState struct {
+	notices, others int
+	ended           bool
 }
 
-func (w *statusRecorder) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
+func (w *noticeWatcher) Write(p []byte) (int, error) {
+	if bytes.Contains(p, noticeJSON) {
+		w.pending = true
+	} else {
+		w.mu.Lock()
+		w.others++
+		w.mu.Unlock()
 	}
 	return w.ResponseWriter.Write(p)
 }
 
-func (w *statusRecorder) Flush() {
+func (w *noticeWatcher) Flush() {
 	if f, ok := w.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
+	if w.pending {
+		w.pending = false
+		w.mu.Lock()
+		w.notices++
+		w.mu.Unlock()
+	}
 }
 
-func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+func (w *noticeWatcher) state() watchState {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.watchState
+}
+
+func (w *noticeWatcher) end() {
+	w.mu.Lock()
+	w.ended = true
+	w.mu.Unlock()
+}
+
+// SetWriteDeadline lets mcp-go bound a stalled client's writes.
+func (w *noticeWatcher) SetWriteDeadline(t time.Time) error {
+	return http.NewResponseController(w.ResponseWriter).SetWriteDeadline(t)
+}
+
+func (w *noticeWatcher) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // readAndRestore reads a request body (already buffered by limitBody) and
 // puts it back for the next handler.

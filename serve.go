@@ -21,9 +21,10 @@ import (
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 )
 
-// sseDrain is how long SSE streams stay open after the last in-flight
-// response was written, at shutdown.
-const sseDrain = 500 * time.Millisecond
+// cutOffGrace is how long calls cut off at MCP_SHUTDOWN_TIMEOUT have to
+// write their JSON-RPC errors, and SSE streams to write what is queued,
+// before the connections close.
+const cutOffGrace = 2 * time.Second
 
 // tokenHeader carries a user's HubSpot token with HUBSPOT_TOKEN_SOURCE=header.
 const tokenHeader = "X-HubSpot-Access-Token"
@@ -31,10 +32,9 @@ const tokenHeader = "X-HubSpot-Access-Token"
 // httpServer is the HTTP side of the app: the MCP endpoint(s), health and
 // readiness, behind the protections every request goes through.
 type httpServer struct {
-	a       *app
-	bound   net.Addr
-	tracker *inflight
-	ready   *readiness
+	a     *app
+	bound net.Addr
+	ready *readiness
 	// refusals logs the requests the protections refuse.
 	refusals *refusalLog
 
@@ -42,7 +42,7 @@ type httpServer struct {
 	ids        *sessionIDs  // stateful Streamable HTTP only
 	listens    atomic.Int64 // open subscriptions/listen streams
 	sse        *server.SSEServer
-	sseTrack   *sseTracker
+	sseStreams *sseStreams
 }
 
 // serveHTTP serves the http or sse transport on cfg.Addr until ctx ends,
@@ -76,11 +76,11 @@ func serveHTTP(ctx context.Context, a *app) error {
 }
 
 func newHTTPServer(a *app, bound net.Addr) *httpServer {
-	hs := &httpServer{a: a, bound: bound, tracker: newInflight(), refusals: newRefusalLog(a.logger.With("component", "http"))}
+	hs := &httpServer{a: a, bound: bound, refusals: newRefusalLog(a.logger.With("component", "http"))}
 	hs.ready = &readiness{a: a, ttl: 30 * time.Second}
 	switch a.cfg.Transport {
 	case "sse":
-		hs.sseTrack = newSSETracker(hs.tracker)
+		hs.sseStreams = newSSEStreams(a.hooks)
 		hs.sse = server.NewSSEServer(a.mcp,
 			server.WithSSEEndpoint("/sse"),
 			server.WithMessageEndpoint("/message"),
@@ -126,10 +126,10 @@ func (hs *httpServer) handler() http.Handler {
 		return hs.checkHost(hs.authenticate(hs.limitBody(hs.userToken(hs.capSessions(h)))))
 	}
 	if hs.sse != nil {
-		mux.Handle("/sse", protect(hs.sseTrack.stream(hs.sse.SSEHandler())))
-		mux.Handle("/message", protect(hs.batches(hs.sseTrack.message(hs.sse.MessageHandler()))))
+		mux.Handle("/sse", protect(hs.sseStreams.stream(hs.sse.SSEHandler())))
+		mux.Handle("/message", protect(hs.batches(hs.sse.MessageHandler())))
 	} else {
-		mux.Handle("/mcp", protect(hs.batches(hs.tracker.track(hs.streamable))))
+		mux.Handle("/mcp", protect(hs.batches(hs.streamable)))
 	}
 	return mux
 }
@@ -289,45 +289,46 @@ func isLoopbackAddr(a net.Addr) bool {
 	return false
 }
 
-// shutdown stops accepting connections, waits for in-flight calls (their
-// responses written), closes the streams and returns once the server is
-// down, or cuts what is left at MCP_SHUTDOWN_TIMEOUT.
+// shutdown stops accepting connections, waits for the calls in flight
+// (counted from mcp-go's hooks) up to MCP_SHUTDOWN_TIMEOUT, cuts off those
+// still running (each answers a JSON-RPC error), lets the answers reach
+// their clients (http.Server.Shutdown waits for the POSTs; SSE streams
+// write what is queued), then closes the streams.
 func (hs *httpServer) shutdown(srv *http.Server, errc <-chan error) error {
 	a := hs.a
+	calls := a.inflight
 	a.logger.Info("shutting down: refusing new connections, letting in-flight calls finish",
-		"in_flight", hs.tracker.count(), "timeout", a.cfg.ShutdownTimeout)
+		"in_flight", calls.count(), "timeout", a.cfg.ShutdownTimeout)
 	ctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 	defer cancel()
+	// The server waits for its POST handlers, cut-off ones included.
+	srvCtx, srvCancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout+cutOffGrace)
+	defer srvCancel()
 	done := make(chan error, 1)
-	go func() { done <- srv.Shutdown(ctx) }()
-	finished := hs.tracker.wait(ctx)
+	go func() { done <- srv.Shutdown(srvCtx) }()
+	finished := calls.wait(ctx)
+	grace, graceCancel := context.WithTimeout(context.Background(), cutOffGrace)
+	defer graceCancel()
 	if !finished {
-		// Answer what is still running with a JSON-RPC error before the
-		// connections close, so no client is left with a dropped connection.
-		hs.tracker.cutOff()
-		if hs.sseTrack != nil {
-			hs.sseTrack.cutOff()
-		}
-	}
-	if hs.streamable != nil {
-		hs.streamable.CloseSessions(ctx)
+		calls.cutOff()
+		calls.wait(grace)
 	}
 	if hs.sse != nil {
-		// On the legacy transport the last responses travel on the event
-		// streams. Give clients a moment to take them in before the streams
-		// end: some (the official Go SDK's SSE client, v1.8.0) drop events
-		// they have read but not yet handled once their stream closes.
-		time.Sleep(sseDrain)
+		hs.sseStreams.flush(grace, hs.sse)
 		hs.sse.CloseSessions()
 	}
+	if hs.streamable != nil {
+		hs.streamable.CloseSessions(grace)
+	}
 	err := <-done
-	if !finished || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.DeadlineExceeded) {
 		_ = srv.Close()
-		<-errc
-		a.logger.Warn("shutdown timed out; calls still running were cut off with a JSON-RPC error", "in_flight", hs.tracker.count())
-		return nil
 	}
 	<-errc
+	if !finished {
+		a.logger.Warn("shutdown timed out; calls still running were cut off with a JSON-RPC error", "in_flight", calls.count())
+		return nil
+	}
 	a.logger.Info("shut down cleanly")
 	return nil
 }
