@@ -82,6 +82,7 @@ func newApp(ctx context.Context, cfg *Config, logger *slog.Logger) (*app, error)
 		server.WithLogger(logger.With("component", "mcp")),
 	}
 	opts = append(opts, a.inflight.serverOptions()...)
+	opts = append(opts, budgetProgress()...)
 	a.mcp = server.NewMCPServer("hubspot-conversations", version, append(opts, a.resourceOptions()...)...)
 	a.mcp.AddTools(selected...)
 	if err := a.registerResources(ctx); err != nil {
@@ -133,6 +134,7 @@ func (a *app) connectHubSpot(ctx context.Context) error {
 			hubspot.WithBaseURL(baseURL),
 			hubspot.WithLimiter(limiter(norm)),
 			hubspot.WithTimeout(cfg.Timeout),
+			hubspot.WithCache(cfg.CacheTTL),
 			hubspot.WithMaxWait(cfg.MaxWait),
 			hubspot.WithLogger(a.logger.With("component", "hubspot", "credential", hubspot.CredentialID(norm))),
 			hubspot.WithUserAgent("hubspot-conversations-mcp/"+version),

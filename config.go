@@ -40,6 +40,9 @@ type Config struct {
 	SenderActorID string `env:"HUBSPOT_SENDER_ACTOR_ID"`
 	// Timeout limits one HubSpot request attempt.
 	Timeout time.Duration `env:"HUBSPOT_TIMEOUT, default=30s"`
+	// CacheTTL is how long inboxes, channels, channel accounts, actors and
+	// each thread's inbox are kept; 0 turns the cache off.
+	CacheTTL time.Duration `env:"HUBSPOT_CACHE_TTL, default=5m"`
 
 	// RedisURL makes the rate budget shared through Redis, so several
 	// replicas together stay within one HubSpot budget.
@@ -183,6 +186,9 @@ func (c *Config) validate() error {
 	}
 	if c.PollBudgetShare < 0 || c.PollBudgetShare > 1 {
 		return fmt.Errorf("MCP_POLL_BUDGET_SHARE %v: must be from 0 to 1, such as 0.2", c.PollBudgetShare)
+	}
+	if c.CacheTTL < 0 {
+		return fmt.Errorf("HUBSPOT_CACHE_TTL %s: must be 0 (off) or positive, such as 5m", c.CacheTTL)
 	}
 	if c.Timeout <= 0 {
 		return fmt.Errorf("HUBSPOT_TIMEOUT %s: must be positive, such as 30s", c.Timeout)

@@ -316,7 +316,7 @@ func TestStdio_ErrorsReachTheModel(t *testing.T) {
 	t.Run("a daily-limit 429 tells the user what to do", func(t *testing.T) {
 		sb.InjectFault(sandbox.Fault{Status: 429,
 			Body: `{"status":"error","message":"You have reached your daily limit.","errorType":"RATE_LIMIT","policyName":"DAILY","correlationId":"c033cdaa-0b2d-4b0e-9a8c-2f6b1d2e3f40"}`})
-		text := callError(t, cs, "get_inbox", map[string]any{"inboxId": sandbox.InboxID})
+		text := callError(t, cs, "get_thread", map[string]any{"threadId": sandbox.EmailThreadID})
 		for _, w := range []string{"429", "daily", "c033cdaa-0b2d-4b0e-9a8c-2f6b1d2e3f40", "midnight"} {
 			if !strings.Contains(strings.ToLower(text), strings.ToLower(w)) {
 				t.Errorf("error %q does not mention %q", text, w)

@@ -283,10 +283,11 @@ func TestHTTP_UsersAreIsolated(t *testing.T) {
 					t.Errorf("%s sees the other account's inbox %q", company, name)
 				}
 			}
+			// Threads are never cached, so each call is a HubSpot call.
 			for range 3 {
-				callOK(t, cs, "get_inbox", map[string]any{"inboxId": sandbox.InboxID})
+				callOK(t, cs, "get_thread", map[string]any{"threadId": sandbox.EmailThreadID})
 			}
-			text := callError(t, cs, "get_inbox", map[string]any{"inboxId": sandbox.InboxID})
+			text := callError(t, cs, "get_thread", map[string]any{"threadId": sandbox.EmailThreadID})
 			if !strings.Contains(text, "budget") {
 				t.Errorf("%s: fifth call = %q, want the budget error", company, text)
 			}
@@ -350,10 +351,16 @@ func TestHTTP_ReplicasShareOneBudgetThroughRedis(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// A first call opens the replica's Redis and HubSpot connections.
-		callOK(t, cs, "get_channel", map[string]any{"channelId": sandbox.EmailChannelID})
-		for range 8 {
-			wg.Go(func() { callOK(t, cs, "get_channel", map[string]any{"channelId": sandbox.EmailChannelID}) })
+		// Nine different reads of threads: never cached, and no two alike
+		// (identical reads at the same moment share one request). A first
+		// call opens the replica's Redis and HubSpot connections.
+		threads := []string{sandbox.EmailThreadID, sandbox.AllTypesThreadID, sandbox.ClosedThreadID, sandbox.AssignedThreadID, sandbox.HostileThreadID}
+		read := func(i int) {
+			callOK(t, cs, []string{"get_thread", "list_messages"}[i%2], map[string]any{"threadId": threads[i/2]})
+		}
+		read(0)
+		for i := 1; i <= 8; i++ {
+			wg.Go(func() { read(i) })
 		}
 	}
 	wg.Wait()
@@ -409,11 +416,14 @@ func TestHTTP_ShutdownLosesNoCallInFlight(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// Six different reads: identical ones would share one request.
 			const calls = 6
 			results := make(chan error, calls)
-			for range calls {
+			threads := []string{sandbox.EmailThreadID, sandbox.AllTypesThreadID, sandbox.ClosedThreadID}
+			for i := range calls {
 				go func() {
-					res, err := cs.CallTool(context.Background(), &gomcp.CallToolParams{Name: "get_inbox", Arguments: map[string]any{"inboxId": sandbox.InboxID}})
+					tool := []string{"get_thread", "list_messages"}[i%2]
+					res, err := cs.CallTool(context.Background(), &gomcp.CallToolParams{Name: tool, Arguments: map[string]any{"threadId": threads[i/2]}})
 					if err == nil && res.IsError {
 						err = fmt.Errorf("tool error: %s", contentText(res))
 					}

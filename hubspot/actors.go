@@ -3,6 +3,7 @@ package hubspot
 import (
 	"context"
 	"net/url"
+	"time"
 )
 
 // Actor types. An actor ID is one letter for the type, a hyphen and an
@@ -77,9 +78,18 @@ func (c *Client) GetActor(ctx context.Context, actorID, property string) (*Actor
 	if err := ValidateActorID("actorId", actorID); err != nil {
 		return nil, err
 	}
+	if property == "" {
+		if v, ok := c.cache.get(keyActor + actorID); ok {
+			a := v.(Actor)
+			return &a, nil
+		}
+	}
 	var a Actor
 	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/actors/" + url.PathEscape(actorID), query: propertyQuery(property)}, &a); err != nil {
 		return nil, err
+	}
+	if property == "" {
+		c.noteActors(a)
 	}
 	return &a, nil
 }
@@ -103,14 +113,48 @@ func (c *Client) BatchGetActors(ctx context.Context, actorIDs []string, property
 			return nil, err
 		}
 	}
-	body := struct {
-		Inputs []string `json:"inputs"`
-	}{actorIDs}
-	var b ActorBatch
-	// A batch read changes nothing, so it is as safe to repeat as a GET.
-	err := c.call(ctx, request{method: "POST", path: conversationsPrefix + "/actors/batch/read", query: propertyQuery(property), body: body, idempotent: true}, &b)
-	if err != nil {
-		return nil, err
+	known, missing := map[string]Actor{}, actorIDs
+	if property == "" {
+		known, missing = c.cachedActors(actorIDs)
+	}
+	now := Time{Time: time.Now().UTC()}
+	b := ActorBatch{Status: "COMPLETE", RequestedAt: now, StartedAt: now, CompletedAt: now}
+	if len(missing) > 0 {
+		body := struct {
+			Inputs []string `json:"inputs"`
+		}{missing}
+		// A batch read changes nothing, so it is as safe to repeat as a GET.
+		err := c.call(ctx, request{method: "POST", path: conversationsPrefix + "/actors/batch/read", query: propertyQuery(property), body: body, idempotent: true, read: true}, &b)
+		if err != nil {
+			return nil, err
+		}
+		if property == "" {
+			c.noteActors(b.Results...)
+		}
+	}
+	if len(known) > 0 {
+		// Answer in the order asked, the cached actors among the fetched.
+		fetched := b.Results
+		b.Results = make([]Actor, 0, len(known)+len(fetched))
+		seen := map[string]bool{}
+		for _, id := range actorIDs {
+			if a, ok := known[id]; ok && !seen[id] {
+				seen[id] = true
+				b.Results = append(b.Results, a)
+				continue
+			}
+			for _, a := range fetched {
+				if a.ID == id && !seen[id] {
+					seen[id] = true
+					b.Results = append(b.Results, a)
+				}
+			}
+		}
+		for _, a := range fetched {
+			if !seen[a.ID] {
+				b.Results = append(b.Results, a)
+			}
+		}
 	}
 	return &b, nil
 }

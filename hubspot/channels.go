@@ -40,7 +40,7 @@ func (o *ListChannelsOptions) values() url.Values {
 // HubSpot API: GET /conversations/v3/conversations/channels
 func (c *Client) ListChannels(ctx context.Context, opts *ListChannelsOptions) (*Page[Channel], error) {
 	var p Page[Channel]
-	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/channels", query: opts.values()}, &p); err != nil {
+	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/channels", query: opts.values(), cached: true}, &p); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -54,7 +54,7 @@ func (c *Client) GetChannel(ctx context.Context, channelID string) (*Channel, er
 		return nil, err
 	}
 	var ch Channel
-	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/channels/" + url.PathEscape(channelID)}, &ch); err != nil {
+	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/channels/" + url.PathEscape(channelID), cached: true}, &ch); err != nil {
 		return nil, err
 	}
 	return &ch, nil
@@ -124,7 +124,7 @@ func (c *Client) ListChannelAccounts(ctx context.Context, opts *ListChannelAccou
 		return nil, err
 	}
 	var p Page[ChannelAccount]
-	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/channel-accounts", query: opts.values()}, &p); err != nil {
+	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/channel-accounts", query: opts.values(), cached: true}, &p); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -141,7 +141,7 @@ func (c *Client) GetChannelAccount(ctx context.Context, channelAccountID string,
 	q := url.Values{}
 	setBool(q, "archived", archived)
 	var ca ChannelAccount
-	err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/channel-accounts/" + url.PathEscape(channelAccountID), query: q}, &ca)
+	err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/channel-accounts/" + url.PathEscape(channelAccountID), query: q, cached: true}, &ca)
 	if err != nil {
 		return nil, err
 	}

@@ -12,11 +12,14 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // DefaultBaseURL is HubSpot's API host.
@@ -31,6 +34,10 @@ const (
 
 	maxErrorBody   = 1 << 20
 	maxSuccessBody = 32 << 20
+
+	// maxTrackedSends bounds the sends remembered for HubSpot's window;
+	// HubSpot's largest burst limit is 250 per 10 s.
+	maxTrackedSends = 512
 
 	defaultMaxRetries = 3
 	defaultTimeout    = 30 * time.Second
@@ -71,6 +78,19 @@ type Client struct {
 	// refusedAt is when HubSpot last answered 401 (Unix nanoseconds; 0
 	// after a success): a Pool keeps a refused credential only briefly.
 	refusedAt atomic.Int64
+
+	// sent holds when this client's latest requests that HubSpot counted
+	// were sent (a ring), to know when HubSpot's window frees up.
+	sent     [maxTrackedSends]time.Time
+	sentNext int
+
+	// cache keeps answers that rarely change (WithCache); nil when off.
+	cache *cache
+	// flights merges concurrent identical reads into one request.
+	flights singleflight.Group
+	// writes counts writes sent, so a read that starts after a write never
+	// joins a flight that started before it.
+	writes atomic.Uint64
 }
 
 // Option configures a Client.
@@ -178,7 +198,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c := &Client{
 		baseURL:    base,
 		token:      token,
-		httpClient: &http.Client{},
+		httpClient: &http.Client{Transport: defaultTransport()},
 		logger:     slog.New(slog.DiscardHandler),
 		userAgent:  "hubspot-conversations-mcp",
 		maxRetries: defaultMaxRetries,
@@ -203,6 +223,18 @@ const MaxTokenLength = 4096
 
 // ErrTokenTooLong is NormalizeToken's error for a token over MaxTokenLength.
 var ErrTokenTooLong = fmt.Errorf("HubSpot access token is longer than %d characters", MaxTokenLength)
+
+// maxIdleConns is how many idle connections to HubSpot a client keeps.
+// net/http keeps two per host by default, so concurrent calls beyond two
+// would each open a new connection, and a TLS handshake, to HubSpot.
+const maxIdleConns = 64
+
+func defaultTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = maxIdleConns
+	t.MaxIdleConnsPerHost = maxIdleConns
+	return t
+}
 
 // NormalizeToken trims a token and its optional "Bearer " prefix, and
 // rejects empty tokens and tokens that cannot go in a header. Errors never
@@ -244,12 +276,19 @@ type request struct {
 	// idempotent requests may be repeated after a 5xx or a connection
 	// failure without changing the outcome. GETs always are.
 	idempotent bool
+	// read marks a POST that changes nothing (the actor batch read), so
+	// identical concurrent ones may share a request like GETs.
+	read bool
+	// cached answers may be kept for the cache's TTL (see WithCache).
+	cached bool
 }
 
 func (r request) safeToRepeat() bool { return r.idempotent || r.method == http.MethodGet }
 
 // call sends req, retrying as the Client doc describes, and decodes a
-// success body into out (nil to discard it).
+// success body into out (nil to discard it). Reads may be answered from
+// the cache or share a request with identical concurrent reads; writes
+// drop what they change from the cache.
 func (c *Client) call(ctx context.Context, req request, out any) error {
 	var body []byte
 	if req.body != nil {
@@ -258,23 +297,120 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 			return fmt.Errorf("%s %s: encode body: %w", req.method, req.path, err)
 		}
 	}
+	var (
+		ans answer
+		err error
+	)
+	if req.method == http.MethodGet || req.read {
+		ans, err = c.read(ctx, req, body)
+	} else {
+		ans, err = c.send(ctx, req, body)
+		c.wrote(req)
+	}
+	if err != nil {
+		return err
+	}
+	if out == nil || ans.status == http.StatusNoContent || len(bytes.TrimSpace(ans.body)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(ans.body, out); err != nil {
+		return &RequestError{Method: req.method, Path: req.path, StatusCode: ans.status, Attempts: ans.attempts, Err: fmt.Errorf("decode: %w", err)}
+	}
+	return nil
+}
+
+// answer is a success answer's status and body, shared read-only between
+// the callers of one flight and the cache.
+type answer struct {
+	status   int
+	body     []byte
+	attempts int
+}
+
+// read answers a request that changes nothing: from the cache, or by
+// joining an identical request in flight, or by sending it.
+func (c *Client) read(ctx context.Context, req request, body []byte) (answer, error) {
+	key := req.method + " " + req.path + "?" + req.query.Encode() + "\n" + string(body)
+	if req.cached {
+		if v, ok := c.cache.get(key); ok {
+			return v.(answer), nil
+		}
+	}
+	flight := key + "\n" + strconv.FormatUint(c.writes.Load(), 10)
+	ch := c.flights.DoChan(flight, func() (any, error) {
+		ans, err := c.send(ctx, req, body)
+		if err == nil && req.cached {
+			c.cache.put(key, ans)
+		}
+		return ans, err
+	})
+	select {
+	case <-ctx.Done():
+		return answer{}, ctx.Err()
+	case res := <-ch:
+		if res.Err != nil && res.Shared && ctx.Err() == nil && leaderGaveUp(res.Err) {
+			// The caller who sent it gave up (cancelled, or its deadline
+			// was too short for the budget); this caller may not have.
+			return c.send(ctx, req, body)
+		}
+		if res.Err != nil {
+			return answer{}, res.Err
+		}
+		return res.Val.(answer), nil
+	}
+}
+
+// leaderGaveUp tells whether err ended a request for reasons of its
+// caller's own context rather than HubSpot's answer.
+func leaderGaveUp(err error) bool {
+	var be *BudgetError
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &be)
+}
+
+// wrote drops from the cache what a write to req.path may have changed
+// (a thread archived leaves its inbox),
+// whatever its outcome: it may have reached HubSpot even if it failed.
+func (c *Client) wrote(req request) {
+	c.writes.Add(1)
+	if c.cache == nil {
+		return
+	}
+	if id, ok := threadOf(req.path); ok {
+		c.cache.drop(keyThreadInbox + id)
+	}
+}
+
+// threadOf returns the thread ID of a thread path.
+func threadOf(path string) (string, bool) {
+	for _, prefix := range []string{conversationsPrefix + "/threads/", assigneePrefix + "/threads/"} {
+		if rest, ok := strings.CutPrefix(path, prefix); ok {
+			id, _, _ := strings.Cut(rest, "/")
+			return id, id != ""
+		}
+	}
+	return "", false
+}
+
+// send sends req, retrying as the Client doc describes, and returns the
+// success answer.
+func (c *Client) send(ctx context.Context, req request, body []byte) (answer, error) {
 	for attempt := 1; ; attempt++ {
 		if err := c.waitTurn(ctx); err != nil {
-			return err
+			return answer{}, err
 		}
 		status, header, respBody, sendErr := c.do(ctx, req, body)
 		if sendErr != nil {
 			notSent := notSentError(sendErr)
 			if ctxErr := ctx.Err(); ctxErr != nil {
-				return &RequestError{Method: req.method, Path: req.path, MaybeSent: !notSent && !req.safeToRepeat(), Attempts: attempt, Err: ctxErr}
+				return answer{}, &RequestError{Method: req.method, Path: req.path, MaybeSent: !notSent && !req.safeToRepeat(), Attempts: attempt, Err: ctxErr}
 			}
 			if (req.safeToRepeat() || notSent) && attempt <= c.maxRetries {
 				if err := c.sleep(ctx, c.backoff(attempt), req, attempt, "connection error", sendErr); err != nil {
-					return err
+					return answer{}, err
 				}
 				continue
 			}
-			return &RequestError{Method: req.method, Path: req.path, MaybeSent: !notSent && !req.safeToRepeat(), Attempts: attempt, Err: sendErr}
+			return answer{}, &RequestError{Method: req.method, Path: req.path, MaybeSent: !notSent && !req.safeToRepeat(), Attempts: attempt, Err: sendErr}
 		}
 		if status == http.StatusUnauthorized {
 			c.refusedAt.Store(time.Now().UnixNano())
@@ -282,13 +418,7 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 			c.refusedAt.Store(0)
 		}
 		if status >= 200 && status < 300 {
-			if out == nil || status == http.StatusNoContent || len(bytes.TrimSpace(respBody)) == 0 {
-				return nil
-			}
-			if err := json.Unmarshal(respBody, out); err != nil {
-				return &RequestError{Method: req.method, Path: req.path, StatusCode: status, Attempts: attempt, Err: fmt.Errorf("decode: %w", err)}
-			}
-			return nil
+			return answer{status: status, body: respBody, attempts: attempt}, nil
 		}
 		apiErr := parseError(req.method, req.path, status, header, respBody)
 		apiErr.Attempts = attempt
@@ -301,7 +431,7 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 				}
 				if wait <= maxRetryWait && fitsDeadline(ctx, wait) {
 					if err := c.sleep(ctx, wait, req, attempt, "429 "+apiErr.PolicyName, nil); err != nil {
-						return err
+						return answer{}, err
 					}
 					continue
 				}
@@ -309,13 +439,13 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 				wait := max(apiErr.RetryAfter, c.backoff(attempt))
 				if wait <= maxRetryWait && fitsDeadline(ctx, wait) {
 					if err := c.sleep(ctx, wait, req, attempt, strconv.Itoa(status), nil); err != nil {
-						return err
+						return answer{}, err
 					}
 					continue
 				}
 			}
 		}
-		return apiErr
+		return answer{}, apiErr
 	}
 }
 
@@ -334,7 +464,7 @@ func (c *Client) waitTurn(ctx context.Context) error {
 		if !fitsDeadline(ctx, hold) {
 			return &BudgetError{Rate: Rate{}, Wait: hold}
 		}
-		if err := sleep(ctx, hold); err != nil {
+		if err := Await(ctx, hold); err != nil {
 			return err
 		}
 	}
@@ -375,7 +505,7 @@ func (c *Client) do(ctx context.Context, req request, body []byte) (int, http.He
 		limit = maxErrorBody
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit))
-	c.observeRateHeaders(resp.Header)
+	c.observeRateHeaders(resp.StatusCode, resp.Header, start)
 	c.logger.DebugContext(ctx, "hubspot request", "method", req.method, "path", req.path, "status", resp.StatusCode,
 		"duration", time.Since(start), "correlation_id", resp.Header.Get("X-HubSpot-Correlation-Id"),
 		"ratelimit_remaining", resp.Header.Get("X-HubSpot-RateLimit-Remaining"))
@@ -403,8 +533,19 @@ func (e *answerLostError) Error() string {
 func (e *answerLostError) Unwrap() error { return e.err }
 
 // observeRateHeaders holds further requests when HubSpot says its own
-// window is spent.
-func (c *Client) observeRateHeaders(h http.Header) {
+// window is spent, until the window frees up: HubSpot's window is rolling,
+// so a slot frees when the oldest call it counted is Interval old. When the
+// last Max calls HubSpot counted were all this client's, that is Interval
+// (plus a guard for the trip to HubSpot) after the oldest of them was sent;
+// otherwise other integrations share the budget and the client holds for
+// a whole Interval.
+func (c *Client) observeRateHeaders(status int, h http.Header, sentAt time.Time) {
+	c.holdMu.Lock()
+	defer c.holdMu.Unlock()
+	if status != http.StatusTooManyRequests {
+		c.sent[c.sentNext] = sentAt
+		c.sentNext = (c.sentNext + 1) % len(c.sent)
+	}
 	if h.Get("X-HubSpot-RateLimit-Remaining") != "0" {
 		return
 	}
@@ -412,11 +553,24 @@ func (c *Client) observeRateHeaders(h http.Header) {
 	if ms, err := strconv.ParseInt(h.Get("X-HubSpot-RateLimit-Interval-Milliseconds"), 10, 64); err == nil && ms > 0 && ms <= 60_000 {
 		interval = time.Duration(ms) * time.Millisecond
 	}
-	c.holdMu.Lock()
-	if until := time.Now().Add(interval); until.After(c.holdUntil) {
+	now := time.Now()
+	until := now.Add(interval)
+	if n, err := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Max")); err == nil && n > 0 && n <= len(c.sent) {
+		recent := make([]time.Time, 0, len(c.sent))
+		for _, t := range c.sent {
+			if !t.IsZero() && now.Sub(t) < interval {
+				recent = append(recent, t)
+			}
+		}
+		if len(recent) >= n {
+			slices.SortFunc(recent, func(a, b time.Time) int { return b.Compare(a) })
+			guard := Rate{Calls: n, Per: interval}.Guard()
+			until = recent[n-1].Add(interval + guard)
+		}
+	}
+	if until.After(c.holdUntil) {
 		c.holdUntil = until
 	}
-	c.holdMu.Unlock()
 }
 
 func (c *Client) sleep(ctx context.Context, d time.Duration, req request, attempt int, reason string, cause error) error {
@@ -425,7 +579,13 @@ func (c *Client) sleep(ctx context.Context, d time.Duration, req request, attemp
 		attrs = append(attrs, "error", cause)
 	}
 	c.logger.WarnContext(ctx, "hubspot retry", attrs...)
-	if err := sleep(ctx, d); err != nil {
+	wait := sleep
+	if strings.HasPrefix(reason, "429") {
+		// HubSpot's budget is spent: the caller waits for its turn as
+		// much as in the limiter, so its WaitObserver hears.
+		wait = Await
+	}
+	if err := wait(ctx, d); err != nil {
 		return &RequestError{Method: req.method, Path: req.path, Attempts: attempt, Err: err}
 	}
 	return nil

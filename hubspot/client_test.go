@@ -405,3 +405,59 @@ func TestClient_MaxWaitFailsFastWithARetryTime(t *testing.T) {
 		}
 	})
 }
+
+func TestClient_HoldEndsWhenItsOwnOldestCallLeavesHubSpotsWindow(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		window := func(remaining string) http.Header {
+			return http.Header{"X-Hubspot-Ratelimit-Remaining": {remaining}, "X-Hubspot-Ratelimit-Max": {"3"},
+				"X-Hubspot-Ratelimit-Interval-Milliseconds": {"10000"}}
+		}
+		f := &fakeHubSpot{answers: []fakeAnswer{
+			{status: 200, header: window("2"), body: `{}`},
+			{status: 200, header: window("1"), body: `{}`},
+			{status: 200, header: window("0"), body: `{}`},
+			{status: 200, header: window("0"), body: `{}`},
+		}}
+		c := newFakeClient(t, f)
+		start := time.Now()
+		for _, at := range []time.Duration{0, 3 * time.Second, 6 * time.Second} {
+			time.Sleep(at - time.Since(start)) // synctest: virtual time
+			if _, err := c.GetChannel(t.Context(), "1000"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := c.GetChannel(t.Context(), "1000"); err != nil {
+			t.Fatal(err)
+		}
+		// The window was spent by this client's three calls; the first
+		// leaves it at 10 s, so the fourth goes then (plus the guard),
+		// not 10 s after the third.
+		if got := f.times[3].Sub(start); got != 10*time.Second+250*time.Millisecond {
+			t.Errorf("fourth request after %s, want 10.25s", got)
+		}
+	})
+}
+
+func TestClient_HoldsAWholeWindowWhenOthersShareTheBudget(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		// HubSpot counts 100 calls, this client made only one: other
+		// integrations used the rest, and when theirs leave is unknown.
+		f := &fakeHubSpot{answers: []fakeAnswer{
+			{status: 200, header: http.Header{"X-Hubspot-Ratelimit-Remaining": {"0"}, "X-Hubspot-Ratelimit-Max": {"100"},
+				"X-Hubspot-Ratelimit-Interval-Milliseconds": {"10000"}}, body: `{}`},
+			{status: 200, body: `{}`},
+		}}
+		c := newFakeClient(t, f)
+		start := time.Now()
+		for range 2 {
+			if _, err := c.GetChannel(t.Context(), "1000"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := f.times[1].Sub(start); got != 10*time.Second {
+			t.Errorf("second request after %s, want 10s", got)
+		}
+	})
+}

@@ -18,7 +18,19 @@
 // outlast the caller's deadline, the call fails at once with *BudgetError
 // and nothing is sent. When HubSpot's X-HubSpot-RateLimit-Remaining header
 // reaches 0 (its own window, shared with every other integration using the
-// same app), the client holds further requests for that window.
+// same app), the client holds further requests until the window frees up:
+// after the oldest of its own last Max calls leaves it, or a whole window
+// when other integrations' calls fill it. Limiters wait through Await, so a
+// WaitObserver in the context (WithWaitObserver) hears about every wait
+// longer than a second, every second.
+//
+// # Caching
+//
+// WithCache keeps, per Client (one credential), what rarely changes:
+// inboxes, channels, channel accounts, actors, and each thread's inbox
+// (ThreadInbox). Threads and messages are never cached. Identical reads in
+// flight at the same moment share one request whether or not the cache is
+// on; a write drops what it changes.
 //
 // # Retries
 //

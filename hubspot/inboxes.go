@@ -43,7 +43,7 @@ func (o *ListInboxesOptions) values() url.Values {
 // HubSpot API: GET /conversations/v3/conversations/inboxes
 func (c *Client) ListInboxes(ctx context.Context, opts *ListInboxesOptions) (*Page[Inbox], error) {
 	var p Page[Inbox]
-	err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/inboxes", query: opts.values()}, &p)
+	err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/inboxes", query: opts.values(), cached: true}, &p)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func (c *Client) GetInbox(ctx context.Context, inboxID string, archived bool) (*
 	q := url.Values{}
 	setBool(q, "archived", archived)
 	var in Inbox
-	err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/inboxes/" + url.PathEscape(inboxID), query: q}, &in)
+	err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/inboxes/" + url.PathEscape(inboxID), query: q, cached: true}, &in)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package hubspot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -71,6 +72,7 @@ func (r Rate) String() string {
 // Limiter decides when a request may be sent. Wait blocks until the request
 // may go, or returns an error, and then nothing may be sent: ctx.Err() when
 // ctx ends, *BudgetError when no slot comes before ctx's deadline.
+// Implementations wait with Await, so the caller's WaitObserver hears.
 type Limiter interface {
 	Wait(ctx context.Context) error
 }
@@ -90,8 +92,10 @@ func (r Rate) Guard() time.Duration {
 // Rate.Guard). A bucket alone admits a full burst plus its refill inside
 // one window (up to twice the budget), which HubSpot answers with 429s.
 //
-// A slot, once granted, counts even if its caller then gives up, so the
-// budget is never exceeded. It is safe for concurrent use.
+// A caller that gives up while waiting (its context ends) leaves the queue
+// and sends nothing; the slot it was granted goes to the next caller that
+// can use it at that very time, so cancelled calls waste no budget and the
+// send times stay those the log allowed. It is safe for concurrent use.
 type WindowLimiter struct {
 	rate   Rate
 	bucket *rate.Limiter
@@ -99,6 +103,8 @@ type WindowLimiter struct {
 	mu   sync.Mutex
 	sent []int64 // unix nanos of granted slots, a ring of Calls entries
 	next int
+	// freed are future slots whose callers gave up, unix nanos.
+	freed []int64
 }
 
 // NewWindowLimiter returns a limiter for r, which must be valid (see ParseRate).
@@ -120,6 +126,10 @@ func (l *WindowLimiter) Wait(ctx context.Context) error {
 	}
 	l.mu.Lock()
 	now := time.Now()
+	if at, ok := l.takeFreed(ctx, now); ok {
+		l.mu.Unlock()
+		return l.await(ctx, at, now)
+	}
 	res := l.bucket.ReserveN(now, 1)
 	at := now.Add(res.DelayFrom(now))
 	if oldest := l.sent[l.next]; oldest != 0 {
@@ -135,9 +145,39 @@ func (l *WindowLimiter) Wait(ctx context.Context) error {
 	l.sent[l.next] = at.UnixNano()
 	l.next = (l.next + 1) % len(l.sent)
 	l.mu.Unlock()
+	return l.await(ctx, at, now)
+}
 
-	if d := at.Sub(now); d > 0 {
-		return sleep(ctx, d)
+// await waits for the slot at; if ctx ends first, the slot is freed for
+// another caller.
+func (l *WindowLimiter) await(ctx context.Context, at, now time.Time) error {
+	d := at.Sub(now)
+	if d <= 0 {
+		return nil
 	}
-	return nil
+	err := Await(ctx, d)
+	if err != nil {
+		l.mu.Lock()
+		if at.After(time.Now()) {
+			l.freed = append(l.freed, at.UnixNano())
+		}
+		l.mu.Unlock()
+	}
+	return err
+}
+
+// takeFreed takes the earliest freed slot still in the future that ctx's
+// deadline allows, dropping those that passed unused. l.mu is held.
+func (l *WindowLimiter) takeFreed(ctx context.Context, now time.Time) (time.Time, bool) {
+	l.freed = slices.DeleteFunc(l.freed, func(t int64) bool { return t <= now.UnixNano() })
+	if len(l.freed) == 0 {
+		return time.Time{}, false
+	}
+	i := slices.Index(l.freed, slices.Min(l.freed))
+	at := time.Unix(0, l.freed[i])
+	if dl, ok := ctx.Deadline(); ok && at.After(dl) {
+		return time.Time{}, false
+	}
+	l.freed = slices.Delete(l.freed, i, i+1)
+	return at, true
 }

@@ -167,20 +167,68 @@ func TestWindowLimiterBudgetErrorBeforeDeadline(t *testing.T) {
 	})
 }
 
-func TestWindowLimiterCancelledWaitKeepsTheBudget(t *testing.T) {
+func TestWindowLimiterCancelledWaitLeavesTheQueue(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		l := NewWindowLimiter(Rate{Calls: 1, Per: time.Second})
+		l := NewWindowLimiter(Rate{Calls: 1, Per: 10 * time.Second})
+		start := time.Now()
 		if err := l.Wait(t.Context()); err != nil {
 			t.Fatal(err)
 		}
+		// B is granted the slot at 10.25 s, then gives up at 2 s.
 		ctx, cancel := context.WithCancel(t.Context())
-		go func() { time.Sleep(100 * time.Millisecond); cancel() }()
+		go func() { time.Sleep(2 * time.Second); cancel() }()
 		if err := l.Wait(ctx); !errors.Is(err, context.Canceled) {
 			t.Fatalf("Wait = %v, want context.Canceled", err)
 		}
-		if err := l.Wait(context.Background()); err != nil {
+		// C, arriving at 3 s, gets B's slot rather than one at 20.5 s.
+		time.Sleep(time.Second)
+		if err := l.Wait(t.Context()); err != nil {
 			t.Fatal(err)
+		}
+		if got := time.Since(start); got != 10250*time.Millisecond {
+			t.Errorf("C went at %s, want 10.25s (the cancelled call's slot)", got)
+		}
+		// The slot is used once: D waits a window after C.
+		if err := l.Wait(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if got := time.Since(start); got != 20500*time.Millisecond {
+			t.Errorf("D went at %s, want 20.5s", got)
+		}
+	})
+}
+
+func TestWindowLimiterFreedSlotsNeverBreakTheWindow(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		r := Rate{Calls: 3, Per: time.Second}
+		l := NewWindowLimiter(r)
+		var mu sync.Mutex
+		var sent []time.Time
+		var wg sync.WaitGroup
+		for i := range 60 {
+			wg.Go(func() {
+				time.Sleep(time.Duration(i%7) * 150 * time.Millisecond)
+				ctx := t.Context()
+				if i%3 == 0 { // every third caller gives up after a while
+					var cancel context.CancelFunc
+					ctx, cancel = context.WithTimeout(ctx, time.Duration(i%5+1)*400*time.Millisecond)
+					defer cancel()
+				}
+				if l.Wait(ctx) == nil {
+					mu.Lock()
+					sent = append(sent, time.Now())
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		if most := maxInWindow(sent, r.Per+r.Guard()); most > r.Calls {
+			t.Errorf("%d sends within one window; the budget is %d", most, r.Calls)
+		}
+		if len(sent) < 40 {
+			t.Errorf("only %d of 60 callers sent; the patient ones must all send", len(sent))
 		}
 	})
 }

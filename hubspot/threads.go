@@ -179,6 +179,7 @@ func (c *Client) ListThreads(ctx context.Context, opts *ListThreadsOptions) (*Pa
 	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/threads", query: opts.values()}, &p); err != nil {
 		return nil, err
 	}
+	c.noteThreads(p.Results...)
 	return &p, nil
 }
 
@@ -216,6 +217,7 @@ func (c *Client) GetThread(ctx context.Context, threadID string, opts *GetThread
 	if err := c.call(ctx, request{method: "GET", path: threadPath(threadID), query: q}, &th); err != nil {
 		return nil, err
 	}
+	c.noteThreads(th)
 	return &th, nil
 }
 
@@ -253,6 +255,7 @@ func (c *Client) UpdateThread(ctx context.Context, threadID string, req UpdateTh
 	if err := c.call(ctx, request{method: "PATCH", path: threadPath(threadID), query: q, body: req, idempotent: true}, &th); err != nil {
 		return nil, err
 	}
+	c.noteThreads(th)
 	return &th, nil
 }
 
@@ -284,6 +287,7 @@ func (c *Client) AssignThread(ctx context.Context, threadID, actorID string) (*T
 	if err := c.call(ctx, request{method: "PUT", path: assigneePath(threadID), body: body, idempotent: true}, &th); err != nil {
 		return nil, err
 	}
+	c.noteThreads(th)
 	return &th, nil
 }
 

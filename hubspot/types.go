@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Time is a HubSpot timestamp. HubSpot sends ISO-8601 date-time strings;
@@ -25,9 +26,11 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	}
 	s := string(b)
 	if b[0] == '"' {
-		var str string
-		if err := json.Unmarshal(b, &str); err != nil {
-			return nil
+		str, ok := plainString(b)
+		if !ok {
+			if err := json.Unmarshal(b, &str); err != nil {
+				return nil
+			}
 		}
 		s = strings.TrimSpace(str)
 	}
@@ -52,6 +55,26 @@ func (t Time) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	return json.Marshal(t.UTC().Format("2006-01-02T15:04:05.000Z07:00"))
+}
+
+// plainString returns the content of a JSON string literal that has no
+// escapes, the common case for timestamps and IDs, without a second pass
+// of the JSON decoder; ok is false when the decoder is needed.
+func plainString(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return "", false
+	}
+	inner := b[1 : len(b)-1]
+	for _, c := range inner {
+		if c == '\\' || c == '"' || c < 0x20 {
+			return "", false
+		}
+	}
+	// encoding/json replaces invalid UTF-8; leave that to it.
+	if !utf8.Valid(inner) {
+		return "", false
+	}
+	return string(inner), true
 }
 
 // FlexInt is an integer that HubSpot may send as a JSON number or as a
@@ -82,9 +105,11 @@ type FlexString string
 func (s *FlexString) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '"' {
-		var v string
-		if err := json.Unmarshal(b, &v); err != nil {
-			return err
+		v, ok := plainString(b)
+		if !ok {
+			if err := json.Unmarshal(b, &v); err != nil {
+				return err
+			}
 		}
 		*s = FlexString(v)
 		return nil

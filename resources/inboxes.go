@@ -67,7 +67,7 @@ func readInbox(ctx context.Context, c *hubspot.Client, uri string, r ref) ([]mcp
 	if len(threads) > recentInInbox {
 		threads, more = threads[:recentInInbox], true
 	}
-	people := view.Lookup(ctx, c, nil, view.ThreadActors(threads))
+	people := view.Lookup(ctx, c, view.ThreadActors(threads))
 	out := struct {
 		inboxView
 		OpenThreadCount   int           `json:"openThreadCount"`
@@ -100,7 +100,7 @@ func readThreadList(ctx context.Context, c *hubspot.Client, uri string, r ref) (
 	if err != nil {
 		return nil, err
 	}
-	people := view.Lookup(ctx, c, nil, view.ThreadActors(p.Results))
+	people := view.Lookup(ctx, c, view.ThreadActors(p.Results))
 	out := struct {
 		URI        string        `json:"uri"`
 		InboxID    string        `json:"inboxId,omitempty"`

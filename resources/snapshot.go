@@ -38,7 +38,7 @@ func fetchSnapshot(ctx context.Context, c *hubspot.Client) (*snapshot, error) {
 	}
 	return &snapshot{
 		taken: time.Now(), inboxes: inboxes, open: open, moreOpen: more,
-		actors: view.Lookup(ctx, c, nil, view.ThreadActors(open)),
+		actors: view.Lookup(ctx, c, view.ThreadActors(open)),
 	}, nil
 }
 

@@ -77,7 +77,7 @@ func loadTranscript(ctx context.Context, c *hubspot.Client, threadID string, inb
 			ids = append(ids, r.ActorID)
 		}
 	}
-	people := view.Lookup(ctx, c, nil, ids)
+	people := view.Lookup(ctx, c, ids)
 
 	t := &transcript{
 		Thread:       view.NewThread(*th, people, ""),

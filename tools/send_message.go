@@ -11,13 +11,10 @@ import (
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
-// send_message looks at no more than lookupPages pages of lookupLimit
-// history entries for the latest incoming message, so a call costs at most
-// lookupPages+1 HubSpot requests.
-const (
-	lookupPages = 3
-	lookupLimit = 50
-)
+// send_message looks for the latest incoming message among the thread's
+// lookupLimit newest history entries (HubSpot's largest page), so a MESSAGE
+// with defaults costs one read and the send, however long the thread.
+const lookupLimit = 100
 
 // sendMessageInput holds send_message's arguments.
 type sendMessageInput struct {
@@ -85,7 +82,7 @@ func sendMessage(p hubspot.Provider, cfg Config) server.ServerTool {
 		description: "Reply to the customer (type MESSAGE) or add an internal note (type COMMENT) on an existing thread. " +
 			"A MESSAGE reaches THE CUSTOMER on the thread's channel and cannot be unsent; a COMMENT only agents see. " +
 			"A MESSAGE's channel, account and recipients default to the thread's latest incoming message (among its " +
-			strconv.Itoa(lookupPages*lookupLimit) + " latest entries), its sender to the configured agent. " +
+			strconv.Itoa(lookupLimit) + " latest entries), its sender to the configured agent. " +
 			"Never retry a failed send blindly: check list_messages first.",
 		// A MESSAGE reaching a customer cannot be taken back, so the tool is
 		// destructive even though a COMMENT alone would not be: hosts should
@@ -167,7 +164,7 @@ func fillDefaults(ctx context.Context, c *hubspot.Client, threadID string, cfg C
 		return "", &stepError{action: "find the latest incoming message of thread " + threadID + " (to default channelId, channelAccountId and recipients)", err: err}
 	}
 	missing := func(name string) error {
-		why := "the thread has no incoming message among its " + strconv.Itoa(lookupPages*lookupLimit) + " most recent entries to copy it from"
+		why := "the thread has no incoming message among its " + strconv.Itoa(lookupLimit) + " most recent entries to copy it from"
 		if ref != nil {
 			why = "channelId " + req.ChannelID + " differs from the channel of the latest incoming message " + ref.ID
 		}
@@ -204,21 +201,15 @@ func fillDefaults(ctx context.Context, c *hubspot.Client, threadID string, cfg C
 }
 
 // latestIncoming returns the newest INCOMING message of type MESSAGE among
-// the thread's most recent history entries, or nil.
+// the thread's lookupLimit most recent history entries, or nil: one read.
 func latestIncoming(ctx context.Context, c *hubspot.Client, threadID string) (*hubspot.Message, error) {
-	opts := &hubspot.ListMessagesOptions{ListOptions: hubspot.ListOptions{Limit: lookupLimit, Sort: []string{"-createdAt"}}}
-	for range lookupPages {
-		page, err := c.ListMessages(ctx, threadID, opts)
-		if err != nil {
-			return nil, err
-		}
-		for i, m := range page.Results {
-			if m.Type == hubspot.MessageTypeMessage && m.Direction == hubspot.DirectionIncoming {
-				return &page.Results[i], nil
-			}
-		}
-		if opts.After = page.NextAfter(); opts.After == "" {
-			break
+	page, err := c.ListMessages(ctx, threadID, &hubspot.ListMessagesOptions{ListOptions: hubspot.ListOptions{Limit: lookupLimit, Sort: []string{"-createdAt"}}})
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range page.Results {
+		if m.Type == hubspot.MessageTypeMessage && m.Direction == hubspot.DirectionIncoming {
+			return &page.Results[i], nil
 		}
 	}
 	return nil, nil

@@ -83,8 +83,8 @@ func TestSendMessageDefaults(t *testing.T) {
 				t.Errorf("result %+v, want an OUTGOING MESSAGE with defaults from %s", got, tt.wantFrom)
 			}
 			reqs := e.requests()
-			if len(reqs) != 2 || reqs[0] != "GET /conversations/v3/conversations/threads/"+threadOf(tt.args)+"/messages?limit=50&sort=-createdAt" {
-				t.Errorf("requests %v: want one look-up of the newest 50 entries, then the send", reqs)
+			if len(reqs) != 2 || reqs[0] != "GET /conversations/v3/conversations/threads/"+threadOf(tt.args)+"/messages?limit=100&sort=-createdAt" {
+				t.Errorf("requests %v: want one look-up of the newest 100 entries, then the send", reqs)
 			}
 		})
 	}
@@ -148,11 +148,11 @@ func TestSendMessageErrors(t *testing.T) {
 		{name: "a thread without incoming messages needs explicit channel fields", opts: []envOption{sender},
 			faults: []sandbox.Fault{{Method: "GET", Path: messagesPath, Status: 200, Body: `{"results":[]}`}},
 			args:   reply, wantReqs: 1,
-			want: []string{"channelId is required for this MESSAGE: the thread has no incoming message among its 150 most recent entries", "list_channel_accounts"}},
-		{name: "the look-up is bounded to three pages", opts: []envOption{sender},
+			want: []string{"channelId is required for this MESSAGE: the thread has no incoming message among its 100 most recent entries", "list_channel_accounts"}},
+		{name: "the look-up is one read however long the thread", opts: []envOption{sender},
 			faults: []sandbox.Fault{{Method: "GET", Path: messagesPath, Status: 200, Times: -1,
 				Body: `{"results":[{"id":"c1","type":"COMMENT","text":"x"}],"paging":{"next":{"after":"more"}}}`}},
-			args: reply, wantReqs: 3, want: []string{"channelId is required for this MESSAGE"}},
+			args: reply, wantReqs: 1, want: []string{"channelId is required for this MESSAGE"}},
 		{name: "another channel than the latest incoming message's needs the other fields", opts: []envOption{sender},
 			args: `{"threadId":"` + sandbox.EmailThreadID + `","type":"MESSAGE","text":"x","channelId":"1000"}`, wantReqs: 1,
 			want: []string{"channelAccountId is required for this MESSAGE: channelId 1000 differs from the channel of the latest incoming message " + sandbox.TruncatedMessageID}},

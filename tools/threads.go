@@ -63,7 +63,7 @@ func listThreads(p hubspot.Provider, _ Config) server.ServerTool {
 			if err != nil {
 				return listOutput[view.Thread]{}, err
 			}
-			people := view.Lookup(ctx, c, nil, view.ThreadActors(page.Results))
+			people := view.Lookup(ctx, c, view.ThreadActors(page.Results))
 			return newListOutput(page, nil, func(th hubspot.Thread) view.Thread { return view.NewThread(th, people, in.Property) })
 		},
 	})
@@ -222,6 +222,6 @@ func threadView(ctx context.Context, c *hubspot.Client, th *hubspot.Thread, err 
 	if err != nil {
 		return view.Thread{}, err
 	}
-	people := view.Lookup(ctx, c, nil, view.ThreadActors([]hubspot.Thread{*th}))
+	people := view.Lookup(ctx, c, view.ThreadActors([]hubspot.Thread{*th}))
 	return view.NewThread(*th, people, property), nil
 }

@@ -3,8 +3,6 @@ package view
 import (
 	"context"
 	"slices"
-	"sync"
-	"time"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 )
@@ -77,74 +75,33 @@ func ThreadActors(threads []hubspot.Thread) []string {
 	return ids
 }
 
-// Look-ups are cached briefly per client, so paging through threads does
-// not read the same customers again. Each credential has its own client,
-// so one user's cache never answers another's. This is deliberately small:
-// a general per-credential cache belongs in hubspot.
-const (
-	cacheTTL     = 5 * time.Minute
-	cacheMaxSize = 4096
-)
-
-type cacheKey struct {
-	c  *hubspot.Client
-	id string
-}
-
-type cacheEntry struct {
-	actor hubspot.Actor
-	found bool
-	at    time.Time
-}
-
-var cache = struct {
-	sync.Mutex
-	m map[cacheKey]cacheEntry
-}{m: map[cacheKey]cacheEntry{}}
-
-// Lookup reads the actors ids name with at most one BatchGetActors call
-// (IDs cached from an earlier call are not read again). wait, when not
-// nil, is called before the call (a poller's budget). Names are a nicety:
-// invalid IDs and failures leave them out, and views show IDs alone.
-func Lookup(ctx context.Context, c *hubspot.Client, wait func(context.Context) error, ids []string) People {
+// Lookup reads the actors ids name with at most one BatchGetActors call.
+// The client's cache (hubspot.WithCache) answers the actors it already
+// knows, so paging through threads does not read the same customers again;
+// each credential has its own client, so one user's cache never answers
+// another's. Names are a nicety: invalid IDs and failures leave them out,
+// and views show IDs alone.
+func Lookup(ctx context.Context, c *hubspot.Client, ids []string) People {
 	out := People{}
-	now := time.Now()
-	var missing []string
-	cache.Lock()
+	var want []string
 	for _, id := range ids {
-		if id == "" || slices.Contains(missing, id) || hubspot.ValidateActorID("actorId", id) != nil {
+		if id == "" || slices.Contains(want, id) || hubspot.ValidateActorID("actorId", id) != nil {
 			continue
 		}
-		if e, ok := cache.m[cacheKey{c, id}]; ok && now.Sub(e.at) < cacheTTL {
-			if e.found {
-				out[id] = e.actor
-			}
-			continue
-		}
-		missing = append(missing, id)
+		want = append(want, id)
 	}
-	cache.Unlock()
-	if len(missing) > hubspot.MaxBatchActors {
-		missing = missing[:hubspot.MaxBatchActors]
+	if len(want) > hubspot.MaxBatchActors {
+		want = want[:hubspot.MaxBatchActors]
 	}
-	if len(missing) == 0 || (wait != nil && wait(ctx) != nil) {
+	if len(want) == 0 {
 		return out
 	}
-	b, err := c.BatchGetActors(ctx, missing, "")
+	b, err := c.BatchGetActors(ctx, want, "")
 	if err != nil {
 		return out
 	}
-	cache.Lock()
-	defer cache.Unlock()
-	if len(cache.m)+len(missing) > cacheMaxSize {
-		clear(cache.m)
-	}
 	for _, a := range b.Results {
 		out[a.ID] = a
-	}
-	for _, id := range missing {
-		a, found := out[id]
-		cache.m[cacheKey{c, id}] = cacheEntry{actor: a, found: found, at: now}
 	}
 	return out
 }

@@ -74,7 +74,8 @@ func New(rdb redis.UniversalClient, credentialID string, r hubspot.Rate) *Limite
 
 // Wait blocks until a request may be sent. It returns *hubspot.BudgetError
 // at once when no slot comes before ctx's deadline, ctx.Err() when ctx
-// ends while waiting (the slot stays spent), and an error when Redis
+// ends while waiting (the slot stays spent: unlike the in-process
+// limiter, it is not handed to another caller), and an error when Redis
 // cannot be asked; in every error case nothing may be sent.
 func (l *Limiter) Wait(ctx context.Context) error {
 	_, wait, err := l.reserve(ctx)
@@ -84,14 +85,7 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	if wait <= 0 {
 		return nil
 	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return hubspot.Await(ctx, wait)
 }
 
 // reserve asks Redis for a slot and returns its time on Redis's clock and

@@ -31,6 +31,7 @@ type limits struct {
 	daily        int           // calls per UTC day
 	enforceDaily bool          // answer 429 past daily
 	retryAfter   bool          // add Retry-After to the limiter's 429s
+	unlimited    bool          // report no window at all
 }
 
 // An Option configures a Server in New.
@@ -66,6 +67,15 @@ func WithRateLimit(n int, window time.Duration) Option {
 			c.limits.max, c.limits.window, c.limits.enforce = n, window, true
 		}
 	}
+}
+
+// WithUnlimitedRate lifts the per-window limit: nothing is enforced and
+// the X-HubSpot-RateLimit-Max, -Remaining and -Interval-Milliseconds
+// headers are left out, as HubSpot does when it cannot gather them, so a
+// client never holds back for HubSpot's window. For load tests of the
+// client itself. The daily headers stay.
+func WithUnlimitedRate() Option {
+	return func(c *config) { c.limits.unlimited, c.limits.enforce = true, false }
 }
 
 // WithDailyLimit enforces at most n calls per account per UTC day (HubSpot's

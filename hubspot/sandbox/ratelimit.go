@@ -64,9 +64,11 @@ func (s *Server) rateHeaders(a *Account, h http.Header, admit bool) *rejection {
 		st.dayCount++
 	}
 
-	h.Set("X-HubSpot-RateLimit-Max", strconv.Itoa(lim.max))
-	h.Set("X-HubSpot-RateLimit-Remaining", strconv.Itoa(max(0, lim.max-len(st.hits))))
-	h.Set("X-HubSpot-RateLimit-Interval-Milliseconds", strconv.FormatInt(lim.window.Milliseconds(), 10))
+	if !lim.unlimited {
+		h.Set("X-HubSpot-RateLimit-Max", strconv.Itoa(lim.max))
+		h.Set("X-HubSpot-RateLimit-Remaining", strconv.Itoa(max(0, lim.max-len(st.hits))))
+		h.Set("X-HubSpot-RateLimit-Interval-Milliseconds", strconv.FormatInt(lim.window.Milliseconds(), 10))
+	}
 	h.Set("X-HubSpot-RateLimit-Daily", strconv.Itoa(lim.daily))
 	h.Set("X-HubSpot-RateLimit-Daily-Remaining", strconv.Itoa(max(0, lim.daily-st.dayCount)))
 	if rej != nil {

@@ -2,6 +2,8 @@ package sandbox
 
 import (
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -108,5 +110,43 @@ func TestDailyLimit(t *testing.T) {
 	r.want(t, http.StatusOK)
 	if r.header.Get("X-HubSpot-RateLimit-Daily") != "2" {
 		t.Errorf("daily header = %q", r.header.Get("X-HubSpot-RateLimit-Daily"))
+	}
+}
+
+func TestUnlimitedRate(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, WithUnlimitedRate())
+	for range DefaultRateLimit + 10 {
+		r := h.call(http.MethodGet, channelsPath, "")
+		r.want(t, http.StatusOK)
+		for _, name := range []string{"X-HubSpot-RateLimit-Max", "X-HubSpot-RateLimit-Remaining", "X-HubSpot-RateLimit-Interval-Milliseconds"} {
+			if v := r.header.Get(name); v != "" {
+				t.Fatalf("%s: %s, want no window header", name, v)
+			}
+		}
+		if r.header.Get("X-HubSpot-RateLimit-Daily-Remaining") == "" {
+			t.Fatal("the daily headers are gone too")
+		}
+	}
+}
+
+func TestRequestLogKeepsTheLatestInOrder(t *testing.T) {
+	t.Parallel()
+	s := New()
+	r := httptest.NewRequest(http.MethodGet, channelsPath, nil)
+	for i := range maxRecorded + 5 {
+		s.record(r, nil, &exchange{correlationID: strconv.Itoa(i)}, http.StatusOK, time.Time{})
+	}
+	got := s.Requests()
+	if len(got) != maxRecorded {
+		t.Fatalf("%d requests kept, want %d", len(got), maxRecorded)
+	}
+	if got[0].CorrelationID != "5" || got[len(got)-1].CorrelationID != strconv.Itoa(maxRecorded+4) {
+		t.Errorf("kept %s … %s, want the latest, oldest first", got[0].CorrelationID, got[len(got)-1].CorrelationID)
+	}
+	s.ResetRequests()
+	s.record(r, nil, &exchange{correlationID: "new"}, http.StatusOK, time.Time{})
+	if got := s.Requests(); len(got) != 1 || got[0].CorrelationID != "new" {
+		t.Errorf("after a reset: %v", got)
 	}
 }

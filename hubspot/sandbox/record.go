@@ -37,7 +37,9 @@ func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
+	// The log is a ring once full: the oldest entry is at requestsHead.
+	ordered := append(s.requests[s.requestsHead:len(s.requests):len(s.requests)], s.requests[:s.requestsHead]...)
+	for i, r := range ordered {
 		r.Header = r.Header.Clone()
 		r.Body = slices.Clone(r.Body)
 		out[i] = r
@@ -50,6 +52,7 @@ func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = nil
+	s.requestsHead = 0
 }
 
 func (s *Server) record(r *http.Request, body []byte, ex *exchange, status int, at time.Time) {
@@ -67,8 +70,11 @@ func (s *Server) record(r *http.Request, body []byte, ex *exchange, status int, 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.requests) >= maxRecorded {
-		s.requests = slices.Delete(s.requests, 0, len(s.requests)-maxRecorded+1)
+	if len(s.requests) < maxRecorded {
+		s.requests = append(s.requests, rec)
+		return
 	}
-	s.requests = append(s.requests, rec)
+	// Full: overwrite the oldest, in constant time.
+	s.requests[s.requestsHead] = rec
+	s.requestsHead = (s.requestsHead + 1) % maxRecorded
 }

@@ -40,6 +40,8 @@ type Server struct {
 	created  int                 // accounts ever created; gives each its profile
 	faults   []*pendingFault
 	requests []Request
+	// requestsHead is the oldest entry of requests once it is full.
+	requestsHead int
 }
 
 // New returns a Server holding one seeded account, the Juniper Outdoor Co.
