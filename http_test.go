@@ -283,11 +283,12 @@ func TestHTTP_UsersAreIsolated(t *testing.T) {
 					t.Errorf("%s sees the other account's inbox %q", company, name)
 				}
 			}
-			// Threads are never cached, so each call is a HubSpot call.
+			// Messages are never cached, and list_messages reads no names,
+			// so each call is one HubSpot call.
 			for range 3 {
-				callOK(t, cs, "get_thread", map[string]any{"threadId": sandbox.EmailThreadID})
+				callOK(t, cs, "list_messages", map[string]any{"threadId": sandbox.EmailThreadID})
 			}
-			text := callError(t, cs, "get_thread", map[string]any{"threadId": sandbox.EmailThreadID})
+			text := callError(t, cs, "list_messages", map[string]any{"threadId": sandbox.EmailThreadID})
 			if !strings.Contains(text, "budget") {
 				t.Errorf("%s: fifth call = %q, want the budget error", company, text)
 			}
@@ -351,12 +352,13 @@ func TestHTTP_ReplicasShareOneBudgetThroughRedis(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Nine different reads of threads: never cached, and no two alike
-		// (identical reads at the same moment share one request). A first
-		// call opens the replica's Redis and HubSpot connections.
+		// Nine different reads of messages: never cached, one HubSpot call
+		// each (no names to look up), and no two alike (identical reads at
+		// the same moment share one request). A first call opens the
+		// replica's Redis and HubSpot connections.
 		threads := []string{sandbox.EmailThreadID, sandbox.AllTypesThreadID, sandbox.ClosedThreadID, sandbox.AssignedThreadID, sandbox.HostileThreadID}
 		read := func(i int) {
-			callOK(t, cs, []string{"get_thread", "list_messages"}[i%2], map[string]any{"threadId": threads[i/2]})
+			callOK(t, cs, "list_messages", map[string]any{"threadId": threads[i/2], "limit": 1 + i%2})
 		}
 		read(0)
 		for i := 1; i <= 8; i++ {
@@ -489,9 +491,11 @@ func TestHTTP_ShutdownCutsOffCallsWithAnError(t *testing.T) {
 			}
 			const calls = 3
 			results := make(chan error, calls)
-			for range calls {
+			// Different reads: identical ones would share one request.
+			threads := []string{sandbox.EmailThreadID, sandbox.AllTypesThreadID, sandbox.ClosedThreadID}
+			for i := range calls {
 				go func() {
-					_, err := cs.CallTool(context.Background(), &gomcp.CallToolParams{Name: "get_inbox", Arguments: map[string]any{"inboxId": sandbox.InboxID}})
+					_, err := cs.CallTool(context.Background(), &gomcp.CallToolParams{Name: "list_messages", Arguments: map[string]any{"threadId": threads[i]}})
 					results <- err
 				}()
 			}
