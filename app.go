@@ -144,7 +144,7 @@ func (a *app) connectHubSpot(ctx context.Context) error {
 		// The catalog, built later, forgets what it kept for an evicted client.
 		a.provider = hubspot.NewPool(newClient, hubspot.PoolLimits{
 			MaxClients: cfg.MaxCredentials,
-			OnEvict:    func(c *hubspot.Client) { a.catalog.Forget(c) },
+			OnEvict:    func(c *hubspot.Client) { a.catalog.Forget(c.CredentialID()) },
 		})
 		return nil
 	}

@@ -236,6 +236,11 @@ func defaultTransport() *http.Transport {
 	return t
 }
 
+// CredentialID identifies the client's credential without revealing it
+// (see the function CredentialID): what to key per-credential state by,
+// since a Pool may replace a Client by another for the same credential.
+func (c *Client) CredentialID() string { return CredentialID(c.token) }
+
 // NormalizeToken trims a token and its optional "Bearer " prefix, and
 // rejects empty tokens and tokens that cannot go in a header. Errors never
 // contain the token.
