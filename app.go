@@ -8,12 +8,12 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/httpserver"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/redislimit"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
@@ -47,17 +47,15 @@ type app struct {
 	// so everything that needs a hook adds it here.
 	hooks *server.Hooks
 	tools []server.ServerTool
-	// inflight counts the calls in flight, for shutdown.
-	inflight *inflight
+	// calls counts the calls in flight, for shutdown.
+	calls *httpserver.Calls
 	// catalog serves the resources, completions and subscriptions.
 	catalog *resources.Catalog
-	// sessions counts the open MCP sessions (HTTP and SSE).
-	sessions atomic.Int64
-	stop     []func()
+	stop    []func()
 }
 
 func newApp(ctx context.Context, cfg *Config, logger *slog.Logger) (*app, error) {
-	a := &app{cfg: cfg, logger: logger, hooks: &server.Hooks{}, inflight: newInflight()}
+	a := &app{cfg: cfg, logger: logger, hooks: &server.Hooks{}, calls: httpserver.NewCalls()}
 	if err := a.connectHubSpot(ctx); err != nil {
 		a.Close()
 		return nil, err
@@ -69,9 +67,7 @@ func newApp(ctx context.Context, cfg *Config, logger *slog.Logger) (*app, error)
 		return nil, fmt.Errorf("MCP_TOOLSETS: %w", err)
 	}
 	a.tools = selected
-	a.hooks.AddOnRegisterSession(func(context.Context, server.ClientSession) { a.sessions.Add(1) })
-	a.hooks.AddOnUnregisterSession(func(context.Context, server.ClientSession) { a.sessions.Add(-1) })
-	a.inflight.hooks(a.hooks)
+	a.calls.Hooks(a.hooks)
 	opts := []server.ServerOption{
 		server.WithTitle("HubSpot Conversations"),
 		server.WithInstructions(instructions),
@@ -81,7 +77,7 @@ func newApp(ctx context.Context, cfg *Config, logger *slog.Logger) (*app, error)
 		server.WithHooks(a.hooks),
 		server.WithLogger(logger.With("component", "mcp")),
 	}
-	opts = append(opts, a.inflight.serverOptions()...)
+	opts = append(opts, a.calls.ServerOptions()...)
 	opts = append(opts, budgetProgress()...)
 	a.mcp = server.NewMCPServer("hubspot-conversations", version, append(opts, a.resourceOptions()...)...)
 	a.mcp.AddTools(selected...)
@@ -181,18 +177,6 @@ func startSandbox(logger *slog.Logger) (string, func(), error) {
 
 func newLogger(cfg *Config, stderr io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
-}
-
-// serveStdio speaks MCP over stdin and stdout until stdin closes or ctx ends.
-func serveStdio(ctx context.Context, a *app, stdin io.Reader, stdout io.Writer) error {
-	a.logger.InfoContext(ctx, "serving MCP over stdio", "version", version, "tools", len(a.tools))
-	s := server.NewStdioServer(a.mcp)
-	s.SetErrorLogger(slog.NewLogLogger(a.logger.Handler(), slog.LevelError))
-	err := s.Listen(ctx, stdin, stdout)
-	if ctx.Err() != nil {
-		return nil
-	}
-	return err
 }
 
 func flagGiven(args []string, name string) bool {

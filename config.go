@@ -17,6 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/sethvargo/go-envconfig"
 
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/httpserver"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/tools"
 )
@@ -254,7 +255,7 @@ func (c *Config) validateHTTP() error {
 	if c.AuthToken != "" && len(c.AuthToken) < 16 {
 		return errors.New("MCP_AUTH_TOKEN is too short: use at least 16 random characters, e.g. from `openssl rand -hex 32`")
 	}
-	if c.AuthToken == "" && !isLoopback(host) {
+	if c.AuthToken == "" && !httpserver.IsLoopback(host) {
 		return fmt.Errorf("MCP_ADDR %s is not a loopback address: set MCP_AUTH_TOKEN so every client must authenticate, or listen on 127.0.0.1", c.Addr)
 	}
 	if c.MaxSessions < 1 {
@@ -275,16 +276,6 @@ func (c *Config) validateHTTP() error {
 		}
 	}
 	return nil
-}
-
-// isLoopback tells whether a listen host is a loopback address. An empty
-// host (":8080") listens on every interface.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
 }
 
 // redactURL keeps a password in a malformed URL out of an error: only

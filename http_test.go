@@ -21,6 +21,7 @@ import (
 
 	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/httpserver"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
 )
 
@@ -268,7 +269,7 @@ func TestHTTP_UsersAreIsolated(t *testing.T) {
 	var wg sync.WaitGroup
 	for token, company := range users {
 		wg.Go(func() {
-			cs, err := connectHTTP(t, p, "http", "", map[string]string{tokenHeader: token})
+			cs, err := connectHTTP(t, p, "http", "", map[string]string{httpserver.TokenHeader: token})
 			if err != nil {
 				t.Errorf("%s: %v", company, err)
 				return

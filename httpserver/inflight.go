@@ -1,4 +1,4 @@
-package main
+package httpserver
 
 import (
 	"bytes"
@@ -19,12 +19,12 @@ import (
 // JSON-RPC error through its usual path, on every transport.
 var errCutOff = errors.New("the server shut down before this call finished (MCP_SHUTDOWN_TIMEOUT); it may or may not have taken effect: check before retrying")
 
-// inflight counts the requests mcp-go is handling, from its hooks (between
+// Calls counts the requests mcp-go is handling, from its hooks (between
 // a request's before hook and its success or error hook), the same on
 // every transport; and cuts off the tool, resource and prompt calls still
 // running at shutdown, through handler middleware whose context it
 // cancels.
-type inflight struct {
+type Calls struct {
 	mu    sync.Mutex
 	calls map[any]struct{} // the request values mcp-go passes its hooks
 	zero  chan struct{}    // closed while calls is empty
@@ -33,19 +33,21 @@ type inflight struct {
 	cutAll context.CancelFunc
 }
 
-func newInflight() *inflight {
+// NewCalls returns a counter to install on the MCP server: Hooks on its
+// server.Hooks and ServerOptions among its options.
+func NewCalls() *Calls {
 	z := make(chan struct{})
 	close(z)
 	cut, cancel := context.WithCancel(context.Background())
-	return &inflight{calls: map[any]struct{}{}, zero: z, cut: cut, cutAll: cancel}
+	return &Calls{calls: map[any]struct{}{}, zero: z, cut: cut, cutAll: cancel}
 }
 
-// hooks counts requests. mcp-go passes the before hook and the success or
+// Hooks counts requests. mcp-go passes the before hook and the success or
 // error hook the same pointer to the decoded request, which keys the count;
 // an error hook for a request that failed to decode (no before hook) finds
 // nothing to remove. A subscriptions/listen stream lasts until its client
 // or shutdown ends it, so it is not a call to wait for.
-func (t *inflight) hooks(h *server.Hooks) {
+func (t *Calls) Hooks(h *server.Hooks) {
 	h.AddBeforeAny(func(_ context.Context, id any, method mcp.MCPMethod, message any) {
 		if id == nil || method == mcp.MethodSubscriptionsListen {
 			return
@@ -61,7 +63,7 @@ func (t *inflight) hooks(h *server.Hooks) {
 	h.AddOnError(func(_ context.Context, _ any, _ mcp.MCPMethod, message any, _ error) { t.done(message) })
 }
 
-func (t *inflight) done(message any) {
+func (t *Calls) done(message any) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if _, ok := t.calls[message]; !ok {
@@ -73,14 +75,14 @@ func (t *inflight) done(message any) {
 	}
 }
 
-func (t *inflight) count() int {
+func (t *Calls) count() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return len(t.calls)
 }
 
 // wait blocks until nothing is in flight (true) or ctx ends (false).
-func (t *inflight) wait(ctx context.Context) bool {
+func (t *Calls) wait(ctx context.Context) bool {
 	t.mu.Lock()
 	z := t.zero
 	t.mu.Unlock()
@@ -94,11 +96,11 @@ func (t *inflight) wait(ctx context.Context) bool {
 
 // cutOff makes every tool, resource and prompt call still running, and any
 // started later, return errCutOff at once.
-func (t *inflight) cutOff() { t.cutAll() }
+func (t *Calls) cutOff() { t.cutAll() }
 
 // guard runs a handler with a context that cutOff cancels; a call cut off
 // answers errCutOff, whatever the handler made of its cancelled context.
-func guard[Req, Res any](t *inflight, next func(context.Context, Req) (Res, error)) func(context.Context, Req) (Res, error) {
+func guard[Req, Res any](t *Calls, next func(context.Context, Req) (Res, error)) func(context.Context, Req) (Res, error) {
 	return func(ctx context.Context, req Req) (Res, error) {
 		ctx, cancel := context.WithCancelCause(ctx)
 		defer cancel(nil)
@@ -113,8 +115,8 @@ func guard[Req, Res any](t *inflight, next func(context.Context, Req) (Res, erro
 	}
 }
 
-// serverOptions installs the cut-off on tool, resource and prompt handlers.
-func (t *inflight) serverOptions() []server.ServerOption {
+// ServerOptions installs the cut-off on tool, resource and prompt handlers.
+func (t *Calls) ServerOptions() []server.ServerOption {
 	return []server.ServerOption{
 		server.WithToolHandlerMiddleware(func(next server.ToolHandlerFunc) server.ToolHandlerFunc { return guard(t, next) }),
 		server.WithResourceHandlerMiddleware(func(next server.ResourceHandlerFunc) server.ResourceHandlerFunc { return guard(t, next) }),
