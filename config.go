@@ -39,6 +39,9 @@ type Config struct {
 	RateLimit string `env:"HUBSPOT_RATE_LIMIT, default=100/60s"`
 	// SenderActorID is send_message's default sender (an A- agent actor).
 	SenderActorID string `env:"HUBSPOT_SENDER_ACTOR_ID"`
+	// InboxAllowlist confines the server to these inboxes: nothing of
+	// another inbox can be seen or changed. Empty allows every inbox.
+	InboxAllowlist []string `env:"HUBSPOT_INBOX_ALLOWLIST"`
 	// Timeout limits one HubSpot request attempt.
 	Timeout time.Duration `env:"HUBSPOT_TIMEOUT, default=30s"`
 	// CacheTTL is how long inboxes, channels, channel accounts, actors and
@@ -90,6 +93,13 @@ type Config struct {
 	ReadOnly bool `env:"MCP_READ_ONLY, default=false"`
 	// Toolsets limits the tools to these toolsets; empty means all.
 	Toolsets []string `env:"MCP_TOOLSETS"`
+	// Tools limits the tools to these; empty means all.
+	Tools []string `env:"MCP_TOOLS"`
+	// ExcludeTools removes these tools.
+	ExcludeTools []string `env:"MCP_EXCLUDE_TOOLS"`
+	// ConfirmWrites is never, elicit or always: whether a MESSAGE to a
+	// customer and archive_thread ask the user first.
+	ConfirmWrites string `env:"MCP_CONFIRM_WRITES, default=elicit"`
 
 	// PollInterval is how often subscribed resources are checked for changes.
 	PollInterval time.Duration `env:"MCP_POLL_INTERVAL, default=60s"`
@@ -121,10 +131,17 @@ func loadConfig(ctx context.Context, args []string, lookup envconfig.Lookuper, s
 	fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "HubSpot API host (HUBSPOT_BASE_URL)")
 	fs.StringVar(&cfg.RateLimit, "rate-limit", cfg.RateLimit, "call budget per HubSpot credential, calls/duration (HUBSPOT_RATE_LIMIT)")
 	fs.StringVar(&cfg.SenderActorID, "sender-actor-id", cfg.SenderActorID, "send_message's default sender, an agent actor ID such as A-123 (HUBSPOT_SENDER_ACTOR_ID)")
+	allowlist := strings.Join(cfg.InboxAllowlist, ",")
+	fs.StringVar(&allowlist, "inbox-allowlist", allowlist, "comma-separated inbox IDs: nothing of other inboxes can be seen or changed (HUBSPOT_INBOX_ALLOWLIST)")
 	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "time limit of one HubSpot request (HUBSPOT_TIMEOUT)")
+	fs.StringVar(&cfg.ConfirmWrites, "confirm-writes", cfg.ConfirmWrites, "never, elicit or always: ask the user before a MESSAGE to a customer or archive_thread (MCP_CONFIRM_WRITES)")
 	fs.BoolVar(&cfg.ReadOnly, "read-only", cfg.ReadOnly, "register only tools that change nothing (MCP_READ_ONLY)")
 	toolsets := strings.Join(cfg.Toolsets, ",")
 	fs.StringVar(&toolsets, "toolsets", toolsets, "comma-separated toolsets to enable (MCP_TOOLSETS)")
+	toolNames := strings.Join(cfg.Tools, ",")
+	fs.StringVar(&toolNames, "tools", toolNames, "comma-separated tools to enable, and no others (MCP_TOOLS)")
+	excludeTools := strings.Join(cfg.ExcludeTools, ",")
+	fs.StringVar(&excludeTools, "exclude-tools", excludeTools, "comma-separated tools to disable (MCP_EXCLUDE_TOOLS)")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (LOG_LEVEL)")
 	fs.StringVar(&cfg.Transport, "transport", cfg.Transport, "stdio, http or sse (MCP_TRANSPORT)")
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "HTTP listen address (MCP_ADDR)")
@@ -152,6 +169,9 @@ func loadConfig(ctx context.Context, args []string, lookup envconfig.Lookuper, s
 		rest = []string{"version"}
 	}
 	cfg.Toolsets = splitList(toolsets)
+	cfg.InboxAllowlist = splitList(allowlist)
+	cfg.Tools = splitList(toolNames)
+	cfg.ExcludeTools = splitList(excludeTools)
 	if len(rest) > 0 {
 		switch rest[0] {
 		case "help":
@@ -199,6 +219,20 @@ func (c *Config) validate() error {
 			return fmt.Errorf("MCP_TOOLSETS: unknown toolset %q; known toolsets: %s", ts, strings.Join(tools.Toolsets(), ", "))
 		}
 	}
+	c.ConfirmWrites = strings.ToLower(strings.TrimSpace(c.ConfirmWrites))
+	if !slices.Contains(tools.ConfirmPolicies(), c.ConfirmWrites) {
+		return fmt.Errorf("MCP_CONFIRM_WRITES %q: want %s", c.ConfirmWrites, strings.Join(tools.ConfirmPolicies(), ", "))
+	}
+	// Building a tool only captures its arguments, so this checks the
+	// names and their combination before anything starts.
+	if _, err := tools.Select(tools.All(nil, tools.Config{}), c.toolFilter()); err != nil {
+		return err
+	}
+	for _, id := range c.InboxAllowlist {
+		if hubspot.ValidateNumericID("inboxId", id) != nil {
+			return fmt.Errorf("HUBSPOT_INBOX_ALLOWLIST: %q is not an inbox ID; want comma-separated inbox IDs (digits) as list_inboxes shows them, such as 147959634,147959635", id)
+		}
+	}
 	if c.SenderActorID != "" {
 		if err := hubspot.ValidateAgentID("HUBSPOT_SENDER_ACTOR_ID", c.SenderActorID); err != nil {
 			return err
@@ -228,6 +262,11 @@ func (c *Config) validate() error {
 		return fmt.Errorf("HUBSPOT_BASE_URL: %w", err)
 	}
 	return nil
+}
+
+// toolFilter is the tool selection the configuration asks for.
+func (c *Config) toolFilter() tools.Filter {
+	return tools.Filter{ReadOnly: c.ReadOnly, Toolsets: c.Toolsets, Tools: c.Tools, Exclude: c.ExcludeTools}
 }
 
 // validateHTTP checks the transport settings.

@@ -215,7 +215,7 @@ func TestHTTP_BareInitializesLockNoClientOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := newApp(t.Context(), cfg, slog.New(slog.DiscardHandler))
+	a, err := newApp(t.Context(), cfg, slog.New(slog.DiscardHandler), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

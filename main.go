@@ -67,9 +67,9 @@ func run(ctx context.Context, args []string, lookup envconfig.Lookuper, stdin io
 			cfg.logLevel = max(cfg.logLevel, slogLevelWarn)
 		}
 	}
-	logger := newLogger(cfg, stderr)
+	logger, audit := newLoggers(cfg, stderr)
 
-	app, err := newApp(ctx, cfg, logger)
+	app, err := newApp(ctx, cfg, logger, audit)
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -41,6 +43,11 @@ func TestRun_ConfigurationErrorsAreOneClearLine(t *testing.T) {
 		{"visitor as sender", map[string]string{"HUBSPOT_SANDBOX": "true", "HUBSPOT_SENDER_ACTOR_ID": "V-1"}, nil, "HUBSPOT_SENDER_ACTOR_ID"},
 		{"bad timeout", map[string]string{"HUBSPOT_SANDBOX": "true", "HUBSPOT_TIMEOUT": "soon"}, nil, "HUBSPOT_TIMEOUT"},
 		{"unknown toolset", map[string]string{"HUBSPOT_SANDBOX": "true", "MCP_TOOLSETS": "threads,tickets"}, nil, "tickets"},
+		{"unknown tool", map[string]string{"HUBSPOT_SANDBOX": "true", "MCP_TOOLS": "get_thread,delete_everything"}, nil, `MCP_TOOLS: unknown tool "delete_everything"`},
+		{"unknown excluded tool", nil, []string{"--sandbox", "--exclude-tools", "send_mesage"}, `MCP_EXCLUDE_TOOLS: unknown tool "send_mesage"`},
+		{"bad confirmation policy", map[string]string{"HUBSPOT_SANDBOX": "true", "MCP_CONFIRM_WRITES": "sometimes"}, nil, `MCP_CONFIRM_WRITES "sometimes": want never, elicit, always`},
+		{"bad inbox allowlist", nil, []string{"--sandbox", "--inbox-allowlist", "147959640,support"}, `HUBSPOT_INBOX_ALLOWLIST: "support" is not an inbox ID`},
+		{"write tool in read-only mode", map[string]string{"HUBSPOT_SANDBOX": "true", "MCP_READ_ONLY": "true", "MCP_TOOLS": "send_message"}, nil, "MCP_READ_ONLY is set"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -102,6 +109,32 @@ func TestRun_ToolsListsEveryTool(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("tools: no %q line of kind %s", name, kind)
+		}
+	}
+}
+
+func TestRun_ToolFiltersChooseTheTools(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+		want []string
+	}{
+		{map[string]string{"MCP_TOOLSETS": "threads"}, []string{"--exclude-tools", "archive_thread,update_thread"},
+			[]string{"list_threads", "get_thread", "assign_thread", "unassign_thread"}},
+		{map[string]string{"MCP_TOOLS": "send_message,list_messages,get_thread"}, nil, []string{"get_thread", "list_messages", "send_message"}},
+		{nil, []string{"--tools", "list_threads,get_thread"}, []string{"list_threads", "get_thread"}},
+	} {
+		stdout, stderr, code := runMain(t, tc.env, append(append([]string{"--sandbox"}, tc.args...), "tools")...)
+		if code != 0 {
+			t.Fatalf("%v %v: exit code %d: %s", tc.env, tc.args, code, stderr)
+		}
+		var names []string
+		for _, l := range strings.Split(strings.TrimSpace(stdout), "\n")[1:] {
+			names = append(names, strings.Fields(l)[0])
+		}
+		if !slices.Equal(names, tc.want) {
+			t.Errorf("%v %v: tools = %v, want %v", tc.env, tc.args, names, tc.want)
 		}
 	}
 }
@@ -261,5 +294,19 @@ func TestRun_HealthcheckNeedsNoToken(t *testing.T) {
 	<-p.exited
 	if _, _, code := runMain(t, env, "healthcheck"); code != 1 {
 		t.Errorf("healthcheck of a stopped server: exit %d, want 1", code)
+	}
+}
+
+func TestNewLoggers_AuditRecordsSurviveAQuietLogLevel(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	logger, audit := newLoggers(&Config{logLevel: slog.LevelWarn}, &b)
+	logger.Info("dropped")
+	logger.With("component", "x").Warn("kept")
+	audit.Debug("dropped too")
+	audit.Info("write attempt", "audit", true)
+	got := b.String()
+	if strings.Contains(got, "dropped") || !strings.Contains(got, "msg=kept component=x") || !strings.Contains(got, `msg="write attempt" audit=true`) {
+		t.Errorf("log:\n%s", got)
 	}
 }

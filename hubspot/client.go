@@ -91,6 +91,9 @@ type Client struct {
 	// writes counts writes sent, so a read that starts after a write never
 	// joins a flight that started before it.
 	writes atomic.Uint64
+
+	// guard confines the client to an inbox allowlist; nil allows all.
+	guard *inboxGuard
 }
 
 // Option configures a Client.
@@ -236,11 +239,6 @@ func defaultTransport() *http.Transport {
 	return t
 }
 
-// CredentialID identifies the client's credential without revealing it
-// (see the function CredentialID): what to key per-credential state by,
-// since a Pool may replace a Client by another for the same credential.
-func (c *Client) CredentialID() string { return CredentialID(c.token) }
-
 // NormalizeToken trims a token and its optional "Bearer " prefix, and
 // rejects empty tokens and tokens that cannot go in a header. Errors never
 // contain the token.
@@ -262,6 +260,12 @@ func NormalizeToken(token string) (string, error) {
 	}
 	return token, nil
 }
+
+// CredentialID returns the fingerprint of the client's token (see the
+// function CredentialID), for logs that must tell users apart and to key
+// per-credential state: a Pool may replace a Client by another for the
+// same credential.
+func (c *Client) CredentialID() string { return CredentialID(c.token) }
 
 // ClientFor returns c itself: a single-credential Client is its own Provider.
 func (c *Client) ClientFor(context.Context) (*Client, error) { return c, nil }
@@ -288,7 +292,10 @@ type request struct {
 	cached bool
 }
 
-func (r request) safeToRepeat() bool { return r.idempotent || r.method == http.MethodGet }
+func (r request) safeToRepeat() bool { return r.idempotent || r.isRead() }
+
+// isRead tells whether the request changes nothing in HubSpot.
+func (r request) isRead() bool { return r.read || r.method == http.MethodGet }
 
 // call sends req, retrying as the Client doc describes, and decodes a
 // success body into out (nil to discard it). Reads may be answered from
@@ -302,11 +309,17 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 			return fmt.Errorf("%s %s: encode body: %w", req.method, req.path, err)
 		}
 	}
+	if planned(ctx, req, body) {
+		return ErrDryRun
+	}
+	if unexpected(ctx, req, body) {
+		return ErrWriteChanged
+	}
 	var (
 		ans answer
 		err error
 	)
-	if req.method == http.MethodGet || req.read {
+	if req.isRead() {
 		ans, err = c.read(ctx, req, body)
 	} else {
 		ans, err = c.send(ctx, req, body)
@@ -501,6 +514,7 @@ func (c *Client) do(ctx context.Context, req request, body []byte) (int, http.He
 	start := time.Now()
 	resp, err := c.httpClient.Do(hr)
 	if err != nil {
+		traceCall(ctx, req, 0, nil)
 		c.logger.DebugContext(ctx, "hubspot request failed", "method", req.method, "path", req.path, "duration", time.Since(start), "error", redactURLError(err))
 		return 0, nil, nil, redactURLError(err)
 	}
@@ -511,6 +525,7 @@ func (c *Client) do(ctx context.Context, req request, body []byte) (int, http.He
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	c.observeRateHeaders(resp.StatusCode, resp.Header, start)
+	traceCall(ctx, req, resp.StatusCode, resp.Header)
 	c.logger.DebugContext(ctx, "hubspot request", "method", req.method, "path", req.path, "status", resp.StatusCode,
 		"duration", time.Since(start), "correlation_id", resp.Header.Get("X-HubSpot-Correlation-Id"),
 		"ratelimit_remaining", resp.Header.Get("X-HubSpot-RateLimit-Remaining"))

@@ -51,6 +51,22 @@
 // *RequestError when no usable answer came. Use errors.As. No error, log
 // line or answer ever contains the access token.
 //
+// # Inbox allowlist
+//
+// WithInboxAllowlist confines a client to some inboxes: lists leave the
+// others out, and a thread, message or channel account of another inbox
+// fails exactly as an unknown ID does (HiddenByAllowlist tells the two
+// apart for logs). A thread's inbox is looked up once and cached.
+//
+// # Dry runs, confirmed writes and traces
+//
+// A context from WithDryRun lets reads through but stops the first write:
+// the method returns ErrDryRun and the PlannedRequest holds exactly what
+// would have been sent. A context from WithExpectedWrite sends only the
+// write with a given PlannedRequest.Digest (the one a user confirmed) and
+// fails others with ErrWriteChanged. A context from WithTrace records the
+// method, path, status and correlation ID of every request sent.
+//
 // # Decoding
 //
 // Types follow HubSpot's OpenAPI description, not the Power Automate

@@ -175,11 +175,29 @@ func (c *Client) ListThreads(ctx context.Context, opts *ListThreadsOptions) (*Pa
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
+	if c.guard != nil {
+		o := ListThreadsOptions{}
+		if opts != nil {
+			o = *opts
+		}
+		if o.AssociatedContactID == "" {
+			// HubSpot filters by inbox, so pages stay full; a contact's
+			// threads cannot be filtered so and are filtered below.
+			var none bool
+			if o.InboxIDs, none = c.guard.inboxFilter(o.InboxIDs); none {
+				return &Page[Thread]{Results: []Thread{}}, nil
+			}
+		}
+		opts = &o
+	}
 	var p Page[Thread]
 	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/threads", query: opts.values()}, &p); err != nil {
 		return nil, err
 	}
 	c.noteThreads(p.Results...)
+	if c.guard != nil {
+		p.Results = c.guard.learnThreads(p.Results)
+	}
 	return &p, nil
 }
 
@@ -218,6 +236,9 @@ func (c *Client) GetThread(ctx context.Context, threadID string, opts *GetThread
 		return nil, err
 	}
 	c.noteThreads(th)
+	if c.guard != nil && len(c.guard.learnThreads([]Thread{th})) == 0 {
+		return nil, hiddenNotFound("GET", threadPath(threadID), "Thread", threadID)
+	}
 	return &th, nil
 }
 
@@ -251,6 +272,9 @@ func (c *Client) UpdateThread(ctx context.Context, threadID string, req UpdateTh
 	}
 	q := url.Values{}
 	setBool(q, "archived", restore)
+	if err := c.checkThread(ctx, "PATCH", threadPath(threadID), threadID); err != nil {
+		return nil, err
+	}
 	var th Thread
 	if err := c.call(ctx, request{method: "PATCH", path: threadPath(threadID), query: q, body: req, idempotent: true}, &th); err != nil {
 		return nil, err
@@ -265,6 +289,9 @@ func (c *Client) UpdateThread(ctx context.Context, threadID string, req UpdateTh
 // HubSpot API: DELETE /conversations/v3/conversations/threads/{threadId}
 func (c *Client) ArchiveThread(ctx context.Context, threadID string) error {
 	if err := ValidateNumericID("threadId", threadID); err != nil {
+		return err
+	}
+	if err := c.checkThread(ctx, "DELETE", threadPath(threadID), threadID); err != nil {
 		return err
 	}
 	return c.call(ctx, request{method: "DELETE", path: threadPath(threadID), idempotent: true}, nil)
@@ -283,6 +310,9 @@ func (c *Client) AssignThread(ctx context.Context, threadID, actorID string) (*T
 	body := struct {
 		ActorID string `json:"actorId"`
 	}{actorID}
+	if err := c.checkThread(ctx, "PUT", assigneePath(threadID), threadID); err != nil {
+		return nil, err
+	}
 	var th Thread
 	if err := c.call(ctx, request{method: "PUT", path: assigneePath(threadID), body: body, idempotent: true}, &th); err != nil {
 		return nil, err
@@ -296,6 +326,9 @@ func (c *Client) AssignThread(ctx context.Context, threadID, actorID string) (*T
 // HubSpot API: DELETE /conversations/conversations/v3/threads/{threadId}/assignee
 func (c *Client) UnassignThread(ctx context.Context, threadID string) error {
 	if err := ValidateNumericID("threadId", threadID); err != nil {
+		return err
+	}
+	if err := c.checkThread(ctx, "DELETE", assigneePath(threadID), threadID); err != nil {
 		return err
 	}
 	return c.call(ctx, request{method: "DELETE", path: assigneePath(threadID), idempotent: true}, nil)

@@ -68,6 +68,10 @@ func explain(f failure, err error) string {
 		f = failure{action: step.action, scope: f.scope, notFound: f.notFound}
 		err = step.err
 	}
+	if errors.Is(err, hubspot.ErrWriteChanged) {
+		return fmt.Sprintf("Did not %s: what would be sent changed between the confirmation question and the user's answer "+
+			"(for example a new customer message changed the default recipients), so nothing was sent. Call again to ask the user about the new version.", f.action)
+	}
 	fail := view.Explain(err)
 	switch fail.Kind {
 	case view.InvalidArgument:

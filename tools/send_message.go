@@ -28,6 +28,7 @@ type sendMessageInput struct {
 	ChannelAccountID numericID         `json:"channelAccountId,omitempty"`
 	Recipients       []recipientInput  `json:"recipients,omitempty"`
 	Attachments      []attachmentInput `json:"attachments,omitempty"`
+	dryRunInput
 }
 
 // recipientInput is one recipient of a MESSAGE.
@@ -97,6 +98,11 @@ func sendMessage(p hubspot.Provider, cfg Config) server.ServerTool {
 			return "send a message to thread " + string(in.ThreadID)
 		},
 		notFound: notFoundIn("thread", "list_threads", sendMessageInput.threadID),
+		confirm: &confirmation[sendMessageInput]{
+			policy:   cfg.ConfirmWrites,
+			applies:  func(in sendMessageInput) bool { return in.Type == hubspot.MessageTypeMessage },
+			question: sendQuestion,
+		},
 		run: func(ctx context.Context, c *hubspot.Client, in sendMessageInput) (sendMessageOutput, error) {
 			req := in.request()
 			var from string
@@ -106,10 +112,19 @@ func sendMessage(p hubspot.Provider, cfg Config) server.ServerTool {
 					return sendMessageOutput{}, err
 				}
 			}
+			noteAudit(ctx, func(a *audit) {
+				a.channelID, a.channelAccountID, a.recipients = req.ChannelID, req.ChannelAccountID, nil
+				for _, r := range req.Recipients {
+					if r.ActorID != "" {
+						a.recipients = append(a.recipients, r.ActorID)
+					}
+				}
+			})
 			m, err := c.SendMessage(ctx, string(in.ThreadID), req)
 			if err != nil {
 				return sendMessageOutput{}, err
 			}
+			noteAudit(ctx, func(a *audit) { a.messageID = m.ID })
 			return sendMessageOutput{sentMessage: newSentMessage(view.NewMessage(*m, nil, "")), DefaultsFrom: from}, nil
 		},
 	})

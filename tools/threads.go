@@ -102,6 +102,7 @@ func getThread(p hubspot.Provider, _ Config) server.ServerTool {
 // updateThreadInput holds update_thread's arguments.
 type updateThreadInput struct {
 	threadIDInput
+	dryRunInput
 	Status   threadStatus `json:"status,omitempty"`
 	Archived *bool        `json:"archived,omitempty" jsonschema:"Only false: restores an archived thread"`
 }
@@ -143,6 +144,12 @@ func updateThread(p hubspot.Provider, _ Config) server.ServerTool {
 	})
 }
 
+// threadWriteInput holds the arguments of writes that take only a thread.
+type threadWriteInput struct {
+	threadIDInput
+	dryRunInput
+}
+
 // archiveThreadOutput reports an archived thread.
 type archiveThreadOutput struct {
 	ThreadID string `json:"threadId"`
@@ -150,16 +157,21 @@ type archiveThreadOutput struct {
 	Note     string `json:"note"`
 }
 
-func archiveThread(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[threadIDInput, archiveThreadOutput]{
+func archiveThread(p hubspot.Provider, cfg Config) server.ServerTool {
+	return define(p, spec[threadWriteInput, archiveThreadOutput]{
 		name: "archive_thread",
 		description: "Move a thread to the trash; HubSpot deletes it for good after 30 days unless update_thread restores it. " +
 			"To just close a conversation, use update_thread with status CLOSED.",
 		hints:    writeTool("Archive thread", true, true),
 		scope:    scopeWrite,
-		action:   func(in threadIDInput) string { return "archive thread " + string(in.ThreadID) },
-		notFound: notFoundIn("thread", "list_threads", threadIDInput.threadID),
-		run: func(ctx context.Context, c *hubspot.Client, in threadIDInput) (archiveThreadOutput, error) {
+		action:   func(in threadWriteInput) string { return "archive thread " + string(in.ThreadID) },
+		notFound: notFoundIn("thread", "list_threads", threadWriteInput.threadID),
+		confirm: &confirmation[threadWriteInput]{
+			policy:   cfg.ConfirmWrites,
+			applies:  func(threadWriteInput) bool { return true },
+			question: archiveQuestion,
+		},
+		run: func(ctx context.Context, c *hubspot.Client, in threadWriteInput) (archiveThreadOutput, error) {
 			if err := c.ArchiveThread(ctx, string(in.ThreadID)); err != nil {
 				return archiveThreadOutput{}, err
 			}
@@ -172,6 +184,7 @@ func archiveThread(p hubspot.Provider, _ Config) server.ServerTool {
 // assignThreadInput holds assign_thread's arguments.
 type assignThreadInput struct {
 	threadIDInput
+	dryRunInput
 	ActorID agentID `json:"actorId" jsonschema:"Agent, such as A-123"`
 }
 
@@ -201,14 +214,14 @@ type unassignThreadOutput struct {
 }
 
 func unassignThread(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[threadIDInput, unassignThreadOutput]{
+	return define(p, spec[threadWriteInput, unassignThreadOutput]{
 		name:        "unassign_thread",
 		description: "Remove a thread's assignee, leaving it unassigned.",
 		hints:       writeTool("Unassign thread", false, true),
 		scope:       scopeWrite,
-		action:      func(in threadIDInput) string { return "unassign thread " + string(in.ThreadID) },
-		notFound:    notFoundIn("thread", "list_threads", threadIDInput.threadID),
-		run: func(ctx context.Context, c *hubspot.Client, in threadIDInput) (unassignThreadOutput, error) {
+		action:      func(in threadWriteInput) string { return "unassign thread " + string(in.ThreadID) },
+		notFound:    notFoundIn("thread", "list_threads", threadWriteInput.threadID),
+		run: func(ctx context.Context, c *hubspot.Client, in threadWriteInput) (unassignThreadOutput, error) {
 			if err := c.UnassignThread(ctx, string(in.ThreadID)); err != nil {
 				return unassignThreadOutput{}, err
 			}

@@ -13,6 +13,7 @@ package tools
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -28,6 +29,16 @@ type Config struct {
 	// SenderActorID is send_message's default senderActorId
 	// (HUBSPOT_SENDER_ACTOR_ID); may be empty.
 	SenderActorID string
+	// Audit receives one info record with audit=true per write attempt
+	// (see auditWrites); nil records nothing.
+	Audit *slog.Logger
+	// PerUserTokens adds the fingerprint of the caller's HubSpot
+	// credential to audit records.
+	PerUserTokens bool
+	// ConfirmWrites is the confirmation policy for writes a customer sees
+	// or that lose data (MCP_CONFIRM_WRITES): ConfirmNever, ConfirmElicit
+	// (the default when empty) or ConfirmAlways.
+	ConfirmWrites string
 }
 
 // entry is one tool of the registry and the toolset it belongs to.
@@ -64,7 +75,7 @@ var registry = []entry{
 func All(p hubspot.Provider, cfg Config) []server.ServerTool {
 	out := make([]server.ServerTool, len(registry))
 	for i, e := range registry {
-		out[i] = e.build(p, cfg)
+		out[i] = auditWrites(p, cfg, e.build(p, cfg))
 	}
 	return out
 }
@@ -90,17 +101,24 @@ var toolsetOf = sync.OnceValue(func() map[string]string {
 	return m
 })
 
-// Filter selects tools.
+// Filter selects tools. A tool is kept when it passes every filter set.
 type Filter struct {
 	// ReadOnly keeps only tools whose readOnlyHint is true.
 	ReadOnly bool
 	// Toolsets keeps only tools of these toolsets (see Toolsets); empty
 	// keeps all.
 	Toolsets []string
+	// Tools keeps only these tools; empty keeps all.
+	Tools []string
+	// Exclude drops these tools.
+	Exclude []string
 }
 
 // Select returns the tools of all that pass f, in their order. It fails on
-// a toolset name it does not know.
+// a toolset or tool name it does not know, and on a tool named in
+// f.Tools that ReadOnly, Toolsets or Exclude drop: such a configuration
+// contradicts itself, and starting without the tool would hide the
+// mistake.
 func Select(all []server.ServerTool, f Filter) ([]server.ServerTool, error) {
 	known := Toolsets()
 	for _, ts := range f.Toolsets {
@@ -108,12 +126,41 @@ func Select(all []server.ServerTool, f Filter) ([]server.ServerTool, error) {
 			return nil, fmt.Errorf("unknown toolset %q; known toolsets: %s", ts, strings.Join(known, ", "))
 		}
 	}
+	names := make([]string, len(all))
+	byName := make(map[string]server.ServerTool, len(all))
+	for i, t := range all {
+		names[i] = t.Tool.Name
+		byName[t.Tool.Name] = t
+	}
+	for _, list := range []struct {
+		what  string
+		names []string
+	}{{"MCP_TOOLS", f.Tools}, {"MCP_EXCLUDE_TOOLS", f.Exclude}} {
+		for _, n := range list.names {
+			if _, ok := byName[n]; !ok {
+				return nil, fmt.Errorf("%s: unknown tool %q; known tools: %s", list.what, n, strings.Join(names, ", "))
+			}
+		}
+	}
+	for _, n := range f.Tools {
+		t := byName[n]
+		switch {
+		case slices.Contains(f.Exclude, n):
+			return nil, fmt.Errorf("MCP_TOOLS names %s, which MCP_EXCLUDE_TOOLS removes; name it in only one of them", n)
+		case f.ReadOnly && !isReadOnly(t.Tool):
+			return nil, fmt.Errorf("MCP_TOOLS names %s, which changes HubSpot data, but MCP_READ_ONLY is set; remove it from MCP_TOOLS or unset MCP_READ_ONLY", n)
+		case len(f.Toolsets) > 0 && !slices.Contains(f.Toolsets, toolsetOf()[n]):
+			return nil, fmt.Errorf("MCP_TOOLS names %s of toolset %s, which MCP_TOOLSETS leaves out; add %s to MCP_TOOLSETS or leave MCP_TOOLSETS empty", n, toolsetOf()[n], toolsetOf()[n])
+		}
+	}
 	var out []server.ServerTool
 	for _, t := range all {
-		if f.ReadOnly && !isReadOnly(t.Tool) {
-			continue
-		}
-		if len(f.Toolsets) > 0 && !slices.Contains(f.Toolsets, toolsetOf()[t.Tool.Name]) {
+		name := t.Tool.Name
+		switch {
+		case f.ReadOnly && !isReadOnly(t.Tool),
+			len(f.Toolsets) > 0 && !slices.Contains(f.Toolsets, toolsetOf()[name]),
+			len(f.Tools) > 0 && !slices.Contains(f.Tools, name),
+			slices.Contains(f.Exclude, name):
 			continue
 		}
 		out = append(out, t)
@@ -136,8 +183,12 @@ type spec[In, Out any] struct {
 	action func(in In) string
 	// notFound explains a 404 (optional).
 	notFound func(in In) string
-	// run calls HubSpot and builds the output.
+	// run calls HubSpot and builds the output. A write tool's run makes
+	// exactly one write; in a dry run (hubspot.WithDryRun) it stops there.
 	run func(ctx context.Context, c *hubspot.Client, in In) (Out, error)
+	// confirm, when set, asks the user before the write (see
+	// confirmation).
+	confirm *confirmation[In]
 }
 
 // define builds the tool: schemas from In and Out, and a handler that
@@ -153,10 +204,12 @@ func define[In, Out any](p hubspot.Provider, s spec[In, Out]) server.ServerTool 
 	handler := func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		raw, err := rawArgumentsOf(req.Params.RawArguments, req.Params.Arguments)
 		if err != nil {
+			noteAudit(ctx, func(a *audit) { a.outcome, a.reason = outcomeRefused, "invalid_arguments" })
 			return errorResult(failure{action: "call " + s.name}, err), nil
 		}
 		in, ignored, err := bindInput[In](b, raw)
 		if err != nil {
+			noteAudit(ctx, func(a *audit) { a.outcome, a.reason = outcomeRefused, "invalid_arguments" })
 			return errorResult(failure{action: "call " + s.name}, err), nil
 		}
 		f := failure{action: s.action(in), scope: s.scope, sends: s.sends}
@@ -165,11 +218,17 @@ func define[In, Out any](p hubspot.Provider, s spec[In, Out]) server.ServerTool 
 		}
 		c, err := p.ClientFor(ctx)
 		if err != nil {
+			noteOutcome(ctx, outcomeFailed, "no_credential")
 			// In multi-user mode this says the request brought no HubSpot token.
 			return mcp.NewToolResultError(err.Error()), nil
 		}
+		ctx, stop := s.beforeWrite(ctx, req, c, in, f)
+		if stop != nil {
+			return stop, nil
+		}
 		out, err := s.run(ctx, c, in)
 		if err != nil {
+			noteError(ctx, err)
 			return errorResult(f, err), nil
 		}
 		res, err := structuredResult(out)
@@ -179,6 +238,38 @@ func define[In, Out any](p hubspot.Provider, s spec[In, Out]) server.ServerTool 
 		return res, err
 	}
 	return server.ServerTool{Tool: tool, Handler: handler}
+}
+
+// beforeWrite handles a write's dry run and confirmation. It returns a
+// result when the call ends here: the planned request, a question for the
+// user, their refusal, or an error. Otherwise the write goes ahead with
+// the returned context, which after a confirmation allows only the
+// confirmed request.
+func (s spec[In, Out]) beforeWrite(ctx context.Context, req mcp.CallToolRequest, c *hubspot.Client, in In, f failure) (context.Context, *mcp.CallToolResult) {
+	d, isWrite := any(in).(dryRunner)
+	dryRun := isWrite && d.dryRun()
+	cf := s.confirm
+	ask := cf != nil && cf.policy != ConfirmNever && cf.applies(in)
+	if ask && !canElicit(ctx) {
+		if cf.policy == ConfirmAlways && !dryRun {
+			noteOutcome(ctx, outcomeRefused, "confirmation_unavailable")
+			return ctx, refuseUnconfirmed(f.action)
+		}
+		ask = false // ConfirmElicit: go ahead as asked
+	}
+	if !dryRun && !ask {
+		return ctx, nil
+	}
+	planned, err := planWrite(ctx, s, c, in)
+	if err != nil {
+		noteError(ctx, err)
+		return ctx, errorResult(f, err)
+	}
+	if dryRun {
+		noteOutcome(ctx, outcomeDryRun, "")
+		return ctx, notSentResult("dry_run", planned, "Dry run: nothing was sent. Without dryRun, this call sends exactly this request.")
+	}
+	return cf.ask(ctx, req, c, in, planned, f)
 }
 
 // ignoredNote tells the model which parameters a read-only tool ignored.

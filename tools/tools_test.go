@@ -153,6 +153,20 @@ func TestSelect(t *testing.T) {
 		{name: "read-only toolset", filter: Filter{ReadOnly: true, Toolsets: []string{"messages", "visitors"}}, want: []string{
 			"list_messages", "get_message", "get_message_original_content",
 		}},
+		{name: "only the named tools", filter: Filter{Tools: []string{"send_message", "list_threads"}}, want: []string{"list_threads", "send_message"}},
+		{name: "excluded tools", filter: Filter{Toolsets: []string{"threads"}, Exclude: []string{"archive_thread", "unassign_thread"}}, want: []string{
+			"list_threads", "get_thread", "update_thread", "assign_thread",
+		}},
+		{name: "named tools within their toolsets", filter: Filter{Toolsets: []string{"threads"}, Tools: []string{"get_thread"}}, want: []string{"get_thread"}},
+		{name: "unknown tool is an error listing the known ones", filter: Filter{Tools: []string{"get_thread", "delete_thread"}},
+			wantErr: `MCP_TOOLS: unknown tool "delete_thread"; known tools: ` + strings.Join(wantTools, ", ")},
+		{name: "unknown excluded tool is an error", filter: Filter{Exclude: []string{"send_messages"}}, wantErr: `MCP_EXCLUDE_TOOLS: unknown tool "send_messages"; known tools: ` + strings.Join(wantTools, ", ")},
+		{name: "a named write tool in read-only mode is an error", filter: Filter{ReadOnly: true, Tools: []string{"get_thread", "archive_thread"}},
+			wantErr: "MCP_TOOLS names archive_thread, which changes HubSpot data, but MCP_READ_ONLY is set; remove it from MCP_TOOLS or unset MCP_READ_ONLY"},
+		{name: "a named tool outside the toolsets is an error", filter: Filter{Toolsets: []string{"messages"}, Tools: []string{"get_thread"}},
+			wantErr: "MCP_TOOLS names get_thread of toolset threads, which MCP_TOOLSETS leaves out; add threads to MCP_TOOLSETS or leave MCP_TOOLSETS empty"},
+		{name: "a tool both named and excluded is an error", filter: Filter{Tools: []string{"get_thread"}, Exclude: []string{"get_thread"}},
+			wantErr: "MCP_TOOLS names get_thread, which MCP_EXCLUDE_TOOLS removes; name it in only one of them"},
 		{name: "unknown toolset is an error naming it", filter: Filter{Toolsets: []string{"threads", "tickets"}}, wantErr: `unknown toolset "tickets"; known toolsets: inboxes, channels, threads, messages, actors, visitors`},
 	}
 	for _, tt := range tests {

@@ -17,6 +17,7 @@ type createVisitorTokenInput struct {
 	Email     string `json:"email"`
 	FirstName string `json:"firstName,omitempty" jsonschema:"Only for a new or unnamed contact"`
 	LastName  string `json:"lastName,omitempty" jsonschema:"Only for a new or unnamed contact"`
+	dryRunInput
 }
 
 // visitorTokenOutput is a new visitor identification token. The token is

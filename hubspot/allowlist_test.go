@@ -1,0 +1,117 @@
+package hubspot_test
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+)
+
+// TestClient_InboxAllowlistCachesThreadInboxes checks that the allowlist
+// costs few calls: a thread's inbox is looked up once, and reads and lists
+// teach it for free.
+func TestClient_InboxAllowlistCachesThreadInboxes(t *testing.T) {
+	t.Parallel()
+	sb := sandbox.New()
+	srv := httptest.NewServer(sb)
+	t.Cleanup(srv.Close)
+	c, err := hubspot.NewClient(sandbox.DefaultToken, hubspot.WithBaseURL(srv.URL), hubspot.WithInboxAllowlist([]string{sandbox.HelpDeskInboxID}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	calls := func(step string, want int, f func() error) error {
+		t.Helper()
+		sb.ResetRequests()
+		err := f()
+		if got := len(sb.Requests()); got != want {
+			t.Errorf("%s: %d HubSpot calls, want %d", step, got, want)
+		}
+		return err
+	}
+	foreign := sandbox.AllTypesThreadID
+
+	_ = calls("first message list of a thread looks its inbox up", 2, func() error {
+		_, err := c.ListMessages(ctx, sandbox.EmailThreadID, nil)
+		return err
+	})
+	_ = calls("the second does not", 1, func() error {
+		_, err := c.ListMessages(ctx, sandbox.EmailThreadID, nil)
+		return err
+	})
+	err = calls("a foreign thread is looked up once", 1, func() error {
+		_, err := c.ListMessages(ctx, foreign, nil)
+		return err
+	})
+	if !hubspot.HiddenByAllowlist(err) {
+		t.Errorf("foreign thread: err = %v, want one hidden by the allowlist", err)
+	}
+	var apiErr *hubspot.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || apiErr.Message != "Thread "+foreign+" not found" || apiErr.Method != "GET" {
+		t.Errorf("foreign thread: err = %#v, want HubSpot's 404 for the list call", err)
+	}
+	_ = calls("and then refused without a call", 0, func() error { return c.ArchiveThread(ctx, foreign) })
+
+	var threads []hubspot.Thread
+	_ = calls("a list is filtered by HubSpot, in one call", 1, func() error {
+		p, err := c.ListThreads(ctx, &hubspot.ListThreadsOptions{ListOptions: hubspot.ListOptions{Limit: 100}})
+		if p != nil {
+			threads = p.Results
+		}
+		return err
+	})
+	if len(threads) == 0 {
+		t.Fatal("no threads listed")
+	}
+	for _, th := range threads {
+		if th.InboxID != sandbox.HelpDeskInboxID {
+			t.Errorf("listed thread %s of inbox %s", th.ID, th.InboxID)
+		}
+	}
+	_ = calls("and teaches the inboxes of its threads", 1, func() error {
+		_, err := c.ListMessages(ctx, threads[len(threads)-1].ID, nil)
+		return err
+	})
+	err = calls("an unknown thread is HubSpot's own 404 (read, and read as archived)", 2, func() error { return c.UnassignThread(ctx, "9000000999") })
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || hubspot.HiddenByAllowlist(err) || apiErr.Method != "DELETE" {
+		t.Errorf("unknown thread: %#v", err)
+	}
+	if got := c.InboxAllowlist(); len(got) != 1 || got[0] != sandbox.HelpDeskInboxID {
+		t.Errorf("InboxAllowlist() = %v", got)
+	}
+}
+
+func TestClient_InboxAllowlistHidesTheOtherInboxOfAMove(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(sandbox.New())
+	t.Cleanup(srv.Close)
+	// AllTypesThreadID moved from the help desk to the general inbox.
+	c, err := hubspot.NewClient(sandbox.DefaultToken, hubspot.WithBaseURL(srv.URL), hubspot.WithInboxAllowlist([]string{sandbox.InboxID}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.ListMessages(context.Background(), sandbox.AllTypesThreadID, &hubspot.ListMessagesOptions{ListOptions: hubspot.ListOptions{Limit: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	moves := 0
+	for _, m := range p.Results {
+		if m.Type != "THREAD_INBOX_CHANGE" {
+			continue
+		}
+		moves++
+		if m.FromInboxID != "" || m.ToInboxID != sandbox.InboxID {
+			t.Errorf("move from %q to %q, want from nothing to %s", m.FromInboxID, m.ToInboxID, sandbox.InboxID)
+		}
+		one, err := c.GetMessage(context.Background(), sandbox.AllTypesThreadID, m.ID, "")
+		if err != nil || one.FromInboxID != "" {
+			t.Errorf("GetMessage: %v, from %q", err, one.FromInboxID)
+		}
+	}
+	if moves == 0 {
+		t.Error("no THREAD_INBOX_CHANGE in the thread")
+	}
+}

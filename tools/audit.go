@@ -1,0 +1,186 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+)
+
+// Outcomes of a write attempt, as audit records name them.
+const (
+	// outcomeSent: HubSpot accepted the write.
+	outcomeSent = "sent"
+	// outcomeRefused: the server did not send it (invalid arguments, the
+	// inbox allowlist, or a confirmation policy the client cannot meet).
+	outcomeRefused = "refused"
+	// outcomeDeclined: the user declined or cancelled the confirmation.
+	outcomeDeclined = "declined"
+	// outcomeDryRun: dryRun was set; the request was returned, not sent.
+	outcomeDryRun = "dry_run"
+	// outcomeFailed: HubSpot refused it, or no usable answer came.
+	outcomeFailed = "failed"
+)
+
+// audit is one write attempt as its audit record describes it. The
+// wrapper of auditWrites fills the common fields; a tool notes what only
+// it learns (resolved channel, recipients, the created message) with
+// noteAudit. It never holds a token or text a person wrote.
+type audit struct {
+	threadID         string
+	messageID        string
+	msgType          string
+	channelID        string
+	channelAccountID string
+	recipients       []string // actor IDs only
+	outcome          string
+	reason           string
+	maybeSent        bool
+	status           int
+	correlationID    string
+}
+
+type auditKey struct{}
+
+// noteAudit lets a write tool add what it learned to the attempt's audit
+// record; it does nothing outside an audited call.
+func noteAudit(ctx context.Context, f func(*audit)) {
+	if a, ok := ctx.Value(auditKey{}).(*audit); ok {
+		f(a)
+	}
+}
+
+// noteOutcome records how an attempt ended when the tool decides it
+// (declined, dry run, refused by the confirmation policy).
+func noteOutcome(ctx context.Context, outcome, reason string) {
+	noteAudit(ctx, func(a *audit) { a.outcome, a.reason = outcome, reason })
+}
+
+// noteError records why an attempt failed, from the error the model is
+// told about.
+func noteError(ctx context.Context, err error) {
+	noteAudit(ctx, func(a *audit) { a.classify(err) })
+}
+
+func (a *audit) classify(err error) {
+	var (
+		argErr    *hubspot.ArgumentError
+		budgetErr *hubspot.BudgetError
+		apiErr    *hubspot.Error
+		reqErr    *hubspot.RequestError
+		step      *stepError
+	)
+	a.outcome = outcomeFailed
+	switch {
+	case hubspot.HiddenByAllowlist(err):
+		a.outcome, a.reason = outcomeRefused, "inbox_allowlist"
+	case errors.Is(err, hubspot.ErrWriteChanged):
+		a.outcome, a.reason = outcomeRefused, "changed_since_confirmed"
+	case errors.As(err, &argErr), errors.As(err, &step) && errors.As(step.err, &argErr):
+		a.outcome, a.reason = outcomeRefused, "invalid_arguments"
+	case errors.As(err, &budgetErr):
+		a.reason = "rate_budget"
+	case errors.As(err, &apiErr):
+		a.reason, a.status, a.correlationID = "hubspot_error", apiErr.StatusCode, apiErr.CorrelationID
+		if errors.As(err, &step) {
+			a.reason = "lookup_failed"
+		}
+	case errors.As(err, &reqErr):
+		a.reason, a.status, a.maybeSent = "no_answer", reqErr.StatusCode, reqErr.MaybeSent
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		a.reason = "cancelled"
+	default:
+		a.reason = "error"
+	}
+}
+
+// auditWrites wraps a write tool's handler so that every call leaves one
+// info record with audit=true in cfg.Audit: tool, thread, message, type,
+// recipient actor IDs, channel, outcome, HubSpot's correlation ID, the MCP
+// session and, with per-user tokens, the credential's fingerprint. A call
+// that asks the user to confirm (an input-required result) is recorded
+// when the answer comes back.
+func auditWrites(p hubspot.Provider, cfg Config, st server.ServerTool) server.ServerTool {
+	if cfg.Audit == nil || isReadOnly(st.Tool) {
+		return st
+	}
+	name, next := st.Tool.Name, st.Handler
+	st.Handler = func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		a := &audit{}
+		args := req.GetArguments()
+		a.threadID = idArgument(args["threadId"])
+		a.msgType, _ = args["type"].(string)
+		var trace hubspot.Trace
+		ctx = hubspot.WithTrace(context.WithValue(ctx, auditKey{}, a), &trace)
+
+		res, err := next(ctx, req)
+		switch {
+		case err != nil:
+			a.outcome, a.reason = outcomeFailed, "internal_error"
+		case res != nil && res.NeedsInput():
+			return res, nil
+		case a.outcome != "":
+		case res != nil && res.IsError:
+			if a.reason == "" {
+				a.outcome, a.reason = outcomeFailed, "error"
+			}
+		default:
+			a.outcome = outcomeSent
+		}
+		if w, ok := trace.LastWrite(); ok && a.outcome != outcomeRefused {
+			a.status, a.correlationID = w.Status, w.CorrelationID
+		}
+		attrs := []slog.Attr{slog.Bool("audit", true), slog.String("tool", name), slog.String("outcome", a.outcome)}
+		attrs = appendNonEmpty(attrs, "reason", a.reason)
+		attrs = appendNonEmpty(attrs, "thread_id", a.threadID)
+		attrs = appendNonEmpty(attrs, "message_id", a.messageID)
+		attrs = appendNonEmpty(attrs, "type", a.msgType)
+		attrs = appendNonEmpty(attrs, "channel_id", a.channelID)
+		attrs = appendNonEmpty(attrs, "channel_account_id", a.channelAccountID)
+		if len(a.recipients) > 0 {
+			attrs = append(attrs, slog.Any("recipient_actor_ids", a.recipients))
+		}
+		if a.maybeSent {
+			attrs = append(attrs, slog.Bool("maybe_sent", true))
+		}
+		if a.status != 0 {
+			attrs = append(attrs, slog.Int("status", a.status))
+		}
+		attrs = appendNonEmpty(attrs, "correlation_id", a.correlationID)
+		if s := server.ClientSessionFromContext(ctx); s != nil {
+			attrs = appendNonEmpty(attrs, "session", s.SessionID())
+		}
+		if cfg.PerUserTokens {
+			if c, err := p.ClientFor(ctx); err == nil {
+				attrs = append(attrs, slog.String("credential", c.CredentialID()))
+			}
+		}
+		cfg.Audit.LogAttrs(ctx, slog.LevelInfo, "write attempt", attrs...)
+		return res, err
+	}
+	return st
+}
+
+// idArgument renders an ID argument as given, a string or a number; any
+// other value is left out.
+func idArgument(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return ""
+}
+
+func appendNonEmpty(attrs []slog.Attr, key, value string) []slog.Attr {
+	if value == "" {
+		return attrs
+	}
+	return append(attrs, slog.String(key, value))
+}

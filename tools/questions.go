@@ -1,0 +1,110 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
+)
+
+// questionTextLimit is how much of a message's text the confirmation
+// question shows.
+const questionTextLimit = 600
+
+// sendQuestion asks the user to confirm a MESSAGE, from the request that
+// will be sent: recipients with their addresses, channel, sender, subject
+// and the text (or its start).
+func sendQuestion(_ context.Context, _ *hubspot.Client, in sendMessageInput, planned hubspot.PlannedRequest) (string, error) {
+	var req hubspot.SendMessageRequest
+	if err := json.Unmarshal(planned.Body, &req); err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString("Send this message to the customer? Once sent it cannot be taken back.\n\n")
+	b.WriteString("To: ")
+	for i, r := range req.Recipients {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(recipientLine(r))
+	}
+	b.WriteString("\nChannel: " + view.ChannelName(req.ChannelID) + " (channel account " + req.ChannelAccountID + ")")
+	b.WriteString("\nFrom agent: " + req.SenderActorID)
+	b.WriteString("\nThread: " + string(in.ThreadID))
+	if req.Subject != "" {
+		b.WriteString("\nSubject: " + view.Line(req.Subject, 300))
+	}
+	if n := len(req.Attachments); n > 0 {
+		b.WriteString("\nAttachments: " + strconv.Itoa(n))
+	}
+	b.WriteString("\n\n" + textStart(view.Text(req.Text), questionTextLimit))
+	return b.String(), nil
+}
+
+// recipientLine is "Name <address> (CC)", or what of it is known. Names
+// and addresses may come from the customer's own message, so they pass
+// through the one sanitizer.
+func recipientLine(r hubspot.RecipientEgg) string {
+	var addrs []string
+	for _, d := range r.DeliveryIdentifiers {
+		addrs = append(addrs, view.Line(d.Value, 200))
+	}
+	line := strings.Join(addrs, ", ")
+	name := view.Line(r.Name, 120)
+	switch {
+	case name != "" && line != "":
+		line = name + " <" + line + ">"
+	case name != "":
+		line = name
+	case line == "":
+		line = r.ActorID
+	}
+	if r.RecipientField != "" && r.RecipientField != "TO" {
+		line += " (" + r.RecipientField + ")"
+	}
+	return line
+}
+
+// textStart is text cut to at most limit characters, saying how much was
+// left out.
+func textStart(text string, limit int) string {
+	runes := []rune(text)
+	if len(runes) <= limit {
+		return text
+	}
+	return string(runes[:limit]) + "… (" + strconv.Itoa(len(runes)-limit) + " more characters)"
+}
+
+// archiveQuestion asks the user to confirm archiving a thread: which
+// thread, whose, and that HubSpot deletes it for good after 30 days. It
+// reads the thread and names its customer and assignee (cached names; a
+// failed look-up only leaves them out).
+func archiveQuestion(ctx context.Context, c *hubspot.Client, in threadWriteInput, _ hubspot.PlannedRequest) (string, error) {
+	th, err := c.GetThread(ctx, string(in.ThreadID), nil)
+	if err != nil {
+		return "", err
+	}
+	v := view.NewThread(*th, view.Lookup(ctx, c, []string{view.ContactActor(*th), th.AssignedTo}), "")
+	var about []string
+	if v.Channel != "" {
+		about = append(about, v.Channel)
+	}
+	if v.Customer != "" {
+		about = append(about, "with "+v.Customer)
+	} else if v.ContactID != "" {
+		about = append(about, "with contact "+v.ContactID)
+	}
+	about = append(about, strings.ToLower(v.Status))
+	if !th.LatestMessageTimestamp.IsZero() {
+		about = append(about, "last message "+th.LatestMessageTimestamp.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	if v.AssignedTo != "" {
+		about = append(about, "assigned to "+v.AssignedTo)
+	}
+	return "Archive thread " + th.ID + " (" + strings.Join(about, ", ") + ")?\n\n" +
+		"It moves to the trash, and HubSpot deletes archived threads for good after 30 days. " +
+		"Until then it can be restored (update_thread with archived=false). To only close the conversation, decline and close it instead.", nil
+}
