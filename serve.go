@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/httpserver"
@@ -54,7 +56,10 @@ func serveHTTP(ctx context.Context, a *app) error {
 // newHTTPServer configures the HTTP transport from the app's configuration.
 func newHTTPServer(a *app, bound net.Addr) (*httpserver.Server, error) {
 	cfg := a.cfg
-	ready := &readiness{hs: a.hs, ttl: 30 * time.Second}
+	// With one configured token, readiness checks it; a *hubspot.Client is
+	// its own provider.
+	single, _ := a.provider.(*hubspot.Client)
+	ready := &readiness{hs: single, ttl: 30 * time.Second}
 	return httpserver.New(a.mcp, a.calls, bound, httpserver.Options{
 		SSE:                cfg.Transport == "sse",
 		Stateless:          cfg.Stateless,
@@ -130,4 +135,106 @@ func explainReadiness(err error) error {
 		return errors.New(fail.Answered())
 	}
 	return errors.New("HubSpot is unreachable")
+}
+
+// healthcheck asks a running HTTP server's /healthz, for container health
+// checks: the image has no shell and no curl.
+func healthcheck(ctx context.Context, cfg *Config) error {
+	if cfg.Transport == "stdio" {
+		// Nothing listens: a stdio server is alive while its client holds it.
+		return nil
+	}
+	host, port, err := net.SplitHostPort(cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("MCP_ADDR %q: %w", cfg.Addr, err)
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: /healthz answered %d", resp.StatusCode)
+	}
+	return nil
+}
+
+// progressSettle is how long a call that just sent progress waits before
+// answering: mcp-go v1.2.1 over Streamable HTTP can drop a notification
+// sent right before the response (mark3labs/mcp-go#969).
+const progressSettle = 25 * time.Millisecond
+
+// budgetProgress tells a client that gave a progressToken why its call is
+// slow: while the call waits for the HubSpot rate budget for more than a
+// second, it sends notifications/progress every second with the time until
+// its turn. A notifications/cancelled for the call cancels its context, so
+// it leaves the queue and nothing is sent to HubSpot.
+func budgetProgress() []server.ServerOption {
+	tools := func(next server.ToolHandlerFunc) server.ToolHandlerFunc {
+		return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			ctx, settle := withBudgetProgress(ctx, req.Params.Meta)
+			defer settle()
+			return next(ctx, req)
+		}
+	}
+	resources := func(next server.ResourceHandlerFunc) server.ResourceHandlerFunc {
+		return func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+			ctx, settle := withBudgetProgress(ctx, req.Params.Meta)
+			defer settle()
+			return next(ctx, req)
+		}
+	}
+	return []server.ServerOption{server.WithToolHandlerMiddleware(tools), server.WithResourceHandlerMiddleware(resources)}
+}
+
+// withBudgetProgress returns ctx with a hubspot.WaitObserver sending the
+// progress, and a func to call before answering.
+func withBudgetProgress(ctx context.Context, meta *mcp.Meta) (context.Context, func()) {
+	srv := server.ServerFromContext(ctx)
+	if meta == nil || meta.ProgressToken == nil || srv == nil {
+		return ctx, func() {}
+	}
+	token := meta.ProgressToken
+	var (
+		mu   sync.Mutex
+		n    int
+		last time.Time
+	)
+	obs := func(left time.Duration) {
+		mu.Lock()
+		n++
+		progress := n
+		last = time.Now()
+		mu.Unlock()
+		secs := int(math.Ceil(left.Seconds()))
+		_ = srv.SendNotificationToClient(ctx, string(mcp.MethodNotificationProgress), map[string]any{
+			"progressToken": token,
+			"progress":      progress,
+			"message":       fmt.Sprintf("Waiting for the HubSpot rate budget: this call's turn comes in %ds.", secs),
+		})
+	}
+	settle := func() {
+		mu.Lock()
+		since := time.Since(last)
+		sent := n > 0
+		mu.Unlock()
+		if sent && since < progressSettle {
+			t := time.NewTimer(progressSettle - since)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+			}
+		}
+	}
+	return hubspot.WithWaitObserver(ctx, obs), settle
 }

@@ -165,13 +165,6 @@ func (s *sessionIDs) use(id string) {
 	}
 }
 
-// count returns how many sessions are open.
-func (s *sessionIDs) count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.live)
-}
-
 // openStream counts a GET stream of session id; it reports whether the
 // session is open and whether it may open another stream.
 func (s *sessionIDs) openStream(id string) (known, ok bool) {

@@ -102,16 +102,23 @@ type Option func(*Client) error
 // WithBaseURL sets the API host, e.g. the sandbox's URL.
 func WithBaseURL(raw string) Option {
 	return func(c *Client) error {
-		u, err := url.Parse(strings.TrimRight(raw, "/"))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("base URL %q: want an absolute http(s) URL such as %s", raw, DefaultBaseURL)
-		}
-		if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-			return fmt.Errorf("base URL %q: must not contain credentials, a query or a fragment", raw)
-		}
+		u, err := ParseBaseURL(raw)
 		c.baseURL = u
-		return nil
+		return err
 	}
+}
+
+// ParseBaseURL checks a HubSpot API host as WithBaseURL accepts it: an
+// absolute http(s) URL without credentials, query or fragment.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(raw, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("base URL %q: want an absolute http(s) URL such as %s", raw, DefaultBaseURL)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("base URL %q: must not contain credentials, a query or a fragment", raw)
+	}
+	return u, nil
 }
 
 // WithHTTPClient sets the HTTP client. Its Timeout should be zero: the
@@ -515,8 +522,8 @@ func (c *Client) do(ctx context.Context, req request, body []byte) (int, http.He
 	resp, err := c.httpClient.Do(hr)
 	if err != nil {
 		traceCall(ctx, req, 0, nil)
-		c.logger.DebugContext(ctx, "hubspot request failed", "method", req.method, "path", req.path, "duration", time.Since(start), "error", redactURLError(err))
-		return 0, nil, nil, redactURLError(err)
+		c.logger.DebugContext(ctx, "hubspot request failed", "method", req.method, "path", req.path, "duration", time.Since(start), "error", RedactURL(err))
+		return 0, nil, nil, RedactURL(err)
 	}
 	defer resp.Body.Close()
 	limit := int64(maxSuccessBody)
@@ -652,9 +659,11 @@ func notSentError(err error) bool {
 	return errors.As(err, &dns)
 }
 
-// redactURLError drops the URL from a *url.Error: it holds no token, but
-// keeping errors free of query strings keeps IDs of customers out of logs.
-func redactURLError(err error) error {
+// RedactURL drops the URL from a *url.Error, which repeats it whole: it
+// holds no token here, but keeping errors free of query strings keeps IDs
+// of customers out of logs, and a malformed Redis URL's password out of a
+// configuration error.
+func RedactURL(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		return ue.Err

@@ -123,7 +123,7 @@ func Select(all []server.ServerTool, f Filter) ([]server.ServerTool, error) {
 	known := Toolsets()
 	for _, ts := range f.Toolsets {
 		if !slices.Contains(known, ts) {
-			return nil, fmt.Errorf("unknown toolset %q; known toolsets: %s", ts, strings.Join(known, ", "))
+			return nil, fmt.Errorf("MCP_TOOLSETS: unknown toolset %q; known toolsets: %s", ts, strings.Join(known, ", "))
 		}
 	}
 	names := make([]string, len(all))

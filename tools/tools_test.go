@@ -167,7 +167,7 @@ func TestSelect(t *testing.T) {
 			wantErr: "MCP_TOOLS names get_thread of toolset threads, which MCP_TOOLSETS leaves out; add threads to MCP_TOOLSETS or leave MCP_TOOLSETS empty"},
 		{name: "a tool both named and excluded is an error", filter: Filter{Tools: []string{"get_thread"}, Exclude: []string{"get_thread"}},
 			wantErr: "MCP_TOOLS names get_thread, which MCP_EXCLUDE_TOOLS removes; name it in only one of them"},
-		{name: "unknown toolset is an error naming it", filter: Filter{Toolsets: []string{"threads", "tickets"}}, wantErr: `unknown toolset "tickets"; known toolsets: inboxes, channels, threads, messages, actors, visitors`},
+		{name: "unknown toolset is an error naming it", filter: Filter{Toolsets: []string{"threads", "tickets"}}, wantErr: `MCP_TOOLSETS: unknown toolset "tickets"; known toolsets: inboxes, channels, threads, messages, actors, visitors`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
