@@ -8,17 +8,14 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"sync"
 	"time"
 )
 
-// Owner look-ups kept by the inbox allowlist: how many, and for how long.
-// A thread rarely moves to another inbox; the time limit bounds how long a
-// moved thread keeps its old inbox here.
-const (
-	ownerCacheSize = 4096
-	ownerCacheTTL  = 10 * time.Minute
-)
+// ownerTTL is how long the allowlist trusts a recorded inbox of a thread
+// or channel account when the client has no cache (WithCache): a thread
+// rarely moves to another inbox, and the limit bounds how long a moved
+// thread keeps its old inbox here.
+const ownerTTL = 10 * time.Minute
 
 // WithInboxAllowlist confines the client to the given inboxes: nothing of
 // another inbox can be read or changed through it. Lists leave out the
@@ -30,8 +27,8 @@ const (
 // inbox's ID.
 //
 // Calls addressed by thread or channel account first learn the object's
-// inbox; that look-up is cached per client (ownerCacheSize entries for
-// ownerCacheTTL), and lists and reads fill the cache for free. Channels,
+// inbox; the client records it (for the cache's TTL, or ownerTTL without
+// a cache), and lists and reads record it for free. Channels,
 // actors and visitor tokens belong to no inbox and are not filtered.
 func WithInboxAllowlist(inboxIDs []string) Option {
 	return func(c *Client) error {
@@ -69,89 +66,28 @@ type hiddenError struct{ err *Error }
 func (e *hiddenError) Error() string { return e.err.Error() }
 func (e *hiddenError) Unwrap() error { return e.err }
 
-// inboxGuard is the allowlist and its small cache of which inbox a thread
-// or channel account belongs to. Safe for concurrent use.
+// inboxGuard is the allowlist. Which inbox a thread or channel account is
+// in is recorded by the client (noteThreads, noteChannelAccounts).
 type inboxGuard struct {
 	inboxes []string
-	now     func() time.Time
-
-	mu     sync.Mutex
-	owners map[ownerKey]owner
-}
-
-type ownerKey struct {
-	kind string // "thread" or "channel account"
-	id   string
-}
-
-type owner struct {
-	inboxID string
-	at      time.Time
 }
 
 func newInboxGuard(inboxIDs []string) *inboxGuard {
 	ids := slices.Clone(inboxIDs)
 	slices.Sort(ids)
-	return &inboxGuard{inboxes: slices.Compact(ids), now: time.Now, owners: map[ownerKey]owner{}}
+	return &inboxGuard{inboxes: slices.Compact(ids)}
 }
 
 func (g *inboxGuard) allows(inboxID string) bool { return slices.Contains(g.inboxes, inboxID) }
 
-func (g *inboxGuard) owner(k ownerKey) (string, bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	o, ok := g.owners[k]
-	if !ok || g.now().Sub(o.at) > ownerCacheTTL {
-		return "", false
-	}
-	return o.inboxID, true
+// allowedThreads returns the threads of allowed inboxes.
+func (g *inboxGuard) allowedThreads(threads []Thread) []Thread {
+	return slices.DeleteFunc(slices.Clone(threads), func(th Thread) bool { return !g.allows(th.InboxID) })
 }
 
-func (g *inboxGuard) learn(k ownerKey, inboxID string) {
-	if k.id == "" || inboxID == "" {
-		return
-	}
-	now := g.now()
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if _, ok := g.owners[k]; !ok && len(g.owners) >= ownerCacheSize {
-		for old, o := range g.owners {
-			if now.Sub(o.at) > ownerCacheTTL {
-				delete(g.owners, old)
-			}
-		}
-		for old := range g.owners {
-			if len(g.owners) < ownerCacheSize {
-				break
-			}
-			delete(g.owners, old)
-		}
-	}
-	g.owners[k] = owner{inboxID: inboxID, at: now}
-}
-
-// learnThreads notes the inbox of each thread and returns those of
-// allowed inboxes.
-func (g *inboxGuard) learnThreads(threads []Thread) []Thread {
-	out := threads[:0:0]
-	for _, th := range threads {
-		g.learn(ownerKey{"thread", th.ID}, th.InboxID)
-		if g.allows(th.InboxID) {
-			out = append(out, th)
-		}
-	}
-	return out
-}
-
-func (g *inboxGuard) learnChannelAccounts(accounts []ChannelAccount) []ChannelAccount {
-	out := accounts[:0:0]
-	for _, ca := range accounts {
-		g.learn(ownerKey{"channel account", ca.ID}, ca.InboxID)
-		if g.allows(ca.InboxID) {
-			out = append(out, ca)
-		}
-	}
-	return out
+// allowedChannelAccounts returns the channel accounts of allowed inboxes.
+func (g *inboxGuard) allowedChannelAccounts(accounts []ChannelAccount) []ChannelAccount {
+	return slices.DeleteFunc(slices.Clone(accounts), func(ca ChannelAccount) bool { return !g.allows(ca.InboxID) })
 }
 
 // redactMessage blanks the inbox of another inbox that a thread's move
@@ -200,15 +136,14 @@ func (c *Client) checkThread(ctx context.Context, method, path, threadID string)
 	if c.guard == nil {
 		return nil
 	}
-	key := ownerKey{"thread", threadID}
-	inboxID, ok := c.guard.owner(key)
+	inboxID, ok := c.knownInbox(keyThreadInbox + threadID)
 	if !ok {
 		var th Thread
 		if err := c.lookup(ctx, method, path, threadPath(threadID), &th); err != nil {
 			return err
 		}
 		inboxID = th.InboxID
-		c.guard.learn(key, inboxID)
+		c.noteThreads(th)
 	}
 	if !c.guard.allows(inboxID) {
 		return hiddenNotFound(method, path, "Thread", threadID)
@@ -223,8 +158,7 @@ func (c *Client) checkChannelAccount(ctx context.Context, method, path, channelA
 	if c.guard == nil || channelAccountID == "" {
 		return nil
 	}
-	key := ownerKey{"channel account", channelAccountID}
-	inboxID, ok := c.guard.owner(key)
+	inboxID, ok := c.knownInbox(keyAccountInbox + channelAccountID)
 	if !ok {
 		var ca ChannelAccount
 		err := c.lookup(ctx, method, path, conversationsPrefix+"/channel-accounts/"+url.PathEscape(channelAccountID), &ca)
@@ -237,7 +171,7 @@ func (c *Client) checkChannelAccount(ctx context.Context, method, path, channelA
 			return err
 		}
 		inboxID = ca.InboxID
-		c.guard.learn(key, inboxID)
+		c.noteChannelAccounts(ca)
 	}
 	if c.guard.allows(inboxID) {
 		return nil

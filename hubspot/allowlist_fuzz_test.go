@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -44,24 +45,28 @@ func FuzzInboxFilter(f *testing.F) {
 	})
 }
 
-func TestInboxGuard_CacheExpiresAndStaysBounded(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
-	g := newInboxGuard([]string{"1"})
-	g.now = func() time.Time { return now }
-	k := ownerKey{"thread", "42"}
-	g.learn(k, "1")
-	if id, ok := g.owner(k); !ok || id != "1" {
-		t.Fatalf("owner = %q, %v", id, ok)
-	}
-	now = now.Add(ownerCacheTTL + time.Second)
-	if _, ok := g.owner(k); ok {
-		t.Error("an entry older than the TTL is still used")
-	}
-	for i := range ownerCacheSize + 100 {
-		g.learn(ownerKey{"thread", strconv.Itoa(i)}, "2")
-	}
-	if n := len(g.owners); n > ownerCacheSize {
-		t.Errorf("%d entries, want at most %d", n, ownerCacheSize)
-	}
+// TestClient_InboxRecordsExpireAndStayBounded: under an allowlist without
+// a cache, the client trusts a recorded inbox for ownerTTL, and keeps at
+// most maxCacheEntries records.
+func TestClient_InboxRecordsExpireAndStayBounded(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, err := NewClient("token", WithInboxAllowlist([]string{"1"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.noteThreads(Thread{ID: "42", InboxID: "1"})
+		if id, ok := c.knownInbox(keyThreadInbox + "42"); !ok || id != "1" {
+			t.Fatalf("recorded inbox = %q, %v", id, ok)
+		}
+		time.Sleep(ownerTTL + time.Second)
+		if _, ok := c.knownInbox(keyThreadInbox + "42"); ok {
+			t.Error("a record older than its TTL is still used")
+		}
+		for i := range maxCacheEntries + 100 {
+			c.noteThreads(Thread{ID: strconv.Itoa(i), InboxID: "2"})
+		}
+		if n := len(c.inboxes.entries); n > maxCacheEntries {
+			t.Errorf("%d records, want at most %d", n, maxCacheEntries)
+		}
+	})
 }

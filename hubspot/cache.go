@@ -49,8 +49,9 @@ type cacheEntry struct {
 // Cache key prefixes. Raw answers are keyed by request line; the rest by
 // what they describe.
 const (
-	keyActor       = "actor "
-	keyThreadInbox = "thread-inbox "
+	keyActor        = "actor "
+	keyThreadInbox  = "thread-inbox "
+	keyAccountInbox = "channel-account-inbox "
 )
 
 func (c *cache) get(key string) (any, bool) {
@@ -104,9 +105,27 @@ func (c *cache) drop(key string) {
 func (c *Client) noteThreads(ths ...Thread) {
 	for _, th := range ths {
 		if th.ID != "" && th.InboxID != "" {
-			c.cache.put(keyThreadInbox+th.ID, th.InboxID)
+			c.inboxes.put(keyThreadInbox+th.ID, th.InboxID)
 		}
 	}
+}
+
+// noteChannelAccounts remembers the inbox of each channel account read.
+func (c *Client) noteChannelAccounts(cas ...ChannelAccount) {
+	for _, ca := range cas {
+		if ca.ID != "" && ca.InboxID != "" {
+			c.inboxes.put(keyAccountInbox+ca.ID, ca.InboxID)
+		}
+	}
+}
+
+// knownInbox returns the inbox recorded for key, if any.
+func (c *Client) knownInbox(key string) (string, bool) {
+	v, ok := c.inboxes.get(key)
+	if !ok {
+		return "", false
+	}
+	return v.(string), true
 }
 
 // ThreadInbox returns the ID of the inbox a thread is in: from the cache
@@ -115,8 +134,8 @@ func (c *Client) ThreadInbox(ctx context.Context, threadID string) (string, erro
 	if err := ValidateNumericID("threadId", threadID); err != nil {
 		return "", err
 	}
-	if v, ok := c.cache.get(keyThreadInbox + threadID); ok {
-		return v.(string), nil
+	if inboxID, ok := c.knownInbox(keyThreadInbox + threadID); ok {
+		return inboxID, nil
 	}
 	th, err := c.GetThread(ctx, threadID, nil)
 	if err != nil {

@@ -139,9 +139,10 @@ func (c *Client) ListChannelAccounts(ctx context.Context, opts *ListChannelAccou
 	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/channel-accounts", query: opts.values(), cached: true}, &p); err != nil {
 		return nil, err
 	}
+	c.noteChannelAccounts(p.Results...)
 	if c.guard != nil {
 		all := len(p.Results)
-		if p.Results = c.guard.learnChannelAccounts(p.Results); len(p.Results) != all {
+		if p.Results = c.guard.allowedChannelAccounts(p.Results); len(p.Results) != all {
 			p.Total = filteredTotal(opts.After == "", &p)
 		}
 	}
@@ -164,7 +165,8 @@ func (c *Client) GetChannelAccount(ctx context.Context, channelAccountID string,
 	if err != nil {
 		return nil, err
 	}
-	if c.guard != nil && len(c.guard.learnChannelAccounts([]ChannelAccount{ca})) == 0 {
+	c.noteChannelAccounts(ca)
+	if c.guard != nil && !c.guard.allows(ca.InboxID) {
 		return nil, hiddenNotFound("GET", path, "Channel account", channelAccountID)
 	}
 	return &ca, nil

@@ -86,6 +86,10 @@ type Client struct {
 
 	// cache keeps answers that rarely change (WithCache); nil when off.
 	cache *cache
+	// inboxes records which inbox each thread and channel account is in:
+	// the cache's TTL, or ownerTTL under an allowlist without a cache;
+	// nil when neither is on.
+	inboxes *cache
 	// flights merges concurrent identical reads into one request.
 	flights singleflight.Group
 	// writes counts writes sent, so a read that starts after a write never
@@ -222,6 +226,12 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	}
 	if c.limiter == nil {
 		c.limiter = NewWindowLimiter(DefaultRate)
+	}
+	switch {
+	case c.cache != nil:
+		c.inboxes = &cache{ttl: c.cache.ttl, entries: map[string]cacheEntry{}}
+	case c.guard != nil:
+		c.inboxes = &cache{ttl: ownerTTL, entries: map[string]cacheEntry{}}
 	}
 	return c, nil
 }
@@ -397,11 +407,8 @@ func leaderGaveUp(err error) bool {
 // whatever its outcome: it may have reached HubSpot even if it failed.
 func (c *Client) wrote(req request) {
 	c.writes.Add(1)
-	if c.cache == nil {
-		return
-	}
 	if id, ok := threadOf(req.path); ok {
-		c.cache.drop(keyThreadInbox + id)
+		c.inboxes.drop(keyThreadInbox + id)
 	}
 }
 

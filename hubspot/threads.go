@@ -196,7 +196,7 @@ func (c *Client) ListThreads(ctx context.Context, opts *ListThreadsOptions) (*Pa
 	}
 	c.noteThreads(p.Results...)
 	if c.guard != nil {
-		p.Results = c.guard.learnThreads(p.Results)
+		p.Results = c.guard.allowedThreads(p.Results)
 	}
 	return &p, nil
 }
@@ -236,7 +236,7 @@ func (c *Client) GetThread(ctx context.Context, threadID string, opts *GetThread
 		return nil, err
 	}
 	c.noteThreads(th)
-	if c.guard != nil && len(c.guard.learnThreads([]Thread{th})) == 0 {
+	if c.guard != nil && !c.guard.allows(th.InboxID) {
 		return nil, hiddenNotFound("GET", threadPath(threadID), "Thread", threadID)
 	}
 	return &th, nil
