@@ -74,6 +74,7 @@ func newApp(ctx context.Context, cfg *Config, logger, audit *slog.Logger) (*app,
 	a.tools = selected
 	a.hooks.AddOnRegisterSession(func(context.Context, server.ClientSession) { a.sessions.Add(1) })
 	a.hooks.AddOnUnregisterSession(func(context.Context, server.ClientSession) { a.sessions.Add(-1) })
+	settleListenAck(a.hooks)
 	opts := []server.ServerOption{
 		server.WithTitle("HubSpot Conversations"),
 		server.WithInstructions(instructions),
