@@ -184,6 +184,7 @@ func newApp(ctx context.Context, cfg *Config, logger, audit *slog.Logger) (*app,
 	hooks := &server.Hooks{}
 	a.calls = httpserver.NewCalls()
 	a.calls.Hooks(hooks)
+	settleListenAck(hooks)
 	// Subscriptions and list_changed are advertised only when polling has
 	// a budget (MCP_POLL_BUDGET_SHARE > 0).
 	polling := catalog.Polling()

@@ -173,6 +173,26 @@ func healthcheck(ctx context.Context, cfg *Config) error {
 // sent right before the response (mark3labs/mcp-go#969).
 const progressSettle = 25 * time.Millisecond
 
+// settleListenAck delays the answer of a subscriptions/listen stream that
+// ends at once (nothing asked for is served, so mcp-go acknowledges an empty
+// filter and answers): over Streamable HTTP the acknowledgement, queued as a
+// notification, could otherwise reach the client after the answer or not at
+// all (mark3labs/mcp-go#969), and it must be the stream's first message.
+// A stream that stays open is unaffected: its answer comes when it ends.
+func settleListenAck(h *server.Hooks) {
+	h.AddAfterSubscriptionsListen(func(ctx context.Context, _ any, _ *mcp.SubscriptionsListenRequest, _ *mcp.SubscriptionsListenResult) {
+		if ctx.Err() != nil {
+			return // the stream was held and has ended: the ack went long ago
+		}
+		t := time.NewTimer(progressSettle)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+		}
+	})
+}
+
 // budgetProgress tells a client that gave a progressToken why its call is
 // slow: while the call waits for the HubSpot rate budget for more than a
 // second, it sends notifications/progress every second with the time until

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -25,25 +26,37 @@ func (p inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
 	return rec.Result(), nil
 }
 
-// replay answers every request with one recorded answer, so a benchmark
-// measures the server's own work without the sandbox's.
-type replay struct {
+// replay answers each request with the answer recorded for the same
+// method and URL, so a benchmark measures the server's own work without
+// the sandbox's.
+type replay map[string]recorded
+
+type recorded struct {
 	status int
 	header http.Header
 	body   []byte
 }
 
-func (p *replay) RoundTrip(r *http.Request) (*http.Response, error) {
-	return &http.Response{StatusCode: p.status, Header: p.header, Body: io.NopCloser(bytes.NewReader(p.body)), Request: r}, nil
+func replayKey(r *http.Request) string { return r.Method + " " + r.URL.RequestURI() }
+
+func (p replay) RoundTrip(r *http.Request) (*http.Response, error) {
+	a, ok := p[replayKey(r)]
+	if !ok {
+		return nil, errors.New("replay: nothing recorded for " + replayKey(r))
+	}
+	return &http.Response{StatusCode: a.status, Header: a.header, Body: io.NopCloser(bytes.NewReader(a.body)), Request: r}, nil
 }
 
-// benchTools builds the tools on a client whose HTTP goes through rt.
+// benchTools builds the tools on a client whose HTTP goes through rt,
+// configured as the server configures it by default.
 func benchTools(b *testing.B, rt http.RoundTripper) map[string]server.ServerTool {
 	b.Helper()
 	c, err := hubspot.NewClient(sandbox.DefaultToken,
 		hubspot.WithBaseURL("https://api.hubapi.com"),
 		hubspot.WithHTTPClient(&http.Client{Transport: rt}),
-		hubspot.WithLimiter(hubspot.NewWindowLimiter(hubspot.Rate{Calls: 10_000, Per: time.Millisecond})))
+		hubspot.WithLimiter(hubspot.NewWindowLimiter(hubspot.Rate{Calls: 10_000, Per: time.Millisecond})),
+		// The server's default (HUBSPOT_CACHE_TTL=5m): actor names are read once.
+		hubspot.WithCache(5*time.Minute))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -79,14 +92,14 @@ func BenchmarkTools(b *testing.B) {
 			b.Run(mode+"/"+tc.name, func(b *testing.B) {
 				var rt http.RoundTripper = inProcess{sb}
 				if mode == "replay" {
-					rp := &replay{}
-					rec := httptest.NewRecorder()
+					rp := replay{}
 					rt = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+						rec := httptest.NewRecorder()
 						sb.ServeHTTP(rec, r)
-						rp.status, rp.header, rp.body = rec.Code, rec.Header(), rec.Body.Bytes()
+						rp[replayKey(r)] = recorded{rec.Code, rec.Header(), rec.Body.Bytes()}
 						return rec.Result(), nil
 					})
-					// Record the answer once, then replay it.
+					// Record the answers once, then replay them.
 					ts := benchTools(b, rt)
 					if res, err := ts[tc.tool].Handler(b.Context(), request(b, tc.tool, tc.args)); err != nil || res.IsError {
 						b.Fatalf("%s: %v %v", tc.tool, err, res)
