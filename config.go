@@ -224,9 +224,8 @@ func (c *Config) validate() error {
 	if !slices.Contains(tools.ConfirmPolicies(), c.ConfirmWrites) {
 		return fmt.Errorf("MCP_CONFIRM_WRITES %q: want %s", c.ConfirmWrites, strings.Join(tools.ConfirmPolicies(), ", "))
 	}
-	// The tool selection is checked here, before anything starts: building
-	// a tool only captures its arguments, so no provider is needed.
-	if _, err := tools.Select(tools.All(nil, tools.Config{}), c.toolFilter()); err != nil {
+	// The tool selection is checked here, before anything starts.
+	if err := c.toolFilter().Check(); err != nil {
 		return err
 	}
 	for _, id := range c.InboxAllowlist {

@@ -162,11 +162,7 @@ func newApp(ctx context.Context, cfg *Config, logger, audit *slog.Logger) (*app,
 
 	toolCfg := tools.Config{SenderActorID: cfg.SenderActorID, Audit: audit, PerUserTokens: cfg.TokenSource == "header",
 		ConfirmWrites: cfg.ConfirmWrites}
-	a.tools, err = tools.Select(tools.All(provider, toolCfg), cfg.toolFilter())
-	if err != nil {
-		a.Close()
-		return nil, err
-	}
+	a.tools = tools.Select(provider, toolCfg, cfg.toolFilter())
 
 	var agents []string
 	if cfg.SenderActorID != "" {
