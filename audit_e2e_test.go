@@ -12,6 +12,7 @@ import (
 
 	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/httpserver"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
 )
@@ -53,7 +54,7 @@ func TestHTTP_AuditRecordsEveryWriteAndNoSecret(t *testing.T) {
 		"HUBSPOT_INBOX_ALLOWLIST="+sandbox.HelpDeskInboxID, "HUBSPOT_SENDER_ACTOR_ID="+sandbox.AgentActorID, "HUBSPOT_RATE_LIMIT=1000/10s")
 	// The user confirms the first MESSAGE and declines the last.
 	user := &asker{action: "accept"}
-	hc := &http.Client{Transport: headerTransport{base: http.DefaultTransport, headers: map[string]string{tokenHeader: token}}}
+	hc := &http.Client{Transport: headerTransport{base: http.DefaultTransport, headers: map[string]string{httpserver.TokenHeader: token}}}
 	client := gomcp.NewClient(&gomcp.Implementation{Name: "audit", Version: "1"}, &gomcp.ClientOptions{ElicitationHandler: user.handle})
 	cs, err := client.Connect(t.Context(), &gomcp.StreamableClientTransport{Endpoint: p.url + "/mcp", HTTPClient: hc},
 		&gomcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
-	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/sethvargo/go-envconfig"
 
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/httpserver"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/tools"
 )
@@ -111,6 +111,10 @@ type Config struct {
 
 	rate     hubspot.Rate
 	logLevel slog.Level
+	// logLevelGiven is set when LOG_LEVEL or --log-level was given.
+	logLevelGiven bool
+	// redis is HUBSPOT_RATE_LIMIT_REDIS_URL parsed.
+	redis *redis.Options
 }
 
 // errUsage reports a command-line mistake; usage has been printed.
@@ -120,9 +124,11 @@ var errUsage = errors.New("usage")
 // and returns the config and the remaining arguments (the subcommand).
 func loadConfig(ctx context.Context, args []string, lookup envconfig.Lookuper, stderr io.Writer) (*Config, []string, error) {
 	var cfg Config
-	if err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &cfg, Lookuper: lookup}); err != nil {
-		return nil, nil, envError(err)
+	rec := &recordingLookuper{Lookuper: lookup}
+	if err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &cfg, Lookuper: rec}); err != nil {
+		return nil, nil, rec.explain(err)
 	}
+	_, cfg.logLevelGiven = lookup.Lookup("LOG_LEVEL")
 	fs := flag.NewFlagSet("hubspot-conversations-mcp", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { usage(fs, stderr) }
@@ -164,6 +170,7 @@ func loadConfig(ctx context.Context, args []string, lookup envconfig.Lookuper, s
 		}
 		rest = append([]string{rest[0]}, fs.Args()...)
 	}
+	fs.Visit(func(f *flag.Flag) { cfg.logLevelGiven = cfg.logLevelGiven || f.Name == "log-level" })
 	if *showVersion {
 		rest = []string{"version"}
 	}
@@ -213,18 +220,12 @@ func (c *Config) validate() error {
 	if c.Timeout <= 0 {
 		return fmt.Errorf("HUBSPOT_TIMEOUT %s: must be positive, such as 30s", c.Timeout)
 	}
-	for _, ts := range c.Toolsets {
-		if !slices.Contains(tools.Toolsets(), ts) {
-			return fmt.Errorf("MCP_TOOLSETS: unknown toolset %q; known toolsets: %s", ts, strings.Join(tools.Toolsets(), ", "))
-		}
-	}
 	c.ConfirmWrites = strings.ToLower(strings.TrimSpace(c.ConfirmWrites))
 	if !slices.Contains(tools.ConfirmPolicies(), c.ConfirmWrites) {
 		return fmt.Errorf("MCP_CONFIRM_WRITES %q: want %s", c.ConfirmWrites, strings.Join(tools.ConfirmPolicies(), ", "))
 	}
-	// Building a tool only captures its arguments, so this checks the
-	// names and their combination before anything starts.
-	if _, err := tools.Select(tools.All(nil, tools.Config{}), c.toolFilter()); err != nil {
+	// The tool selection is checked here, before anything starts.
+	if err := c.toolFilter().Check(); err != nil {
 		return err
 	}
 	for _, id := range c.InboxAllowlist {
@@ -244,8 +245,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("HUBSPOT_MAX_WAIT %s: must be positive, such as 30s", c.MaxWait)
 	}
 	if c.RedisURL != "" {
-		if _, err := redis.ParseURL(c.RedisURL); err != nil {
-			return fmt.Errorf("HUBSPOT_RATE_LIMIT_REDIS_URL: want redis://host:port/db, rediss://… or unix:///path (%v)", redactURL(err))
+		if c.redis, err = redis.ParseURL(c.RedisURL); err != nil {
+			return fmt.Errorf("HUBSPOT_RATE_LIMIT_REDIS_URL: want redis://host:port/db, rediss://… or unix:///path (%v)", hubspot.RedactURL(err))
 		}
 	}
 	if c.Sandbox || c.TokenSource == "header" {
@@ -257,7 +258,7 @@ func (c *Config) validate() error {
 	if _, err := hubspot.NormalizeToken(c.AccessToken); err != nil {
 		return fmt.Errorf("HUBSPOT_ACCESS_TOKEN: %w", err)
 	}
-	if _, err := hubspot.NewClient("x", hubspot.WithBaseURL(c.BaseURL)); err != nil {
+	if _, err := hubspot.ParseBaseURL(c.BaseURL); err != nil {
 		return fmt.Errorf("HUBSPOT_BASE_URL: %w", err)
 	}
 	return nil
@@ -293,7 +294,7 @@ func (c *Config) validateHTTP() error {
 	if c.AuthToken != "" && len(c.AuthToken) < 16 {
 		return errors.New("MCP_AUTH_TOKEN is too short: use at least 16 random characters, e.g. from `openssl rand -hex 32`")
 	}
-	if c.AuthToken == "" && !isLoopback(host) {
+	if c.AuthToken == "" && !httpserver.IsLoopback(host) {
 		return fmt.Errorf("MCP_ADDR %s is not a loopback address: set MCP_AUTH_TOKEN so every client must authenticate, or listen on 127.0.0.1", c.Addr)
 	}
 	if c.MaxSessions < 1 {
@@ -316,37 +317,23 @@ func (c *Config) validateHTTP() error {
 	return nil
 }
 
-// isLoopback tells whether a listen host is a loopback address. An empty
-// host (":8080") listens on every interface.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
+// recordingLookuper remembers the last variable go-envconfig looked up:
+// the one whose value it failed to parse when it returns an error.
+type recordingLookuper struct {
+	envconfig.Lookuper
+	last string
 }
 
-// redactURL keeps a password in a malformed URL out of an error: only
-// *url.Error repeats the URL.
-func redactURL(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err.Error()
-	}
-	return err.Error()
+func (r *recordingLookuper) Lookup(key string) (string, bool) {
+	r.last = key
+	return r.Lookuper.Lookup(key)
 }
 
-// envError names the environment variable in go-envconfig's errors, which
-// name the Go field ("Timeout: time: invalid duration").
-func envError(err error) error {
-	msg := err.Error()
-	t := reflect.TypeFor[Config]()
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("env"), ",")
-		if name != "" && strings.HasPrefix(msg, f.Name+": ") {
-			return fmt.Errorf("%s: %s", name, strings.TrimPrefix(msg, f.Name+": "))
-		}
+// explain names the environment variable in a go-envconfig error, which
+// names the Go field instead ("Timeout: time: invalid duration").
+func (r *recordingLookuper) explain(err error) error {
+	if _, detail, ok := strings.Cut(err.Error(), ": "); ok && r.last != "" {
+		return fmt.Errorf("%s: %s", r.last, detail)
 	}
 	return fmt.Errorf("configuration: %w", err)
 }
@@ -381,4 +368,31 @@ HUBSPOT_ACCESS_TOKEN is required unless --sandbox is given.
 Flags:
 `)
 	fs.PrintDefaults()
+}
+
+// newLoggers returns the server's logger, at LOG_LEVEL, and the audit
+// logger, which keeps its info records whatever LOG_LEVEL says: an
+// operator who wants quiet logs still wants the record of every write.
+// Both write through one handler, so their lines never interleave.
+func newLoggers(cfg *Config, stderr io.Writer) (logger, audit *slog.Logger) {
+	base := slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
+	return slog.New(minLevel{base, cfg.logLevel}), slog.New(minLevel{base, slog.LevelInfo})
+}
+
+// minLevel passes on the records of at least its level.
+type minLevel struct {
+	slog.Handler
+	level slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.level && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return minLevel{h.Handler.WithAttrs(attrs), h.level}
+}
+
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{h.Handler.WithGroup(name), h.level}
 }

@@ -18,6 +18,7 @@ import (
 
 	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/httpserver"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
 )
 
@@ -133,7 +134,7 @@ func TestHardeningBench_PooledCredentials(t *testing.T) {
 				req.Header.Set("Mcp-Method", "tools/call")
 				req.Header.Set("Mcp-Name", "list_inboxes")
 				tok := fmt.Sprintf("%08d", i)
-				req.Header.Set(tokenHeader, tok+strings.Repeat("x", size-len(tok)))
+				req.Header.Set(httpserver.TokenHeader, tok+strings.Repeat("x", size-len(tok)))
 				return req
 			})
 			took := time.Since(start)

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 
 	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/httpserver"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
 )
 
@@ -268,7 +270,7 @@ func TestHTTP_UsersAreIsolated(t *testing.T) {
 	var wg sync.WaitGroup
 	for token, company := range users {
 		wg.Go(func() {
-			cs, err := connectHTTP(t, p, "http", "", map[string]string{tokenHeader: token})
+			cs, err := connectHTTP(t, p, "http", "", map[string]string{httpserver.TokenHeader: token})
 			if err != nil {
 				t.Errorf("%s: %v", company, err)
 				return
@@ -524,5 +526,47 @@ func TestHTTP_ShutdownCutsOffCallsWithAnError(t *testing.T) {
 				t.Fatal("server did not exit")
 			}
 		})
+	}
+}
+
+// TestHTTP_ListenAckComesFirst: a subscriptions/listen stream for
+// notifications the server does not serve ends at once, and its
+// acknowledgement must still be the stream's first message (mcp-go v1.2.1
+// could write the answer first, or drop the acknowledgement, about one time
+// in three).
+func TestHTTP_ListenAckComesFirst(t *testing.T) {
+	t.Parallel()
+	p := startServer(t, "MCP_TRANSPORT=http", "HUBSPOT_SANDBOX=true")
+	body := `{"jsonrpc":"2.0","id":7,"method":"subscriptions/listen","params":{"_meta":{` +
+		`"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}},` +
+		`"notifications":{"toolsListChanged":true}}}`
+	for i := range 30 {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, p.url+"/mcp", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("MCP-Protocol-Version", "2026-07-28")
+		req.Header.Set("Mcp-Method", "subscriptions/listen")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var first string
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			if data, ok := strings.CutPrefix(sc.Text(), "data:"); ok {
+				first = strings.TrimSpace(data)
+				break
+			}
+		}
+		resp.Body.Close()
+		var m struct {
+			Method string `json:"method"`
+		}
+		if err := json.Unmarshal([]byte(first), &m); err != nil || m.Method != "notifications/subscriptions/acknowledged" {
+			t.Fatalf("stream %d: first message %q, want notifications/subscriptions/acknowledged", i, first)
+		}
 	}
 }

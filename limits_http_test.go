@@ -9,9 +9,11 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sethvargo/go-envconfig"
 
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/httpserver"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 )
 
@@ -124,7 +126,7 @@ func TestHTTP_SessionCapCountsEverySession(t *testing.T) {
 		t.Errorf("GET with an unknown session: HTTP %d %s, want 404", status, body)
 	}
 	var closeFirst func()
-	for i := range maxStreamsPerSession {
+	for i := range httpserver.MaxStreamsPerSession {
 		status, body, closeStream := rawStream(t, p.url, sessions[0])
 		if status != http.StatusOK {
 			t.Fatalf("GET stream %d: HTTP %d %s", i, status, body)
@@ -186,7 +188,7 @@ func TestHTTP_RefusesAnOverlongToken(t *testing.T) {
 		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, p.url+"/mcp", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Accept", "application/json, text/event-stream")
-		req.Header.Set(tokenHeader, tc.token)
+		req.Header.Set(httpserver.TokenHeader, tc.token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -196,7 +198,7 @@ func TestHTTP_RefusesAnOverlongToken(t *testing.T) {
 		if resp.StatusCode != tc.want {
 			t.Errorf("a %d-byte token: HTTP %d %s, want %d", len(tc.token), resp.StatusCode, b, tc.want)
 		}
-		if tc.want != http.StatusOK && (!strings.Contains(string(b), tokenHeader) || !strings.Contains(string(b), "4096") || strings.Contains(string(b), "xxxx")) {
+		if tc.want != http.StatusOK && (!strings.Contains(string(b), httpserver.TokenHeader) || !strings.Contains(string(b), "4096") || strings.Contains(string(b), "xxxx")) {
 			t.Errorf("refusal %s: want the header and the limit named, and no token", b)
 		}
 	}
@@ -218,9 +220,15 @@ func TestHTTP_BareInitializesLockNoClientOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(a.Close)
-	hs := newHTTPServer(a, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	hs.ids.grace = 0 // no waiting in a test
-	srv := httptest.NewServer(hs.handler())
+	hs, err := httpserver.New(a.mcp, a.calls, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}, httpserver.Options{
+		MaxSessions: 3, SessionIdleTimeout: time.Minute, MaxBodyBytes: 1 << 20, BodyReadTimeout: 10 * time.Second,
+		ShutdownTimeout: time.Second, Logger: slog.New(slog.DiscardHandler),
+		HalfOpenGrace: time.Nanosecond, // no waiting in a test
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(hs.Handler())
 	t.Cleanup(srv.Close) // after the client's cleanup closes its stream
 	p := &serverProc{url: srv.URL}
 
@@ -236,7 +244,7 @@ func TestHTTP_BareInitializesLockNoClientOut(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a client was locked out by bare initializes: %v", err)
 	}
-	if n := hs.ids.count(); n != 3 {
+	if n := hs.Sessions(); n != 3 {
 		t.Errorf("%d sessions open, want 3", n)
 	}
 	// The oldest bare session is gone, for mcp-go too.
@@ -252,7 +260,7 @@ func TestHTTP_BareInitializesLockNoClientOut(t *testing.T) {
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("the evicted session: HTTP %d, want 404", resp.StatusCode)
 	}
-	if n := a.sessions.Load(); n != 3 {
+	if n := hs.Sessions(); n != 3 {
 		t.Errorf("mcp-go holds %d sessions, want 3", n)
 	}
 	// More bare initializes take each other's slots, never the client's.

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/httpserver"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
 )
 
@@ -52,7 +53,7 @@ func listen(t *testing.T, url string, r listenRequest) *listenStream {
 	req.Header.Set("Accept", "application/json, text/event-stream")
 	req.Header.Set("MCP-Protocol-Version", "2026-07-28")
 	req.Header.Set("Mcp-Method", r.header)
-	req.Header.Set(tokenHeader, r.token)
+	req.Header.Set(httpserver.TokenHeader, r.token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/httpserver"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
 )
 
@@ -300,7 +301,7 @@ func TestHTTP_GoSDKResourceSubscriptions(t *testing.T) {
 	for _, protocol := range []string{"2025-11-25", ""} {
 		t.Run("protocol "+orLatest(protocol), func(t *testing.T) {
 			u, opts := newUpdates()
-			hc := &http.Client{Transport: headerTransport{base: http.DefaultTransport, headers: map[string]string{tokenHeader: sandbox.DefaultToken}}}
+			hc := &http.Client{Transport: headerTransport{base: http.DefaultTransport, headers: map[string]string{httpserver.TokenHeader: sandbox.DefaultToken}}}
 			client := gomcp.NewClient(&gomcp.Implementation{Name: "http-resources", Version: "1"}, opts)
 			cs, err := client.Connect(t.Context(), &gomcp.StreamableClientTransport{Endpoint: p.url + "/mcp", HTTPClient: hc},
 				&gomcp.ClientSessionOptions{ProtocolVersion: protocol})

@@ -2,47 +2,36 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
-	"net/url"
-	"slices"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"time"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/httpserver"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
-// sseDrain is how long SSE streams stay open after the last in-flight
-// response was written, at shutdown.
-const sseDrain = 500 * time.Millisecond
-
-// tokenHeader carries a user's HubSpot token with HUBSPOT_TOKEN_SOURCE=header.
-const tokenHeader = "X-HubSpot-Access-Token"
-
-// httpServer is the HTTP side of the app: the MCP endpoint(s), health and
-// readiness, behind the protections every request goes through.
-type httpServer struct {
-	a       *app
-	bound   net.Addr
-	tracker *inflight
-	ready   *readiness
-	// refusals logs the requests the protections refuse.
-	refusals *refusalLog
-
-	streamable *server.StreamableHTTPServer
-	ids        *sessionIDs  // stateful Streamable HTTP only
-	listens    atomic.Int64 // open subscriptions/listen streams
-	sse        *server.SSEServer
-	sseTrack   *sseTracker
+// serveStdio speaks MCP over stdin and stdout until stdin closes or ctx ends.
+func serveStdio(ctx context.Context, a *app, stdin io.Reader, stdout io.Writer) error {
+	a.logger.InfoContext(ctx, "serving MCP over stdio", "version", version, "tools", len(a.tools))
+	s := server.NewStdioServer(a.mcp)
+	s.SetErrorLogger(slog.NewLogLogger(a.logger.Handler(), slog.LevelError))
+	err := s.Listen(ctx, stdin, stdout)
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
 }
 
 // serveHTTP serves the http or sse transport on cfg.Addr until ctx ends,
@@ -54,280 +43,218 @@ func serveHTTP(ctx context.Context, a *app) error {
 	if err != nil {
 		return fmt.Errorf("MCP_ADDR: %w", err)
 	}
-	hs := newHTTPServer(a, ln.Addr())
-	srv := &http.Server{
-		Handler:           hs.handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(a.logger.Handler(), slog.LevelWarn),
-		// No WriteTimeout: responses stream.
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	a.logger.InfoContext(ctx, "serving MCP over HTTP", "transport", a.cfg.Transport, "addr", ln.Addr().String(),
-		"endpoint", hs.endpoint(), "auth", a.cfg.AuthToken != "", "token_source", a.cfg.TokenSource, "version", version)
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	return hs.shutdown(srv, errc)
-}
-
-func newHTTPServer(a *app, bound net.Addr) *httpServer {
-	hs := &httpServer{a: a, bound: bound, tracker: newInflight(), refusals: newRefusalLog(a.logger.With("component", "http"))}
-	hs.ready = &readiness{a: a, ttl: 30 * time.Second}
-	switch a.cfg.Transport {
-	case "sse":
-		hs.sseTrack = newSSETracker(hs.tracker)
-		hs.sse = server.NewSSEServer(a.mcp,
-			server.WithSSEEndpoint("/sse"),
-			server.WithMessageEndpoint("/message"),
-			server.WithKeepAliveInterval(25*time.Second),
-			// checkHost does the DNS-rebinding check, MCP_ALLOWED_HOSTS
-			// included, and logs its refusals.
-			server.WithSSEDisableLocalhostProtection(true),
-		)
-	default:
-		opts := []server.StreamableHTTPOption{
-			server.WithStreamableHTTPLogger(a.logger.With("component", "http")),
-			server.WithSessionIdleTTL(a.cfg.SessionIdleTimeout),
-			server.WithDisableLocalhostProtection(true), // checkHost does it
-
-		}
-		if a.cfg.Stateless {
-			opts = append(opts, server.WithStateLess(true))
-		} else {
-			hs.ids = newSessionIDs(a.cfg.MaxSessions)
-			opts = append(opts, server.WithSessionIdManagerResolver(hs.ids))
-		}
-		hs.streamable = server.NewStreamableHTTPServer(a.mcp, opts...)
-	}
-	return hs
-}
-
-func (hs *httpServer) endpoint() string {
-	if hs.sse != nil {
-		return "/sse"
-	}
-	return "/mcp"
-}
-
-// handler routes the MCP endpoints through the protections, and health
-// and readiness around them (no auth: they reveal nothing).
-func (hs *httpServer) handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	mux.HandleFunc("GET /readyz", hs.ready.serve)
-	protect := func(h http.Handler) http.Handler {
-		return hs.checkHost(hs.authenticate(hs.limitBody(hs.userToken(hs.capSessions(h)))))
-	}
-	if hs.sse != nil {
-		mux.Handle("/sse", protect(hs.sseTrack.stream(hs.sse.SSEHandler())))
-		mux.Handle("/message", protect(hs.batches(hs.sseTrack.message(hs.sse.MessageHandler()))))
-	} else {
-		mux.Handle("/mcp", protect(hs.batches(hs.tracker.track(hs.streamable))))
-	}
-	return mux
-}
-
-// checkHost rejects requests whose Host or Origin is not allowed, against
-// DNS rebinding: on a loopback address (the server's, or the one a request
-// arrived on, as behind a reverse proxy on the same machine), Host must be
-// a loopback name unless MCP_ALLOWED_HOSTS lists it; a browser Origin must
-// be loopback (on a loopback address) or listed in MCP_ALLOWED_ORIGINS.
-// It is the only such check (mcp-go's own is off), so every refusal is
-// logged.
-func (hs *httpServer) checkHost(next http.Handler) http.Handler {
-	boundLoopback := isLoopbackAddr(hs.bound)
-	allowedHost := func(host string, loopback bool) bool {
-		name := host
-		if h, _, err := net.SplitHostPort(host); err == nil {
-			name = h
-		}
-		if slices.ContainsFunc(hs.a.cfg.AllowedHosts, func(a string) bool { return strings.EqualFold(a, name) || strings.EqualFold(a, host) }) {
-			return true
-		}
-		if len(hs.a.cfg.AllowedHosts) > 0 && !loopback {
-			return false
-		}
-		return !loopback || isLoopback(strings.Trim(name, "[]"))
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		local, _ := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
-		loopback := boundLoopback || (local != nil && isLoopbackAddr(local))
-		if !allowedHost(r.Host, loopback) {
-			hs.refusals.log(r, "Host not allowed (MCP_ALLOWED_HOSTS)", "status", http.StatusForbidden)
-			rejectRequest(w, http.StatusForbidden, fmt.Sprintf("Host %q is not allowed: list it in MCP_ALLOWED_HOSTS", r.Host))
-			return
-		}
-		if origin := r.Header.Get("Origin"); origin != "" && !hs.allowedOrigin(origin, loopback) {
-			hs.refusals.log(r, "Origin not allowed (MCP_ALLOWED_ORIGINS)", "status", http.StatusForbidden)
-			rejectRequest(w, http.StatusForbidden, fmt.Sprintf("Origin %q is not allowed: list it in MCP_ALLOWED_ORIGINS", origin))
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-func (hs *httpServer) allowedOrigin(origin string, loopback bool) bool {
-	if slices.ContainsFunc(hs.a.cfg.AllowedOrigins, func(a string) bool { return strings.EqualFold(strings.TrimRight(a, "/"), origin) }) {
-		return true
-	}
-	u, err := url.Parse(origin)
-	return err == nil && loopback && isLoopback(strings.Trim(u.Hostname(), "[]"))
-}
-
-// authenticate requires Authorization: Bearer <MCP_AUTH_TOKEN> when set,
-// compared in constant time. The scheme is case-insensitive (RFC 9110).
-func (hs *httpServer) authenticate(next http.Handler) http.Handler {
-	if hs.a.cfg.AuthToken == "" {
-		return next
-	}
-	want := sha256.Sum256([]byte(hs.a.cfg.AuthToken))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		scheme, got, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
-		sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
-		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
-			reason := "wrong bearer token"
-			switch {
-			case scheme == "":
-				reason = "no Authorization header"
-			case !strings.EqualFold(scheme, "Bearer"):
-				reason = "Authorization scheme is not Bearer"
-			}
-			hs.refusals.log(r, reason, "status", http.StatusUnauthorized)
-			w.Header().Set("WWW-Authenticate", `Bearer realm="hubspot-conversations-mcp"`)
-			rejectRequest(w, http.StatusUnauthorized, "missing or wrong bearer token: send Authorization: Bearer <MCP_AUTH_TOKEN>")
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// userToken puts the request's HubSpot token in its context when each user
-// brings their own (HUBSPOT_TOKEN_SOURCE=header).
-func (hs *httpServer) userToken(next http.Handler) http.Handler {
-	if hs.a.cfg.TokenSource != "header" {
-		return next
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok := strings.TrimSpace(r.Header.Get(tokenHeader))
-		if tok == "" {
-			// The SSE stream itself makes no HubSpot calls; the messages do.
-			if hs.sse != nil && r.Method == http.MethodGet {
-				next.ServeHTTP(w, r)
-				return
-			}
-			hs.refusals.log(r, "no "+tokenHeader+" header", "status", http.StatusUnauthorized)
-			rejectRequest(w, http.StatusUnauthorized, "missing "+tokenHeader+" header: each request must carry its user's HubSpot access token")
-			return
-		}
-		if _, err := hubspot.NormalizeToken(tok); err != nil {
-			status := http.StatusUnauthorized
-			if errors.Is(err, hubspot.ErrTokenTooLong) {
-				status = http.StatusRequestHeaderFieldsTooLarge
-			}
-			hs.refusals.log(r, "malformed "+tokenHeader+" header", "status", status)
-			rejectRequest(w, status, tokenHeader+": "+err.Error())
-			return
-		}
-		next.ServeHTTP(w, r.WithContext(hubspot.ContextWithToken(r.Context(), tok)))
-	})
-}
-
-// capSessions holds MCP_MAX_SESSIONS: on Streamable HTTP through its
-// session IDs and listen streams (admitStreamable), on SSE by refusing a
-// new stream while the cap's sessions are open.
-func (hs *httpServer) capSessions(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if hs.sse == nil {
-			hs.admitStreamable(w, r, next)
-			return
-		}
-		if r.Method == http.MethodGet && r.URL.Path == "/sse" && hs.a.sessions.Load() >= int64(hs.a.cfg.MaxSessions) {
-			tooManySessions(w, hs.a.cfg.MaxSessions)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// isInitialize peeks at a POST body for an initialize request and restores it.
-func isInitialize(r *http.Request) bool {
-	body, err := readAndRestore(r)
+	hs, err := newHTTPServer(a, ln.Addr())
 	if err != nil {
-		return false
+		_ = ln.Close()
+		return err
 	}
-	var msg struct {
-		Method string `json:"method"`
-	}
-	return json.Unmarshal(body, &msg) == nil && msg.Method == "initialize"
+	a.logger.InfoContext(ctx, "serving MCP over HTTP", "transport", a.cfg.Transport, "addr", ln.Addr().String(),
+		"endpoint", hs.Endpoint(), "auth", a.cfg.AuthToken != "", "token_source", a.cfg.TokenSource, "version", version)
+	return hs.Serve(ctx, ln)
 }
 
-// rejectRequest answers with a JSON-RPC error body and an HTTP status.
-func rejectRequest(w http.ResponseWriter, status int, message string) {
-	writeJSON(w, status, map[string]any{
-		"jsonrpc": "2.0", "id": nil,
-		"error": map[string]any{"code": -32001, "message": message},
+// newHTTPServer configures the HTTP transport from the app's configuration.
+func newHTTPServer(a *app, bound net.Addr) (*httpserver.Server, error) {
+	cfg := a.cfg
+	// With one configured token, readiness checks it; a *hubspot.Client is
+	// its own provider.
+	single, _ := a.provider.(*hubspot.Client)
+	ready := &readiness{hs: single, ttl: 30 * time.Second}
+	return httpserver.New(a.mcp, a.calls, bound, httpserver.Options{
+		SSE:                cfg.Transport == "sse",
+		Stateless:          cfg.Stateless,
+		AuthToken:          cfg.AuthToken,
+		AllowedHosts:       cfg.AllowedHosts,
+		AllowedOrigins:     cfg.AllowedOrigins,
+		PerUserTokens:      cfg.TokenSource == "header",
+		MaxSessions:        cfg.MaxSessions,
+		SessionIdleTimeout: cfg.SessionIdleTimeout,
+		MaxBodyBytes:       cfg.MaxBodyBytes,
+		BodyReadTimeout:    cfg.BodyReadTimeout,
+		ShutdownTimeout:    cfg.ShutdownTimeout,
+		Ready:              ready.serve,
+		Logger:             a.logger.With("component", "http"),
 	})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// readiness answers /readyz: the configuration is valid (or the server
+// would not run) and, with one configured token, HubSpot is reachable and
+// accepts it. The HubSpot check costs one call of the budget and is cached
+// for ttl, so probes cannot drain the budget.
+type readiness struct {
+	hs  *hubspot.Client // nil with per-user tokens
+	ttl time.Duration
+
+	mu      sync.Mutex
+	checked time.Time
+	err     error
+}
+
+func (rd *readiness) serve(w http.ResponseWriter, r *http.Request) {
+	status, body := http.StatusOK, map[string]string{"status": "ready"}
+	if err := rd.check(r.Context()); err != nil {
+		status, body = http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()}
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	_ = json.NewEncoder(w).Encode(body)
 }
 
-func isLoopbackAddr(a net.Addr) bool {
-	if tcp, ok := a.(*net.TCPAddr); ok {
-		return tcp.IP.IsLoopback()
-	}
-	return false
-}
-
-// shutdown stops accepting connections, waits for in-flight calls (their
-// responses written), closes the streams and returns once the server is
-// down, or cuts what is left at MCP_SHUTDOWN_TIMEOUT.
-func (hs *httpServer) shutdown(srv *http.Server, errc <-chan error) error {
-	a := hs.a
-	a.logger.Info("shutting down: refusing new connections, letting in-flight calls finish",
-		"in_flight", hs.tracker.count(), "timeout", a.cfg.ShutdownTimeout)
-	ctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- srv.Shutdown(ctx) }()
-	finished := hs.tracker.wait(ctx)
-	if !finished {
-		// Answer what is still running with a JSON-RPC error before the
-		// connections close, so no client is left with a dropped connection.
-		hs.tracker.cutOff()
-		if hs.sseTrack != nil {
-			hs.sseTrack.cutOff()
-		}
-	}
-	if hs.streamable != nil {
-		hs.streamable.CloseSessions(ctx)
-	}
-	if hs.sse != nil {
-		// On the legacy transport the last responses travel on the event
-		// streams. Give clients a moment to take them in before the streams
-		// end: some (the official Go SDK's SSE client, v1.8.0) drop events
-		// they have read but not yet handled once their stream closes.
-		time.Sleep(sseDrain)
-		hs.sse.CloseSessions()
-	}
-	err := <-done
-	if !finished || errors.Is(err, context.DeadlineExceeded) {
-		_ = srv.Close()
-		<-errc
-		a.logger.Warn("shutdown timed out; calls still running were cut off with a JSON-RPC error", "in_flight", hs.tracker.count())
+func (rd *readiness) check(ctx context.Context) error {
+	if rd.hs == nil {
+		// Per-user tokens: there is no token of our own to check.
 		return nil
 	}
-	<-errc
-	a.logger.Info("shut down cleanly")
+	rd.mu.Lock()
+	defer rd.mu.Unlock()
+	if !rd.checked.IsZero() && time.Since(rd.checked) < rd.ttl {
+		return rd.err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	_, err := rd.hs.ListInboxes(ctx, &hubspot.ListInboxesOptions{ListOptions: hubspot.ListOptions{Limit: 1}})
+	rd.err, rd.checked = explainReadiness(err), time.Now()
+	return rd.err
+}
+
+// explainReadiness says why HubSpot is not usable, for an operator: only
+// what the HubSpot answer says about the token and reachability, without
+// any token.
+func explainReadiness(err error) error {
+	if err == nil {
+		return nil
+	}
+	fail := view.Explain(err)
+	switch fail.Kind {
+	case view.Unauthorized, view.Forbidden:
+		return errors.New("HubSpot refused the access token (" + strings.TrimPrefix(fail.Answered(), "HubSpot answered ") + ")")
+	case view.RateLimited, view.DailyLimit, view.BudgetSpent:
+		// Rate limited means reachable and accepted.
+		return nil
+	case view.NotFound, view.Unavailable, view.Rejected:
+		return errors.New(fail.Answered())
+	}
+	return errors.New("HubSpot is unreachable")
+}
+
+// healthcheck asks a running HTTP server's /healthz, for container health
+// checks: the image has no shell and no curl.
+func healthcheck(ctx context.Context, cfg *Config) error {
+	if cfg.Transport == "stdio" {
+		// Nothing listens: a stdio server is alive while its client holds it.
+		return nil
+	}
+	host, port, err := net.SplitHostPort(cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("MCP_ADDR %q: %w", cfg.Addr, err)
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: /healthz answered %d", resp.StatusCode)
+	}
 	return nil
+}
+
+// progressSettle is how long a call that just sent progress waits before
+// answering: mcp-go v1.2.1 over Streamable HTTP can drop a notification
+// sent right before the response (mark3labs/mcp-go#969).
+const progressSettle = 25 * time.Millisecond
+
+// settleListenAck delays the answer of a subscriptions/listen stream that
+// ends at once (nothing asked for is served, so mcp-go acknowledges an empty
+// filter and answers): over Streamable HTTP the acknowledgement, queued as a
+// notification, could otherwise reach the client after the answer or not at
+// all (mark3labs/mcp-go#969), and it must be the stream's first message.
+// A stream that stays open is unaffected: its answer comes when it ends.
+func settleListenAck(h *server.Hooks) {
+	h.AddAfterSubscriptionsListen(func(ctx context.Context, _ any, _ *mcp.SubscriptionsListenRequest, _ *mcp.SubscriptionsListenResult) {
+		if ctx.Err() != nil {
+			return // the stream was held and has ended: the ack went long ago
+		}
+		t := time.NewTimer(progressSettle)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+		}
+	})
+}
+
+// budgetProgress tells a client that gave a progressToken why its call is
+// slow: while the call waits for the HubSpot rate budget for more than a
+// second, it sends notifications/progress every second with the time until
+// its turn. A notifications/cancelled for the call cancels its context, so
+// it leaves the queue and nothing is sent to HubSpot.
+func budgetProgress() []server.ServerOption {
+	tools := func(next server.ToolHandlerFunc) server.ToolHandlerFunc {
+		return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			ctx, settle := withBudgetProgress(ctx, req.Params.Meta)
+			defer settle()
+			return next(ctx, req)
+		}
+	}
+	resources := func(next server.ResourceHandlerFunc) server.ResourceHandlerFunc {
+		return func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+			ctx, settle := withBudgetProgress(ctx, req.Params.Meta)
+			defer settle()
+			return next(ctx, req)
+		}
+	}
+	return []server.ServerOption{server.WithToolHandlerMiddleware(tools), server.WithResourceHandlerMiddleware(resources)}
+}
+
+// withBudgetProgress returns ctx with a hubspot.WaitObserver sending the
+// progress, and a func to call before answering.
+func withBudgetProgress(ctx context.Context, meta *mcp.Meta) (context.Context, func()) {
+	srv := server.ServerFromContext(ctx)
+	if meta == nil || meta.ProgressToken == nil || srv == nil {
+		return ctx, func() {}
+	}
+	token := meta.ProgressToken
+	var (
+		mu   sync.Mutex
+		n    int
+		last time.Time
+	)
+	obs := func(left time.Duration) {
+		mu.Lock()
+		n++
+		progress := n
+		last = time.Now()
+		mu.Unlock()
+		secs := int(math.Ceil(left.Seconds()))
+		_ = srv.SendNotificationToClient(ctx, string(mcp.MethodNotificationProgress), map[string]any{
+			"progressToken": token,
+			"progress":      progress,
+			"message":       fmt.Sprintf("Waiting for the HubSpot rate budget: this call's turn comes in %ds.", secs),
+		})
+	}
+	settle := func() {
+		mu.Lock()
+		since := time.Since(last)
+		sent := n > 0
+		mu.Unlock()
+		if sent && since < progressSettle {
+			t := time.NewTimer(progressSettle - since)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+			}
+		}
+	}
+	return hubspot.WithWaitObserver(ctx, obs), settle
 }

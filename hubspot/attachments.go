@@ -122,7 +122,7 @@ func (a AttachmentEgg) validate(i int) error {
 			return &ArgumentError{Name: name + ".socialMetadata.mediaType", Reason: "is required for a SOCIAL_MEDIA_METADATA attachment"}
 		}
 	default:
-		return &ArgumentError{Name: name + ".type", Reason: "must be FILE, QUICK_REPLIES or SOCIAL_MEDIA_METADATA, got " + quote(a.Type)}
+		return &ArgumentError{Name: name + ".type", Reason: "must be FILE, QUICK_REPLIES or SOCIAL_MEDIA_METADATA, got " + Quote(a.Type)}
 	}
 	return nil
 }

@@ -39,9 +39,11 @@ const (
 	// HubSpot's largest burst limit is 250 per 10 s.
 	maxTrackedSends = 512
 
-	defaultMaxRetries   = 3
-	defaultTimeout      = 30 * time.Second
-	defaultMaxRetryWait = 30 * time.Second
+	defaultMaxRetries = 3
+	defaultTimeout    = 30 * time.Second
+	// maxRetryWait is the longest Retry-After the client waits out before
+	// retrying a 429; a longer one returns the error.
+	maxRetryWait = 30 * time.Second
 )
 
 // Client calls HubSpot's Conversations and Visitor Identification APIs with
@@ -56,17 +58,16 @@ const (
 // when the connection failed before anything was sent. A daily-limit 429
 // is never retried.
 type Client struct {
-	baseURL      *url.URL
-	token        string
-	httpClient   *http.Client
-	limiter      Limiter
-	logger       *slog.Logger
-	userAgent    string
-	maxRetries   int
-	timeout      time.Duration
-	maxRetryWait time.Duration
-	maxWait      time.Duration
-	backoff      func(attempt int) time.Duration
+	baseURL    *url.URL
+	token      string
+	httpClient *http.Client
+	limiter    Limiter
+	logger     *slog.Logger
+	userAgent  string
+	maxRetries int
+	timeout    time.Duration
+	maxWait    time.Duration
+	backoff    func(attempt int) time.Duration
 
 	// holdUntil pauses all requests after HubSpot reported its own window
 	// spent (X-HubSpot-RateLimit-Remaining: 0), so other users of the same
@@ -108,16 +109,23 @@ type Option func(*Client) error
 // WithBaseURL sets the API host, e.g. the sandbox's URL.
 func WithBaseURL(raw string) Option {
 	return func(c *Client) error {
-		u, err := url.Parse(strings.TrimRight(raw, "/"))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("base URL %q: want an absolute http(s) URL such as %s", raw, DefaultBaseURL)
-		}
-		if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-			return fmt.Errorf("base URL %q: must not contain credentials, a query or a fragment", raw)
-		}
+		u, err := ParseBaseURL(raw)
 		c.baseURL = u
-		return nil
+		return err
 	}
+}
+
+// ParseBaseURL checks a HubSpot API host as WithBaseURL accepts it: an
+// absolute http(s) URL without credentials, query or fragment.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(raw, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("base URL %q: want an absolute http(s) URL such as %s", raw, DefaultBaseURL)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("base URL %q: must not contain credentials, a query or a fragment", raw)
+	}
+	return u, nil
 }
 
 // WithHTTPClient sets the HTTP client. Its Timeout should be zero: the
@@ -182,12 +190,6 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
-// WithMaxRetryWait sets the longest wait the client accepts before
-// retrying a 429 (default 30 s); a longer Retry-After returns the error.
-func WithMaxRetryWait(d time.Duration) Option {
-	return func(c *Client) error { c.maxRetryWait = d; return nil }
-}
-
 // WithMaxWait sets the longest a call waits for its turn in the rate
 // budget (default: as long as its context allows). Past it the call fails
 // at once with *BudgetError, which says when to retry; nothing is sent.
@@ -211,15 +213,14 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	}
 	base, _ := url.Parse(DefaultBaseURL)
 	c := &Client{
-		baseURL:      base,
-		token:        token,
-		httpClient:   &http.Client{Transport: defaultTransport()},
-		logger:       slog.New(slog.DiscardHandler),
-		userAgent:    "hubspot-conversations-mcp",
-		maxRetries:   defaultMaxRetries,
-		timeout:      defaultTimeout,
-		maxRetryWait: defaultMaxRetryWait,
-		backoff:      jitteredBackoff,
+		baseURL:    base,
+		token:      token,
+		httpClient: &http.Client{Transport: defaultTransport()},
+		logger:     slog.New(slog.DiscardHandler),
+		userAgent:  "hubspot-conversations-mcp",
+		maxRetries: defaultMaxRetries,
+		timeout:    defaultTimeout,
+		backoff:    jitteredBackoff,
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
@@ -282,7 +283,9 @@ func NormalizeToken(token string) (string, error) {
 }
 
 // CredentialID returns the fingerprint of the client's token (see the
-// function CredentialID), for logs that must tell users apart.
+// function CredentialID), for logs that must tell users apart and to key
+// per-credential state: a Pool may replace a Client by another for the
+// same credential.
 func (c *Client) CredentialID() string { return CredentialID(c.token) }
 
 // ClientFor returns c itself: a single-credential Client is its own Provider.
@@ -467,7 +470,7 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (answer, er
 				if wait <= 0 {
 					wait = c.backoff(attempt)
 				}
-				if wait <= c.maxRetryWait && fitsDeadline(ctx, wait) {
+				if wait <= maxRetryWait && fitsDeadline(ctx, wait) {
 					if err := c.sleep(ctx, wait, req, attempt, "429 "+apiErr.PolicyName, nil); err != nil {
 						return answer{}, err
 					}
@@ -475,7 +478,7 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (answer, er
 				}
 			case req.safeToRepeat() && (status == 502 || status == 503 || status == 504):
 				wait := max(apiErr.RetryAfter, c.backoff(attempt))
-				if wait <= c.maxRetryWait && fitsDeadline(ctx, wait) {
+				if wait <= maxRetryWait && fitsDeadline(ctx, wait) {
 					if err := c.sleep(ctx, wait, req, attempt, strconv.Itoa(status), nil); err != nil {
 						return answer{}, err
 					}
@@ -535,8 +538,8 @@ func (c *Client) do(ctx context.Context, req request, body []byte) (int, http.He
 	resp, err := c.httpClient.Do(hr)
 	if err != nil {
 		traceCall(ctx, req, 0, nil)
-		c.logger.DebugContext(ctx, "hubspot request failed", "method", req.method, "path", req.path, "duration", time.Since(start), "error", redactURLError(err))
-		return 0, nil, nil, redactURLError(err)
+		c.logger.DebugContext(ctx, "hubspot request failed", "method", req.method, "path", req.path, "duration", time.Since(start), "error", RedactURL(err))
+		return 0, nil, nil, RedactURL(err)
 	}
 	defer resp.Body.Close()
 	limit := int64(maxSuccessBody)
@@ -672,9 +675,11 @@ func notSentError(err error) bool {
 	return errors.As(err, &dns)
 }
 
-// redactURLError drops the URL from a *url.Error: it holds no token, but
-// keeping errors free of query strings keeps IDs of customers out of logs.
-func redactURLError(err error) error {
+// RedactURL drops the URL from a *url.Error, which repeats it whole: it
+// holds no token here, but keeping errors free of query strings keeps IDs
+// of customers out of logs, and a malformed Redis URL's password out of a
+// configuration error.
+func RedactURL(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		return ue.Err

@@ -142,7 +142,7 @@ const (
 // errorText is HubSpot's text fit for an error: control characters
 // dropped, surrounding space trimmed, at most n bytes.
 func errorText(s string, n int) string {
-	return truncate(strings.TrimSpace(sanitizeText(s)), n)
+	return Truncate(strings.TrimSpace(sanitizeText(s)), n)
 }
 
 func stringify(v any) string {

@@ -43,7 +43,7 @@ func ValidateAgentID(name, id string) error {
 		return &ArgumentError{Name: name, Reason: "is required: an agent actor ID such as A-123"}
 	}
 	if !IsAgentID(id) || !actorIDRE.MatchString(id) {
-		return &ArgumentError{Name: name, Reason: "must be an agent actor ID (A- followed by the user ID, such as A-123), got " + quote(id)}
+		return &ArgumentError{Name: name, Reason: "must be an agent actor ID (A- followed by the user ID, such as A-123), got " + Quote(id)}
 	}
 	return nil
 }
@@ -59,9 +59,9 @@ func ValidateNumericID(name, id string) error {
 		return nil
 	}
 	if len(id) > 19 && strings.Trim(id, "0123456789") == "" {
-		return &ArgumentError{Name: name, Reason: "must be a numeric ID of at most 19 digits, got " + quote(id)}
+		return &ArgumentError{Name: name, Reason: "must be a numeric ID of at most 19 digits, got " + Quote(id)}
 	}
-	return &ArgumentError{Name: name, Reason: "must contain only digits, such as 1234567, got " + quote(id)}
+	return &ArgumentError{Name: name, Reason: "must contain only digits, such as 1234567, got " + Quote(id)}
 }
 
 func validateNumericIDs(name string, ids []string) error {
@@ -82,7 +82,7 @@ func ValidateActorID(name, id string) error {
 		return &ArgumentError{Name: name, Reason: "is required: an actor ID " + allowed}
 	}
 	if !actorIDRE.MatchString(id) {
-		return &ArgumentError{Name: name, Reason: "must be an actor ID " + allowed + ", got " + quote(id)}
+		return &ArgumentError{Name: name, Reason: "must be an actor ID " + allowed + ", got " + Quote(id)}
 	}
 	return nil
 }
@@ -94,7 +94,7 @@ func ValidateMessageID(name, id string) error {
 		return &ArgumentError{Name: name, Reason: "is required: a message ID from list_messages"}
 	}
 	if !messageIDRE.MatchString(id) {
-		return &ArgumentError{Name: name, Reason: "must be a message ID of letters, digits, '-' and '_', got " + quote(id)}
+		return &ArgumentError{Name: name, Reason: "must be a message ID of letters, digits, '-' and '_', got " + Quote(id)}
 	}
 	return nil
 }
@@ -108,16 +108,19 @@ func validateEnum(name, v string, allowed ...string) error {
 			return nil
 		}
 	}
-	return &ArgumentError{Name: name, Reason: "must be one of " + strings.Join(allowed, ", ") + ", got " + quote(v)}
+	return &ArgumentError{Name: name, Reason: "must be one of " + strings.Join(allowed, ", ") + ", got " + Quote(v)}
 }
 
-// quote renders untrusted input for an error message: quoted, control
-// characters escaped and cut to a readable length.
-func quote(s string) string {
-	return strconv.Quote(truncate(s, 80))
+// Quote renders untrusted input for an error message, such as an
+// ArgumentError's reason: quoted, control characters escaped and cut to a
+// readable length. It is the one such renderer; tools use it too.
+func Quote(s string) string {
+	return strconv.Quote(Truncate(s, 80))
 }
 
-func truncate(s string, n int) string {
+// Truncate cuts s to at most n bytes, on a UTF-8 boundary, marking a cut
+// with "…".
+func Truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

@@ -159,13 +159,6 @@ func (p *Pool) ClientFor(ctx context.Context) (*Client, error) {
 	return c, nil
 }
 
-// Len returns how many clients the pool holds.
-func (p *Pool) Len() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.lru.Len()
-}
-
 // expired tells whether e is past the idle time, or refused for longer
 // than the pool keeps refused credentials.
 func (p *Pool) expired(e *poolEntry, now time.Time) bool {

@@ -41,8 +41,8 @@ func TestPool_OneClientPerCredential(t *testing.T) {
 	if a1.limiter == b.limiter {
 		t.Error("two tokens share a limiter")
 	}
-	if p.Len() != 2 || len(built) != 2 {
-		t.Errorf("pool holds %d clients, built %d; want 2", p.Len(), len(built))
+	if p.size() != 2 || len(built) != 2 {
+		t.Errorf("pool holds %d clients, built %d; want 2", p.size(), len(built))
 	}
 	if _, err := p.ClientFor(ContextWithToken(t.Context(), "bad token")); err == nil || strings.Contains(err.Error(), "bad token") {
 		t.Errorf("bad token: err = %v", err)
@@ -58,8 +58,8 @@ func TestPool_DropsIdleClients(t *testing.T) {
 		if _, err := p.ClientFor(ContextWithToken(t.Context(), "b")); err != nil {
 			t.Fatal(err)
 		}
-		if p.Len() != 1 {
-			t.Errorf("pool holds %d clients, want the idle one dropped", p.Len())
+		if p.size() != 1 {
+			t.Errorf("pool holds %d clients, want the idle one dropped", p.size())
 		}
 		again, _ := p.ClientFor(ContextWithToken(t.Context(), "a"))
 		if again == first {
@@ -84,8 +84,8 @@ func TestPool_EvictsTheLeastRecentlyUsed(t *testing.T) {
 	a, b := get("a"), get("b")
 	get("a") // a is now the most recently used
 	get("c")
-	if p.Len() != 2 {
-		t.Errorf("pool holds %d clients, want 2", p.Len())
+	if p.size() != 2 {
+		t.Errorf("pool holds %d clients, want 2", p.size())
 	}
 	if len(evicted) != 1 || evicted[0] != b {
 		t.Errorf("evicted %v, want b's client only", evicted)
@@ -105,8 +105,8 @@ func TestPool_BoundsTheTokensMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if p.Len() != 10 {
-		t.Errorf("pool holds %d clients of %d-byte tokens, want 10", p.Len(), MaxTokenLength)
+	if p.size() != 10 {
+		t.Errorf("pool holds %d clients of %d-byte tokens, want 10", p.size(), MaxTokenLength)
 	}
 	// A client's limiter counts too: a window of 100,000 calls is 800 KB.
 	big := NewPool(func(token string) (*Client, error) {
@@ -117,8 +117,8 @@ func TestPool_BoundsTheTokensMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if big.Len() != 10 {
-		t.Errorf("pool holds %d clients with 800 KB limiters in 8 MiB, want 10", big.Len())
+	if big.size() != 10 {
+		t.Errorf("pool holds %d clients with 800 KB limiters in 8 MiB, want 10", big.size())
 	}
 	long := strings.Repeat("x", MaxTokenLength+1)
 	if _, err := p.ClientFor(ContextWithToken(t.Context(), long)); !errors.Is(err, ErrTokenTooLong) || strings.Contains(err.Error(), "xxx") {
@@ -195,4 +195,11 @@ func FuzzNormalizeToken(f *testing.F) {
 			t.Errorf("NormalizeToken(%q) = %q", raw, tok)
 		}
 	})
+}
+
+// size returns how many clients the pool holds.
+func (p *Pool) size() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.lru.Len()
 }

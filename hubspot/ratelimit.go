@@ -119,9 +119,6 @@ func NewWindowLimiter(r Rate) *WindowLimiter {
 	}
 }
 
-// Rate returns the budget the limiter enforces.
-func (l *WindowLimiter) Rate() Rate { return l.rate }
-
 // Wait blocks until a request may be sent.
 func (l *WindowLimiter) Wait(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {

@@ -132,10 +132,10 @@ func (o *ListThreadsOptions) validate() error {
 	for _, s := range o.Sort {
 		key := strings.TrimPrefix(s, "-")
 		if key != SortByID && key != SortByLatestMessageTimestamp {
-			return &ArgumentError{Name: "sort", Reason: "must be id or latestMessageTimestamp, got " + quote(s)}
+			return &ArgumentError{Name: "sort", Reason: "must be id or latestMessageTimestamp, got " + Quote(s)}
 		}
 		if key != s && o.AssociatedContactID == "" {
-			return &ArgumentError{Name: "sort", Reason: "must not start with '-' unless associatedContactId is set; HubSpot sorts other thread lists in ascending order, got " + quote(s)}
+			return &ArgumentError{Name: "sort", Reason: "must not start with '-' unless associatedContactId is set; HubSpot sorts other thread lists in ascending order, got " + Quote(s)}
 		}
 		if key == SortByLatestMessageTimestamp && o.LatestMessageTimestampAfter.IsZero() {
 			return &ArgumentError{Name: "latestMessageTimestampAfter", Reason: "is required when sorting by latestMessageTimestamp"}

@@ -37,7 +37,7 @@ func (c *Client) CreateVisitorToken(ctx context.Context, req CreateVisitorTokenR
 		return nil, &ArgumentError{Name: "email", Reason: "is required"}
 	}
 	if a, err := mail.ParseAddress(req.Email); err != nil || a.Address != req.Email {
-		return nil, &ArgumentError{Name: "email", Reason: "must be a plain email address such as jane@example.com, got " + quote(req.Email)}
+		return nil, &ArgumentError{Name: "email", Reason: "must be a plain email address such as jane@example.com, got " + Quote(req.Email)}
 	}
 	var t VisitorToken
 	if err := c.call(ctx, request{method: "POST", path: visitorPrefix + "/tokens/create", body: req}, &t); err != nil {

@@ -231,8 +231,12 @@ func (c *Catalog) listed(s *snapshot) []mcp.Resource {
 		} else {
 			desc += "; unassigned"
 		}
+		title := who
+		if v.Channel != "" {
+			title += " · " + v.Channel
+		}
 		opts := []mcp.ResourceOption{
-			mcp.WithResourceTitle(who + orDefault(prefixed(" · ", v.Channel), "")),
+			mcp.WithResourceTitle(title),
 			mcp.WithResourceDescription(desc + "."),
 			mcp.WithMIMEType(mimeMD),
 		}
@@ -312,13 +316,11 @@ func nonNilResources(rs []mcp.Resource) []mcp.Resource {
 // Close stops every subscription poller and waits for them.
 func (c *Catalog) Close() { c.watch.close() }
 
-// Forget drops what the catalog keeps for a HubSpot client its provider
-// no longer holds (a Pool's OnEvict): its cached snapshot, and its polling
-// budget once no subscription uses it. A subscription that still polls
-// with it keeps it until it ends.
-func (c *Catalog) Forget(client *hubspot.Client) {
-	c.cache.forget(client)
-	c.watch.forget(client)
+// Forget drops what the catalog keeps for a credential (a snapshot, an
+// idle polling budget), such as one whose client hubspot.Pool evicted.
+func (c *Catalog) Forget(credential string) {
+	c.cache.forget(credential)
+	c.watch.forget(credential)
 }
 
 func orDefault(s, def string) string {
@@ -326,11 +328,4 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
-}
-
-func prefixed(prefix, s string) string {
-	if s == "" {
-		return ""
-	}
-	return prefix + s
 }

@@ -3,6 +3,7 @@ package resources
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -108,15 +109,28 @@ func TestListResources_PagesWithOurCursorAndCaches(t *testing.T) {
 	}
 }
 
-func TestListResources_KeyedByClient(t *testing.T) {
+// TestListResources_KeyedByCredential: snapshots belong to a credential,
+// not to a *hubspot.Client: another user never sees one, and a client
+// rebuilt for the same credential (as hubspot.Pool does) finds it.
+func TestListResources_KeyedByCredential(t *testing.T) {
 	t.Parallel()
-	cat, _, c := newTestCatalog(t, Options{})
+	cat, sb, c := newTestCatalog(t, Options{})
 	if _, err := cat.cache.get(t.Context(), c); err != nil {
 		t.Fatal(err)
 	}
-	_, other := newSandboxClient(t)
-	if cat.cache.peek(other) != nil {
-		t.Errorf("a second client sees the first client's snapshot")
+	clientWith := func(token string) *hubspot.Client {
+		other, err := hubspot.NewClient(token, hubspot.WithBaseURL("http://sandbox.test"),
+			hubspot.WithHTTPClient(&http.Client{Transport: handlerTransport{sb}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return other
+	}
+	if cat.cache.peek(clientWith("another-users-token")) != nil {
+		t.Errorf("another credential sees the first one's snapshot")
+	}
+	if cat.cache.peek(clientWith(sandbox.DefaultToken)) == nil {
+		t.Errorf("a client rebuilt for the same credential does not find its snapshot")
 	}
 }
 

@@ -54,7 +54,7 @@ type snapshotCache struct {
 
 	mu      sync.Mutex
 	seq     uint64
-	entries map[*hubspot.Client]*cacheEntry
+	entries map[string]*cacheEntry // by credential ID
 }
 
 type cacheEntry struct {
@@ -69,12 +69,13 @@ type cacheEntry struct {
 }
 
 func newSnapshotCache(ttl time.Duration) *snapshotCache {
-	return &snapshotCache{ttl: ttl, fetch: fetchSnapshot, entries: map[*hubspot.Client]*cacheEntry{}}
+	return &snapshotCache{ttl: ttl, fetch: fetchSnapshot, entries: map[string]*cacheEntry{}}
 }
 
-// entry returns c's entry, creating it, and drops entries nobody used for
-// a long time (clients of users who went away).
+// entry returns the entry of c's credential, creating it, and drops
+// entries nobody used for a long time (users who went away).
 func (sc *snapshotCache) entry(c *hubspot.Client) *cacheEntry {
+	cred := c.CredentialID()
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	now := time.Now()
@@ -82,14 +83,14 @@ func (sc *snapshotCache) entry(c *hubspot.Client) *cacheEntry {
 		e.mu.Lock()
 		idle := now.Sub(e.lastUsed) > 20*sc.ttl+10*time.Minute
 		e.mu.Unlock()
-		if idle && k != c {
+		if idle && k != cred {
 			delete(sc.entries, k)
 		}
 	}
-	e, ok := sc.entries[c]
+	e, ok := sc.entries[cred]
 	if !ok {
 		e = &cacheEntry{}
-		sc.entries[c] = e
+		sc.entries[cred] = e
 	}
 	e.mu.Lock()
 	e.lastUsed = now
@@ -147,7 +148,7 @@ func (sc *snapshotCache) find(c *hubspot.Client, seq uint64) *snapshot {
 // peek returns c's latest snapshot, however old, without fetching.
 func (sc *snapshotCache) peek(c *hubspot.Client) *snapshot {
 	sc.mu.Lock()
-	e, ok := sc.entries[c]
+	e, ok := sc.entries[c.CredentialID()]
 	sc.mu.Unlock()
 	if !ok {
 		return nil
@@ -159,16 +160,16 @@ func (sc *snapshotCache) peek(c *hubspot.Client) *snapshot {
 
 // invalidate makes the next get fetch again; paging cursors into the old
 // snapshot keep working.
-// forget drops c's entry.
-func (sc *snapshotCache) forget(c *hubspot.Client) {
+// forget drops a credential's entry.
+func (sc *snapshotCache) forget(credential string) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	delete(sc.entries, c)
+	delete(sc.entries, credential)
 }
 
 func (sc *snapshotCache) invalidate(c *hubspot.Client) {
 	sc.mu.Lock()
-	e, ok := sc.entries[c]
+	e, ok := sc.entries[c.CredentialID()]
 	sc.mu.Unlock()
 	if ok {
 		e.mu.Lock()

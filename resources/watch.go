@@ -17,12 +17,24 @@ import (
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 )
 
-// Subscriptions are served by polling. Each sink (a session, or one
-// subscriptions/listen stream of the 2026-07-28 protocol) with something to
-// watch has one poller per HubSpot client; it checks its targets every
-// PollInterval, waiting before each HubSpot call on a limiter shared by all
-// pollers of that client and sized to PollRate. With many subscriptions
-// the budget, not the interval, sets the pace: a cycle simply takes longer.
+// Subscriptions are served by polling. The subscription engine is this
+// file (the watcher and its pollers), poll.go (what a poll checks) and
+// hooks.go (how subscribe, unsubscribe and listen requests reach the
+// watcher); nothing else starts or stops polling.
+//
+// Ownership: the watcher alone starts a poller (add, when a subscription
+// is established) and stops it (when its last URI is unsubscribed, its
+// session ends, its listen stream ends, or the catalog closes); pollers
+// are keyed by sink and HubSpot credential ID, and so are the polling
+// budgets, never by a *hubspot.Client, which hubspot.Pool may replace.
+//
+// Each sink (a session, or one subscriptions/listen stream of the
+// 2026-07-28 protocol) with something to watch has one poller per
+// credential; it checks its targets every PollInterval with the client the
+// provider gives for the subscriber's context, waiting before each HubSpot
+// call on a limiter shared by all pollers of that credential and sized to
+// PollRate. With many subscriptions the budget, not the interval, sets the
+// pace: a cycle simply takes longer.
 
 // sub is one subscribed URI, with the state its probe saw.
 type sub struct {
@@ -54,8 +66,8 @@ type sink struct {
 }
 
 type pollerKey struct {
-	sink   string
-	client *hubspot.Client
+	sink       string
+	credential string // hubspot.CredentialID
 }
 
 // poller polls one sink's subscriptions with one client.
@@ -65,6 +77,9 @@ type poller struct {
 	sink   sink
 	budget *pollBudget
 	cancel context.CancelFunc
+	// client is the client the subscription was made with, used when the
+	// provider gives none for the subscriber's context.
+	client *hubspot.Client
 
 	mu   sync.Mutex
 	subs map[string]*sub // by URI
@@ -77,7 +92,7 @@ type poller struct {
 	open string
 }
 
-// pollBudget is the limiter all pollers of one client share.
+// pollBudget is the limiter all pollers of one credential share.
 type pollBudget struct {
 	limiter   hubspot.Limiter
 	refs      int
@@ -95,7 +110,7 @@ type watcher struct {
 	mu      sync.Mutex
 	closed  bool
 	pollers map[pollerKey]*poller
-	budgets map[*hubspot.Client]*pollBudget
+	budgets map[string]*pollBudget // by credential ID
 	pending map[pendingKey]pending
 	wg      sync.WaitGroup
 }
@@ -111,7 +126,7 @@ type pending struct {
 }
 
 func newWatcher(c *Catalog) *watcher {
-	w := &watcher{cat: c, pollers: map[pollerKey]*poller{}, budgets: map[*hubspot.Client]*pollBudget{}, pending: map[pendingKey]pending{}}
+	w := &watcher{cat: c, pollers: map[pollerKey]*poller{}, budgets: map[string]*pollBudget{}, pending: map[pendingKey]pending{}}
 	w.notify = w.send
 	return w
 }
@@ -185,7 +200,7 @@ func (w *watcher) add(s sink, c *hubspot.Client, subs []*sub) {
 	if w.closed || !w.enabled() {
 		return
 	}
-	key := pollerKey{s.key, c}
+	key := pollerKey{s.key, c.CredentialID()}
 	p, ok := w.pollers[key]
 	if !ok {
 		base := context.Background()
@@ -196,7 +211,7 @@ func (w *watcher) add(s sink, c *hubspot.Client, subs []*sub) {
 			base = context.WithoutCancel(s.base)
 		}
 		ctx, cancel := context.WithCancel(base)
-		p = &poller{w: w, key: key, sink: s, budget: w.acquire(c), cancel: cancel, subs: map[string]*sub{}, states: map[target]state{}}
+		p = &poller{w: w, key: key, sink: s, budget: w.acquire(key.credential), cancel: cancel, client: c, subs: map[string]*sub{}, states: map[target]state{}}
 		w.pollers[key] = p
 		w.wg.Add(1)
 		go func() {
@@ -270,12 +285,12 @@ func (w *watcher) stopLocked(p *poller) {
 	}
 	delete(w.pollers, p.key)
 	p.cancel()
-	w.release(p.key.client)
+	w.release(p.key.credential)
 }
 
-// acquire returns the client's polling budget. Budgets outlive their
+// acquire returns a credential's polling budget. Budgets outlive their
 // pollers by one window, so resubscribing cannot reset the window.
-func (w *watcher) acquire(c *hubspot.Client) *pollBudget {
+func (w *watcher) acquire(c string) *pollBudget {
 	per := w.cat.opts.PollRate.Per
 	for k, b := range w.budgets {
 		if b.refs == 0 && time.Since(b.idleSince) > per && k != c {
@@ -291,7 +306,7 @@ func (w *watcher) acquire(c *hubspot.Client) *pollBudget {
 	return b
 }
 
-func (w *watcher) release(c *hubspot.Client) {
+func (w *watcher) release(c string) {
 	if b, ok := w.budgets[c]; ok {
 		b.refs--
 		if b.refs == 0 {
@@ -300,8 +315,8 @@ func (w *watcher) release(c *hubspot.Client) {
 	}
 }
 
-// forget drops c's polling budget if no poller holds it.
-func (w *watcher) forget(c *hubspot.Client) {
+// forget drops a credential's polling budget if no poller holds it.
+func (w *watcher) forget(c string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if b, ok := w.budgets[c]; ok && b.refs == 0 {
@@ -347,7 +362,7 @@ func (p *poller) run(ctx context.Context) {
 func (p *poller) cycle(ctx context.Context) bool {
 	logger := p.w.cat.logger
 	wait := waitFunc(p.budget.limiter.Wait)
-	c := p.key.client
+	c := p.client
 	// Ask the provider again with the subscriber's context: a pool of
 	// per-user clients then sees the client in use and keeps it.
 	if fresh, err := p.w.cat.provider.ClientFor(ctx); err == nil && fresh != nil {

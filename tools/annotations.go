@@ -37,3 +37,21 @@ func hints(title string, readOnly, destructive, idempotent bool) mcp.ToolOption 
 		}
 	}
 }
+
+// Access says what a tool may do, from its annotations: "read-only",
+// "write" or "write, destructive". It is the one classification: the
+// read-only filter, the README's tools table and the tools command use it.
+func Access(t mcp.Tool) string {
+	a := t.Annotations
+	switch {
+	case isTrue(a.ReadOnlyHint):
+		return "read-only"
+	case isTrue(a.DestructiveHint):
+		return "write, destructive"
+	}
+	return "write"
+}
+
+func isReadOnly(t mcp.Tool) bool { return isTrue(t.Annotations.ReadOnlyHint) }
+
+func isTrue(b *bool) bool { return b != nil && *b }

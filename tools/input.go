@@ -116,7 +116,7 @@ var rules = map[reflect.Type]rule{
 		Maximum: ptr(float64(maxPageSize)), Default: json.RawMessage(strconv.Itoa(defaultPageSize))}},
 	reflect.TypeFor[sortField](): {schema: &jsonschema.Schema{Type: "string", Pattern: sortFieldPattern},
 		explain: func(name, v string) error {
-			return argErr(name, "must be a field name such as name or id, with '-' in front for descending order, got "+quote(v))
+			return argErr(name, "must be a field name such as name or id, with '-' in front for descending order, got "+hubspot.Quote(v))
 		}},
 	reflect.TypeFor[actorBatch](): {schema: &jsonschema.Schema{Type: "array", MinItems: ptr(1), MaxItems: ptr(hubspot.MaxBatchActors),
 		Items: &jsonschema.Schema{Type: "string", Pattern: hubspot.ActorIDPattern}}},
@@ -328,7 +328,7 @@ func (c *coercion) object(s *jsonschema.Schema, obj map[string]any, name string)
 			where = "field of " + name
 		}
 		if c.strict || name != "" {
-			return argErr(quote(k), "is not a known "+where+"; allowed: "+strings.Join(known, ", "))
+			return argErr(hubspot.Quote(k), "is not a known "+where+"; allowed: "+strings.Join(known, ", "))
 		}
 		delete(obj, k)
 		c.ignored = append(c.ignored, k)
@@ -452,11 +452,11 @@ func jsonKind(v any) string {
 	case nil:
 		return "null"
 	case string:
-		return "the string " + quote(v)
+		return "the string " + hubspot.Quote(v)
 	case bool:
 		return "the boolean " + strconv.FormatBool(v)
 	case json.Number:
-		return "the number " + truncate(v.String(), 40)
+		return "the number " + hubspot.Truncate(v.String(), 40)
 	case []any:
 		return "a list"
 	case map[string]any:
@@ -466,17 +466,3 @@ func jsonKind(v any) string {
 }
 
 func argErr(name, reason string) error { return &hubspot.ArgumentError{Name: name, Reason: reason} }
-
-// quote renders untrusted input for an error message: quoted, escaped and
-// cut to a readable length.
-func quote(s string) string { return strconv.Quote(truncate(s, 80)) }
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n] + "…"
-}

@@ -54,7 +54,7 @@ func parseNewestCursor(s string) (*mark, error) {
 	if s == "" {
 		return nil, nil
 	}
-	bad := argErr("after", "must be the nextCursor of a previous list_threads call with the same sort, got "+quote(s))
+	bad := argErr("after", "must be the nextCursor of a previous list_threads call with the same sort, got "+hubspot.Quote(s))
 	rest, ok := strings.CutPrefix(s, newestCursorPrefix)
 	if !ok {
 		return nil, bad

@@ -13,6 +13,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 // HubSpot scopes, named in 403 explanations.
@@ -58,7 +59,8 @@ func errorResult(f failure, err error) *mcp.CallToolResult {
 	return mcp.NewToolResultError(explain(f, err))
 }
 
-// explain is the one switch from errors to model-facing text.
+// explain turns an error into model-facing text: view.Explain reads it,
+// and this adds what a model needs (the action, the scope, what to do).
 func explain(f failure, err error) string {
 	var step *stepError
 	if errors.As(err, &step) {
@@ -66,36 +68,30 @@ func explain(f failure, err error) string {
 		f = failure{action: step.action, scope: f.scope, notFound: f.notFound}
 		err = step.err
 	}
-	var (
-		argErr    *hubspot.ArgumentError
-		budgetErr *hubspot.BudgetError
-		apiErr    *hubspot.Error
-		reqErr    *hubspot.RequestError
-	)
-	switch {
-	case errors.Is(err, hubspot.ErrWriteChanged):
+	if errors.Is(err, hubspot.ErrWriteChanged) {
 		return fmt.Sprintf("Did not %s: what would be sent changed between the confirmation question and the user's answer "+
 			"(for example a new customer message changed the default recipients), so nothing was sent. Call again to ask the user about the new version.", f.action)
-	case errors.As(err, &argErr):
-		return "Invalid arguments: " + argErr.Error() + ". Nothing was sent to HubSpot."
-	case errors.As(err, &budgetErr):
-		why := "this server's own HubSpot call budget (" + budgetErr.Rate.String() + ") is spent"
-		if budgetErr.Rate.Calls == 0 {
+	}
+	fail := view.Explain(err)
+	switch fail.Kind {
+	case view.InvalidArgument:
+		return "Invalid arguments: " + fail.Argument.Error() + ". Nothing was sent to HubSpot."
+	case view.BudgetSpent:
+		why := "this server's own HubSpot call budget (" + fail.Budget.Rate.String() + ") is spent"
+		if fail.Budget.Rate.Calls == 0 {
 			why = "HubSpot reported its rate-limit window spent"
 		}
-		return fmt.Sprintf("Could not %s: %s, so nothing was sent. Retry in %s.", f.action, why, seconds(budgetErr.Wait))
-	case errors.As(err, &apiErr):
-		return explainAPIError(f, apiErr)
-	case errors.As(err, &reqErr):
-		return explainRequestError(f, reqErr)
-	// A bare context error comes from waiting for the rate budget, before
-	// anything was sent; once a request is out, errors are *RequestError.
-	case errors.Is(err, context.Canceled):
+		return fmt.Sprintf("Could not %s: %s, so nothing was sent. Retry in %s.", f.action, why, seconds(fail.Budget.Wait))
+	case view.NoAnswer:
+		return explainRequestError(f, fail.Request)
+	case view.Cancelled:
 		return fmt.Sprintf("Could not %s: the request was cancelled before it was sent.", f.action)
-	case errors.Is(err, context.DeadlineExceeded):
+	case view.WaitTimedOut:
 		return fmt.Sprintf("Could not %s: the time limit ran out while waiting for the rate budget; nothing was sent. Try again.", f.action)
+	case view.Other:
+		return fmt.Sprintf("Could not %s: %v", f.action, err)
 	}
-	return fmt.Sprintf("Could not %s: %v", f.action, err)
+	return explainAPIError(f, fail)
 }
 
 // stepError is a failure of a read-only step before a write, such as
@@ -109,35 +105,31 @@ func (e *stepError) Error() string { return e.action + ": " + e.err.Error() }
 func (e *stepError) Unwrap() error { return e.err }
 
 // explainAPIError explains an error answer from HubSpot.
-func explainAPIError(f failure, e *hubspot.Error) string {
-	head := fmt.Sprintf("HubSpot answered %d%s to %s: %s", e.StatusCode, prefixed(" ", e.Category), f.action, details(e))
-	tail := prefixed(" (correlation id ", e.CorrelationID)
-	if tail != "" {
-		tail += ")"
-	}
-	head += tail + "."
+func explainAPIError(f failure, fail view.Failure) string {
+	e := fail.API
+	head := fail.Answered() + " to " + f.action + ": " + fail.Said() + fail.Reference() + "."
 	switch {
-	case e.StatusCode == 401:
+	case fail.Kind == view.Unauthorized:
 		return head + " The HubSpot access token is invalid, expired or revoked, so no tool will work until it is replaced: " +
 			"the operator must fix it (for a private app, copy the access token from HubSpot Settings → Integrations → Private Apps). Retrying will not help."
-	case e.StatusCode == 403 && f.scope == scopeVisitor:
+	case fail.Kind == view.Forbidden && f.scope == scopeVisitor:
 		return head + " Creating visitor tokens needs the scope " + scopeVisitor +
 			" on the access token and a Professional or Enterprise HubSpot subscription; the operator must grant the scope (Settings → Integrations → Private Apps → Scopes) or upgrade."
-	case e.StatusCode == 403:
+	case fail.Kind == view.Forbidden:
 		return head + " The access token lacks the scope " + f.scope + " this tool needs; the operator must add it to the app (for a private app: Settings → Integrations → Private Apps → Scopes)."
-	case e.StatusCode == 404 && f.notFound != "":
+	case fail.Kind == view.NotFound && f.notFound != "":
 		return capitalize(f.notFound) + ". " + head
-	case e.StatusCode == 429 && e.DailyLimit():
+	case fail.Kind == view.DailyLimit:
 		return head + " The account's daily HubSpot API limit is spent. It resets at midnight in the HubSpot account's time zone: wait until then, or raise the limit (API limit increase)."
-	case e.StatusCode == 429:
+	case fail.Kind == view.RateLimited:
 		wait := "a few seconds"
 		if e.RetryAfter > 0 {
 			wait = seconds(e.RetryAfter)
 		}
 		return head + " HubSpot's rate limit was reached and nothing was done; retry in " + wait + "."
-	case e.StatusCode >= 500 && f.sends:
+	case fail.Kind == view.Unavailable && f.sends:
 		return head + " HubSpot failed while handling the send, so the message may have been sent. Call list_messages to check before sending again."
-	case e.StatusCode >= 500:
+	case fail.Kind == view.Unavailable:
 		return head + " HubSpot is unavailable right now; try again later."
 	}
 	return head
@@ -170,27 +162,9 @@ func maybeSent(f failure, maybe bool, retry string) string {
 	return retry
 }
 
-// details is HubSpot's message plus the messages of its error details.
-func details(e *hubspot.Error) string {
-	parts := []string{strings.TrimSuffix(e.Message, ".")}
-	for _, d := range e.Errors {
-		if m := strings.TrimSuffix(d.Message, "."); m != "" && m != parts[0] {
-			parts = append(parts, m)
-		}
-	}
-	return strings.Join(parts, "; ")
-}
-
 // seconds renders a wait as whole seconds, at least 1.
 func seconds(d time.Duration) string {
 	return strconv.Itoa(max(1, int(math.Ceil(d.Seconds())))) + " s"
-}
-
-func prefixed(prefix, s string) string {
-	if s == "" {
-		return ""
-	}
-	return prefix + s
 }
 
 func capitalize(s string) string {

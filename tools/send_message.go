@@ -169,7 +169,7 @@ func fillDefaults(ctx context.Context, c *hubspot.Client, threadID string, cfg C
 			"get_actor and the OUTGOING messages of list_messages show agent IDs")
 	case !hubspot.IsAgentID(req.SenderActorID):
 		// The client would refuse it too, but only after the look-up below.
-		return "", argErr("senderActorId", "must be an agent actor ID (A-…), got "+quote(req.SenderActorID)+from+"; HubSpot sends only as agents")
+		return "", argErr("senderActorId", "must be an agent actor ID (A-…), got "+hubspot.Quote(req.SenderActorID)+from+"; HubSpot sends only as agents")
 	}
 	if req.ChannelID != "" && req.ChannelAccountID != "" && len(req.Recipients) > 0 {
 		return "", nil

@@ -16,7 +16,6 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -41,43 +40,43 @@ type Config struct {
 	ConfirmWrites string
 }
 
-// entry is one tool of the registry and the toolset it belongs to.
+// entry is one tool of the registry: its name, toolset and whether it
+// changes HubSpot data, known without building it (an invariant test checks
+// them against the built tool), and how to build it.
 type entry struct {
 	toolset string
+	name    string
+	write   bool
 	build   func(hubspot.Provider, Config) server.ServerTool
 }
 
 // registry lists every tool in the order All returns them.
 var registry = []entry{
-	{"inboxes", listInboxes},
-	{"inboxes", getInbox},
-	{"channels", listChannels},
-	{"channels", getChannel},
-	{"channels", listChannelAccounts},
-	{"channels", getChannelAccount},
-	{"threads", listThreads},
-	{"threads", getThread},
-	{"threads", updateThread},
-	{"threads", archiveThread},
-	{"threads", assignThread},
-	{"threads", unassignThread},
-	{"messages", listMessages},
-	{"messages", getMessage},
-	{"messages", getMessageOriginalContent},
-	{"messages", sendMessage},
-	{"actors", getActor},
-	{"actors", batchGetActors},
-	{"visitors", createVisitorToken},
+	{"inboxes", "list_inboxes", false, listInboxes},
+	{"inboxes", "get_inbox", false, getInbox},
+	{"channels", "list_channels", false, listChannels},
+	{"channels", "get_channel", false, getChannel},
+	{"channels", "list_channel_accounts", false, listChannelAccounts},
+	{"channels", "get_channel_account", false, getChannelAccount},
+	{"threads", "list_threads", false, listThreads},
+	{"threads", "get_thread", false, getThread},
+	{"threads", "update_thread", true, updateThread},
+	{"threads", "archive_thread", true, archiveThread},
+	{"threads", "assign_thread", true, assignThread},
+	{"threads", "unassign_thread", true, unassignThread},
+	{"messages", "list_messages", false, listMessages},
+	{"messages", "get_message", false, getMessage},
+	{"messages", "get_message_original_content", false, getMessageOriginalContent},
+	{"messages", "send_message", true, sendMessage},
+	{"actors", "get_actor", false, getActor},
+	{"actors", "batch_get_actors", false, batchGetActors},
+	{"visitors", "create_visitor_token", true, createVisitorToken},
 }
 
 // All returns every tool, in a stable order. Each call gets its HubSpot
 // client from p.
 func All(p hubspot.Provider, cfg Config) []server.ServerTool {
-	out := make([]server.ServerTool, len(registry))
-	for i, e := range registry {
-		out[i] = auditWrites(p, cfg, e.build(p, cfg))
-	}
-	return out
+	return Select(p, cfg, Filter{})
 }
 
 // Toolsets returns the toolset names, in registry order.
@@ -91,19 +90,9 @@ func Toolsets() []string {
 	return names
 }
 
-// toolsetOf maps each tool name to its toolset. Building a tool only
-// captures its arguments, so a nil Provider is fine here.
-var toolsetOf = sync.OnceValue(func() map[string]string {
-	m := make(map[string]string, len(registry))
-	for _, e := range registry {
-		m[e.build(nil, Config{}).Tool.Name] = e.toolset
-	}
-	return m
-})
-
 // Filter selects tools. A tool is kept when it passes every filter set.
 type Filter struct {
-	// ReadOnly keeps only tools whose readOnlyHint is true.
+	// ReadOnly keeps only tools that change nothing in HubSpot.
 	ReadOnly bool
 	// Toolsets keeps only tools of these toolsets (see Toolsets); empty
 	// keeps all.
@@ -114,23 +103,22 @@ type Filter struct {
 	Exclude []string
 }
 
-// Select returns the tools of all that pass f, in their order. It fails on
-// a toolset or tool name it does not know, and on a tool named in
-// f.Tools that ReadOnly, Toolsets or Exclude drop: such a configuration
-// contradicts itself, and starting without the tool would hide the
-// mistake.
-func Select(all []server.ServerTool, f Filter) ([]server.ServerTool, error) {
+// Check fails on a toolset or tool name f does not know, and on a tool
+// named in f.Tools that ReadOnly, Toolsets or Exclude drop: such a
+// configuration contradicts itself, and starting without the tool would
+// hide the mistake. It builds no tool.
+func (f Filter) Check() error {
 	known := Toolsets()
 	for _, ts := range f.Toolsets {
 		if !slices.Contains(known, ts) {
-			return nil, fmt.Errorf("unknown toolset %q; known toolsets: %s", ts, strings.Join(known, ", "))
+			return fmt.Errorf("MCP_TOOLSETS: unknown toolset %q; known toolsets: %s", ts, strings.Join(known, ", "))
 		}
 	}
-	names := make([]string, len(all))
-	byName := make(map[string]server.ServerTool, len(all))
-	for i, t := range all {
-		names[i] = t.Tool.Name
-		byName[t.Tool.Name] = t
+	names := make([]string, len(registry))
+	byName := make(map[string]entry, len(registry))
+	for i, e := range registry {
+		names[i] = e.name
+		byName[e.name] = e
 	}
 	for _, list := range []struct {
 		what  string
@@ -138,37 +126,44 @@ func Select(all []server.ServerTool, f Filter) ([]server.ServerTool, error) {
 	}{{"MCP_TOOLS", f.Tools}, {"MCP_EXCLUDE_TOOLS", f.Exclude}} {
 		for _, n := range list.names {
 			if _, ok := byName[n]; !ok {
-				return nil, fmt.Errorf("%s: unknown tool %q; known tools: %s", list.what, n, strings.Join(names, ", "))
+				return fmt.Errorf("%s: unknown tool %q; known tools: %s", list.what, n, strings.Join(names, ", "))
 			}
 		}
 	}
 	for _, n := range f.Tools {
-		t := byName[n]
+		e := byName[n]
 		switch {
 		case slices.Contains(f.Exclude, n):
-			return nil, fmt.Errorf("MCP_TOOLS names %s, which MCP_EXCLUDE_TOOLS removes; name it in only one of them", n)
-		case f.ReadOnly && !isReadOnly(t.Tool):
-			return nil, fmt.Errorf("MCP_TOOLS names %s, which changes HubSpot data, but MCP_READ_ONLY is set; remove it from MCP_TOOLS or unset MCP_READ_ONLY", n)
-		case len(f.Toolsets) > 0 && !slices.Contains(f.Toolsets, toolsetOf()[n]):
-			return nil, fmt.Errorf("MCP_TOOLS names %s of toolset %s, which MCP_TOOLSETS leaves out; add %s to MCP_TOOLSETS or leave MCP_TOOLSETS empty", n, toolsetOf()[n], toolsetOf()[n])
+			return fmt.Errorf("MCP_TOOLS names %s, which MCP_EXCLUDE_TOOLS removes; name it in only one of them", n)
+		case f.ReadOnly && e.write:
+			return fmt.Errorf("MCP_TOOLS names %s, which changes HubSpot data, but MCP_READ_ONLY is set; remove it from MCP_TOOLS or unset MCP_READ_ONLY", n)
+		case len(f.Toolsets) > 0 && !slices.Contains(f.Toolsets, e.toolset):
+			return fmt.Errorf("MCP_TOOLS names %s of toolset %s, which MCP_TOOLSETS leaves out; add %s to MCP_TOOLSETS or leave MCP_TOOLSETS empty", n, e.toolset, e.toolset)
 		}
 	}
-	var out []server.ServerTool
-	for _, t := range all {
-		name := t.Tool.Name
-		switch {
-		case f.ReadOnly && !isReadOnly(t.Tool),
-			len(f.Toolsets) > 0 && !slices.Contains(f.Toolsets, toolsetOf()[name]),
-			len(f.Tools) > 0 && !slices.Contains(f.Tools, name),
-			slices.Contains(f.Exclude, name):
-			continue
-		}
-		out = append(out, t)
-	}
-	return out, nil
+	return nil
 }
 
-func isReadOnly(t mcp.Tool) bool { return isTrue(t.Annotations.ReadOnlyHint) }
+// keeps tells whether f keeps the tool of e.
+func (f Filter) keeps(e entry) bool {
+	return !(f.ReadOnly && e.write) &&
+		(len(f.Toolsets) == 0 || slices.Contains(f.Toolsets, e.toolset)) &&
+		(len(f.Tools) == 0 || slices.Contains(f.Tools, e.name)) &&
+		!slices.Contains(f.Exclude, e.name)
+}
+
+// Select builds the tools f keeps, in registry order; each call gets its
+// HubSpot client from p. Check f first: Select ignores names it does not
+// know.
+func Select(p hubspot.Provider, cfg Config, f Filter) []server.ServerTool {
+	var out []server.ServerTool
+	for _, e := range registry {
+		if f.keeps(e) {
+			out = append(out, auditWrites(p, cfg, e.build(p, cfg)))
+		}
+	}
+	return out
+}
 
 // spec is everything that differs between tools. define turns it into a
 // server.ServerTool.
@@ -278,7 +273,7 @@ func (s spec[In, Out]) beforeWrite(ctx context.Context, req mcp.CallToolRequest,
 func ignoredNote(ignored, known []string) string {
 	quoted := make([]string, len(ignored))
 	for i, k := range ignored {
-		quoted[i] = quote(k)
+		quoted[i] = hubspot.Quote(k)
 	}
 	return "Note: ignored unknown parameter(s) " + strings.Join(quoted, ", ") + "; this tool takes " + strings.Join(known, ", ") + "."
 }

@@ -69,7 +69,7 @@ func TestAllInvariants(t *testing.T) {
 			if !*a.OpenWorldHint {
 				t.Errorf("every tool talks to HubSpot, so openWorldHint must be true")
 			}
-			ts, ok := toolsetOf()[tool.Name]
+			ts, ok := toolsetOf(tool.Name)
 			if !ok || !slices.Contains(Toolsets(), ts) {
 				t.Errorf("tool is in no known toolset (got %q)", ts)
 			}
@@ -133,9 +133,23 @@ func TestWriteToolAnnotations(t *testing.T) {
 	}
 }
 
+// TestRegistryDescribesItsTools: the name, toolset and write flag the
+// registry knows without building a tool are the built tool's.
+func TestRegistryDescribesItsTools(t *testing.T) {
+	t.Parallel()
+	for _, e := range registry {
+		tool := e.build(nil, Config{}).Tool
+		if tool.Name != e.name {
+			t.Errorf("registry entry %s builds %s", e.name, tool.Name)
+		}
+		if isReadOnly(tool) == e.write {
+			t.Errorf("%s: registry says write=%v, readOnlyHint says %v", e.name, e.write, isReadOnly(tool))
+		}
+	}
+}
+
 func TestSelect(t *testing.T) {
 	t.Parallel()
-	all := All(nil, Config{})
 	tests := []struct {
 		name    string
 		filter  Filter
@@ -167,12 +181,12 @@ func TestSelect(t *testing.T) {
 			wantErr: "MCP_TOOLS names get_thread of toolset threads, which MCP_TOOLSETS leaves out; add threads to MCP_TOOLSETS or leave MCP_TOOLSETS empty"},
 		{name: "a tool both named and excluded is an error", filter: Filter{Tools: []string{"get_thread"}, Exclude: []string{"get_thread"}},
 			wantErr: "MCP_TOOLS names get_thread, which MCP_EXCLUDE_TOOLS removes; name it in only one of them"},
-		{name: "unknown toolset is an error naming it", filter: Filter{Toolsets: []string{"threads", "tickets"}}, wantErr: `unknown toolset "tickets"; known toolsets: inboxes, channels, threads, messages, actors, visitors`},
+		{name: "unknown toolset is an error naming it", filter: Filter{Toolsets: []string{"threads", "tickets"}}, wantErr: `MCP_TOOLSETS: unknown toolset "tickets"; known toolsets: inboxes, channels, threads, messages, actors, visitors`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := Select(all, tt.filter)
+			err := tt.filter.Check()
 			if tt.wantErr != "" {
 				if err == nil || err.Error() != tt.wantErr {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
@@ -182,6 +196,7 @@ func TestSelect(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			got := Select(nil, Config{}, tt.filter)
 			if diff := cmp.Diff(tt.want, toolNames(got)); diff != "" {
 				t.Errorf("selected (-want +got):\n%s", diff)
 			}
@@ -300,7 +315,7 @@ func TestReadmeTools(t *testing.T) {
 		t.Fatalf("README.md lacks %s … %s", beginMarker, endMarker)
 	}
 	section := text[begin+len(beginMarker) : end]
-	want := "\n" + MarkdownTable(All(nil, Config{}))
+	want := "\n" + markdownTable(All(nil, Config{}))
 	if section == want {
 		return
 	}
@@ -316,7 +331,7 @@ func TestReadmeTools(t *testing.T) {
 
 func TestMarkdownTable(t *testing.T) {
 	t.Parallel()
-	got := MarkdownTable([]server.ServerTool{
+	got := markdownTable([]server.ServerTool{
 		{Tool: mcp.NewTool("get_thread", mcp.WithDescription("Get one | thread. More text."), readOnlyTool("Get thread"))},
 		{Tool: mcp.NewTool("send_message", mcp.WithDescription("Send it"), writeTool("Send", true, false))},
 		{Tool: mcp.NewTool("update_thread", mcp.WithDescription("Update it."), writeTool("Update", false, true))},
@@ -328,4 +343,35 @@ func TestMarkdownTable(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("table (-want +got):\n%s", diff)
 	}
+}
+
+// toolsetOf returns the toolset the registry puts a tool in.
+func toolsetOf(name string) (string, bool) {
+	for _, e := range registry {
+		if e.name == name {
+			return e.toolset, true
+		}
+	}
+	return "", false
+}
+
+// markdownTable renders the README's tools table: one row per tool with its
+// toolset, the first sentence of its description and its access.
+func markdownTable(tools []server.ServerTool) string {
+	var b strings.Builder
+	b.WriteString("| Tool | Toolset | What it does | Annotations |\n|---|---|---|---|\n")
+	for _, t := range tools {
+		ts, _ := toolsetOf(t.Tool.Name)
+		b.WriteString("| `" + t.Tool.Name + "` | " + ts + " | " +
+			strings.ReplaceAll(firstSentence(t.Tool.Description), "|", `\|`) + " | " + Access(t.Tool) + " |\n")
+	}
+	return b.String()
+}
+
+// firstSentence returns text up to its first ". ".
+func firstSentence(text string) string {
+	if i := strings.Index(text, ". "); i >= 0 {
+		text = text[:i]
+	}
+	return strings.TrimSuffix(text, ".")
 }

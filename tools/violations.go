@@ -80,7 +80,7 @@ func explainViolation(root *jsonschema.Schema, args any, e *sv.ValidationError) 
 	case *kind.Enum:
 		got := jsonKind(v)
 		if str, ok := v.(string); ok {
-			got = quote(str)
+			got = hubspot.Quote(str)
 		}
 		return argErr(name, "must be one of "+enumWords(s.Enum)+", got "+got)
 	case *kind.Pattern:
@@ -89,7 +89,7 @@ func explainViolation(root *jsonschema.Schema, args any, e *sv.ValidationError) 
 				return err
 			}
 		}
-		return argErr(name, "must match "+k.Want+", got "+quote(k.Got))
+		return argErr(name, "must match "+k.Want+", got "+hubspot.Quote(k.Got))
 	case *kind.Format:
 		return argErr(name, "must be an RFC 3339 date-time such as 2026-01-31T09:00:00Z, or a date such as 2026-01-31, got "+jsonKind(v))
 	case *kind.Minimum, *kind.Maximum:
@@ -99,7 +99,7 @@ func explainViolation(root *jsonschema.Schema, args any, e *sv.ValidationError) 
 	case *kind.MaxItems:
 		return argErr(name, "takes at most "+strconv.Itoa(k.Want)+" items, got "+strconv.Itoa(k.Got))
 	case *kind.AdditionalProperties:
-		return argErr(quote(k.Properties[0]), "is not a known field of "+name+"; allowed: "+strings.Join(s.PropertyOrder, ", "))
+		return argErr(hubspot.Quote(k.Properties[0]), "is not a known field of "+name+"; allowed: "+strings.Join(s.PropertyOrder, ", "))
 	}
 	if name == "" {
 		name = "arguments"

@@ -1,4 +1,4 @@
-package main
+package httpserver
 
 import (
 	"bufio"
@@ -12,9 +12,9 @@ import (
 	"sync"
 )
 
-// maxBatch is the most messages one JSON-RPC batch may hold: each request
+// MaxBatch is the most messages one JSON-RPC batch may hold: each request
 // runs at once, as if sent in its own POST.
-const maxBatch = 50
+const MaxBatch = 50
 
 // batches answers JSON-RPC batches (a POSTed JSON array) on Streamable HTTP
 // sessions of protocol 2025-03-26, the only version that has them (its
@@ -23,7 +23,7 @@ const maxBatch = 50
 // its own POST, with the same headers, concurrently; the responses come
 // back as one JSON array (202 when the batch held no request). Other
 // versions, and the legacy SSE transport, get 400 with -32600.
-func (hs *httpServer) batches(next http.Handler) http.Handler {
+func (hs *Server) batches(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			next.ServeHTTP(w, r)
@@ -46,12 +46,10 @@ func (hs *httpServer) batches(next http.Handler) http.Handler {
 			writeJSON(w, http.StatusBadRequest, rpcError(nil, -32700, "the batch is not valid JSON"))
 			return
 		}
-		if len(msgs) == 0 || len(msgs) > maxBatch {
-			refuseBatch(w, fmt.Sprintf("a batch holds 1 to %d messages, this one %d", maxBatch, len(msgs)))
+		if len(msgs) == 0 || len(msgs) > MaxBatch {
+			refuseBatch(w, fmt.Sprintf("a batch holds 1 to %d messages, this one %d", MaxBatch, len(msgs)))
 			return
 		}
-		hs.tracker.add(1)
-		defer hs.tracker.add(-1)
 		answers := make([][]json.RawMessage, len(msgs))
 		var failure *batchRecorder // a refusal of the whole POST (session unknown…)
 		var mu sync.Mutex

@@ -1,4 +1,4 @@
-package main
+package httpserver
 
 import (
 	"bytes"
@@ -16,8 +16,8 @@ import (
 // that does not arrive in time gets 408 and its connection closed, so a
 // client dripping bytes cannot hold a connection for ever. The handlers
 // behind it read the buffered copy.
-func (hs *httpServer) limitBody(next http.Handler) http.Handler {
-	limit, timeout := hs.a.cfg.MaxBodyBytes, hs.a.cfg.BodyReadTimeout
+func (hs *Server) limitBody(next http.Handler) http.Handler {
+	limit, timeout := hs.opts.MaxBodyBytes, hs.opts.BodyReadTimeout
 	tooLarge := fmt.Sprintf("request body over %d bytes (MCP_MAX_BODY_BYTES)", limit)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > limit {

@@ -1,4 +1,4 @@
-package main
+package httpserver
 
 import (
 	"context"
@@ -14,10 +14,10 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 )
 
-// maxStreamsPerSession caps the GET streams one Streamable HTTP session may
+// MaxStreamsPerSession caps the GET streams one Streamable HTTP session may
 // hold open at once. A client needs one; a few more let it reconnect before
 // the server has noticed that the old connection died.
-const maxStreamsPerSession = 4
+const MaxStreamsPerSession = 4
 
 // sessionIDPrefix starts our session IDs, as it does mcp-go's.
 const sessionIDPrefix = "mcp-session-"
@@ -40,7 +40,7 @@ const halfOpenGrace = 3 * time.Second
 // halfOpenGrace), if there is one.
 type sessionIDs struct {
 	max   int
-	grace time.Duration // halfOpenGrace; tests shorten it
+	grace time.Duration // Options.HalfOpenGrace, or halfOpenGrace
 
 	mu       sync.Mutex
 	live     map[string]*sessionState
@@ -53,8 +53,8 @@ type sessionState struct {
 	streams int  // open GET streams
 }
 
-func newSessionIDs(max int) *sessionIDs {
-	return &sessionIDs{max: max, grace: halfOpenGrace, live: map[string]*sessionState{}}
+func newSessionIDs(max int, grace time.Duration) *sessionIDs {
+	return &sessionIDs{max: max, grace: grace, live: map[string]*sessionState{}}
 }
 
 // reservation is one initialize's claim on a session slot.
@@ -165,20 +165,13 @@ func (s *sessionIDs) use(id string) {
 	}
 }
 
-// count returns how many sessions are open.
-func (s *sessionIDs) count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.live)
-}
-
 // openStream counts a GET stream of session id; it reports whether the
 // session is open and whether it may open another stream.
 func (s *sessionIDs) openStream(id string) (known, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, known := s.live[id]
-	if !known || st.streams >= maxStreamsPerSession {
+	if !known || st.streams >= MaxStreamsPerSession {
 		return known, false
 	}
 	st.streams++
@@ -205,15 +198,15 @@ func (s *sessionIDs) closeStream(id string) {
 // With sessions, an initialize (with or without an
 // Mcp-Session-Id header) needs a free session slot, and a GET stream needs
 // an open session (mcp-go would otherwise create one for any ID, uncounted)
-// and may be one of at most maxStreamsPerSession.
-func (hs *httpServer) admitStreamable(w http.ResponseWriter, r *http.Request, next http.Handler) {
+// and may be one of at most MaxStreamsPerSession.
+func (hs *Server) admitStreamable(w http.ResponseWriter, r *http.Request, next http.Handler) {
 	switch {
 	case isModernHTTP(r):
 		if r.Method == http.MethodPost && r.Header.Get(mcp.HeaderMethod) == string(mcp.MethodSubscriptionsListen) {
-			if hs.listens.Add(1) > int64(hs.a.cfg.MaxSessions) {
+			if hs.listens.Add(1) > int64(hs.opts.MaxSessions) {
 				hs.listens.Add(-1)
 				w.Header().Set("Retry-After", "30")
-				rejectRequest(w, http.StatusServiceUnavailable, fmt.Sprintf("too many subscription streams: this server allows %d subscriptions/listen streams at once (MCP_MAX_SESSIONS); close one or try again later", hs.a.cfg.MaxSessions))
+				rejectRequest(w, http.StatusServiceUnavailable, fmt.Sprintf("too many subscription streams: this server allows %d subscriptions/listen streams at once (MCP_MAX_SESSIONS); close one or try again later", hs.opts.MaxSessions))
 				return
 			}
 			defer hs.listens.Add(-1)
@@ -229,7 +222,7 @@ func (hs *httpServer) admitStreamable(w http.ResponseWriter, r *http.Request, ne
 	case r.Method == http.MethodPost && isInitialize(r):
 		res, evicted, ok := hs.ids.reserve()
 		if !ok {
-			tooManySessions(w, hs.a.cfg.MaxSessions)
+			tooManySessions(w, hs.opts.MaxSessions)
 			return
 		}
 		defer res.release()
@@ -249,7 +242,7 @@ func (hs *httpServer) admitStreamable(w http.ResponseWriter, r *http.Request, ne
 			rejectRequest(w, http.StatusNotFound, "unknown or ended session: initialize a new one")
 			return
 		case !ok:
-			rejectRequest(w, http.StatusConflict, fmt.Sprintf("this session already has %d GET streams open, the most it may; close one first", maxStreamsPerSession))
+			rejectRequest(w, http.StatusConflict, fmt.Sprintf("this session already has %d GET streams open, the most it may; close one first", MaxStreamsPerSession))
 			return
 		}
 		defer hs.ids.closeStream(id)
@@ -261,13 +254,13 @@ func (hs *httpServer) admitStreamable(w http.ResponseWriter, r *http.Request, ne
 
 // endSession ends a session as its client's DELETE would, so that mcp-go
 // frees what it holds for it.
-func (hs *httpServer) endSession(ctx context.Context, id string) {
+func (hs *Server) endSession(ctx context.Context, id string) {
 	hs.streamable.Handle(discardResponse{http.Header{}}, &server.HTTPRequest{
 		Method:  http.MethodDelete,
 		Header:  http.Header{"Mcp-Session-Id": {id}},
 		Context: context.WithoutCancel(ctx),
 	})
-	hs.a.logger.InfoContext(ctx, "session evicted to admit a new one: it made no request after initialize", "max_sessions", hs.a.cfg.MaxSessions)
+	hs.logger.InfoContext(ctx, "session evicted to admit a new one: it made no request after initialize", "max_sessions", hs.opts.MaxSessions)
 }
 
 // discardResponse is the response writer of requests the server makes to

@@ -1,13 +1,14 @@
-package main
+package httpserver
 
 import (
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 )
 
 // refusalLog logs refused HTTP requests at warn, so an operator behind a
@@ -45,25 +46,16 @@ func (l *refusalLog) log(r *http.Request, reason string, attrs ...any) {
 	l.suppressed = 0
 	l.mu.Unlock()
 	args := []any{"reason", reason, "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr,
-		"host", truncateHeader(r.Host)}
+		"host", hubspot.Truncate(r.Host, 200)}
 	if origin := r.Header.Get("Origin"); origin != "" {
-		args = append(args, "origin", truncateHeader(origin))
+		args = append(args, "origin", hubspot.Truncate(origin, 200))
 	}
 	if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
-		args = append(args, "forwarded_for", truncateHeader(fwd))
+		args = append(args, "forwarded_for", hubspot.Truncate(fwd, 200))
 	}
 	args = append(args, attrs...)
 	if suppressed > 0 {
 		args = append(args, "suppressed", suppressed)
 	}
 	l.logger.WarnContext(r.Context(), "refused HTTP request", args...)
-}
-
-// truncateHeader keeps a client-chosen header value short in a log line
-// (slog quotes it, so control characters cannot forge lines).
-func truncateHeader(s string) string {
-	if len(s) <= 200 {
-		return s
-	}
-	return strings.ToValidUTF8(s[:200], "") + "…"
 }

@@ -1,0 +1,138 @@
+package view
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+)
+
+// Kind is what went wrong with a HubSpot call, as far as a reader can act
+// on it. Explain finds it; each audience (a model through a tool result or
+// a resource error, an operator through /readyz) adds its own advice.
+type Kind int
+
+const (
+	// Other is none of the below: an unexpected error, shown as it is.
+	Other Kind = iota
+	// InvalidArgument is a *hubspot.ArgumentError: nothing was sent.
+	InvalidArgument
+	// BudgetSpent is a *hubspot.BudgetError: nothing was sent.
+	BudgetSpent
+	// Unauthorized is HubSpot's 401: the token is invalid, expired or revoked.
+	Unauthorized
+	// Forbidden is HubSpot's 403: the token lacks a scope.
+	Forbidden
+	// NotFound is HubSpot's 404.
+	NotFound
+	// DailyLimit is a 429 of HubSpot's daily limit, which resets at
+	// midnight in the account's time zone.
+	DailyLimit
+	// RateLimited is any other 429: HubSpot did nothing.
+	RateLimited
+	// Unavailable is a 5xx.
+	Unavailable
+	// Rejected is any other error answer from HubSpot.
+	Rejected
+	// NoAnswer is a *hubspot.RequestError: the connection failed, timed
+	// out, was cancelled, or the answer could not be read.
+	NoAnswer
+	// Cancelled is a bare context.Canceled: the call was cancelled while
+	// waiting for the rate budget, before anything was sent.
+	Cancelled
+	// WaitTimedOut is a bare context.DeadlineExceeded: the time ran out
+	// while waiting for the rate budget; nothing was sent.
+	WaitTimedOut
+)
+
+// Failure is a failed call read once: its Kind and the typed error behind
+// it (exactly one of API, Request, Argument and Budget is set, or none for
+// Cancelled, WaitTimedOut and Other).
+type Failure struct {
+	Kind     Kind
+	API      *hubspot.Error
+	Request  *hubspot.RequestError
+	Argument *hubspot.ArgumentError
+	Budget   *hubspot.BudgetError
+}
+
+// Explain reads err, as returned by the hubspot client, into a Failure.
+// It is the one reading of the client's typed errors.
+func Explain(err error) Failure {
+	var f Failure
+	switch {
+	case errors.As(err, &f.Argument):
+		f.Kind = InvalidArgument
+	case errors.As(err, &f.Budget):
+		f.Kind = BudgetSpent
+	case errors.As(err, &f.API):
+		f.Kind = apiKind(f.API)
+	case errors.As(err, &f.Request):
+		f.Kind = NoAnswer
+	// A bare context error comes from waiting for the rate budget, before
+	// anything was sent; once a request is out, errors are *RequestError.
+	case errors.Is(err, context.Canceled):
+		f.Kind = Cancelled
+	case errors.Is(err, context.DeadlineExceeded):
+		f.Kind = WaitTimedOut
+	}
+	return f
+}
+
+func apiKind(e *hubspot.Error) Kind {
+	switch {
+	case e.StatusCode == 401:
+		return Unauthorized
+	case e.StatusCode == 403:
+		return Forbidden
+	case e.StatusCode == 404:
+		return NotFound
+	case e.DailyLimit():
+		return DailyLimit
+	case e.StatusCode == 429:
+		return RateLimited
+	case e.StatusCode >= 500:
+		return Unavailable
+	}
+	return Rejected
+}
+
+// Answered is the head of HubSpot's answer: "HubSpot answered 404
+// OBJECT_NOT_FOUND". Empty unless API is set.
+func (f Failure) Answered() string {
+	if f.API == nil {
+		return ""
+	}
+	s := "HubSpot answered " + strconv.Itoa(f.API.StatusCode)
+	if c := Line(f.API.Category, 80); c != "" {
+		s += " " + c
+	}
+	return s
+}
+
+// Said is what HubSpot said: its message, then the messages of its error
+// details that add something, cleaned and without final periods.
+func (f Failure) Said() string {
+	if f.API == nil {
+		return ""
+	}
+	first := strings.TrimSuffix(Line(f.API.Message, 300), ".")
+	parts := []string{first}
+	for _, d := range f.API.Errors {
+		if m := strings.TrimSuffix(Line(d.Message, 300), "."); m != "" && m != first {
+			parts = append(parts, m)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Reference is " (correlation id …)", which HubSpot's support asks for,
+// or empty.
+func (f Failure) Reference() string {
+	if f.API == nil || f.API.CorrelationID == "" {
+		return ""
+	}
+	return " (correlation id " + Line(f.API.CorrelationID, 80) + ")"
+}
