@@ -3,13 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"slices"
-	"time"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
 )
@@ -176,31 +173,14 @@ func benchCalls(ctx context.Context, o options, _ string) error {
 // messages, straight from the sandbox: the session's thread choice, not a
 // call the server makes.
 func newestOpen(ctx context.Context, url string, n int) ([]string, error) {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url+"/conversations/v3/conversations/threads?limit=100&threadStatus=OPEN", nil)
-	req.Header.Set("Authorization", "Bearer "+sandbox.DefaultToken)
-	resp, err := http.DefaultClient.Do(req)
+	threads, err := sandboxThreads(ctx, url, "&threadStatus=OPEN")
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	var page struct {
-		Results []struct {
-			ID     string    `json:"id"`
-			Latest time.Time `json:"latestMessageTimestamp"`
-		} `json:"results"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
-		return nil, err
-	}
-	slices.SortFunc(page.Results, func(a, b struct {
-		ID     string    `json:"id"`
-		Latest time.Time `json:"latestMessageTimestamp"`
-	}) int {
-		return b.Latest.Compare(a.Latest)
-	})
+	slices.SortFunc(threads, func(a, b sandboxThread) int { return b.Latest.Compare(a.Latest) })
 	var ids []string
-	for _, r := range page.Results[:min(n, len(page.Results))] {
-		ids = append(ids, r.ID)
+	for _, th := range threads[:min(n, len(threads))] {
+		ids = append(ids, th.ID)
 	}
 	return ids, nil
 }

@@ -185,7 +185,30 @@ func serveSandbox(ctx context.Context, opts ...sandbox.Option) (*sandbox.Server,
 
 // threadIDs returns up to n thread IDs of the sandbox, any status.
 func threadIDs(ctx context.Context, url string, n int) ([]string, error) {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url+"/conversations/v3/conversations/threads?limit=100", nil)
+	threads, err := sandboxThreads(ctx, url, "")
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, th := range threads[:min(n, len(threads))] {
+		ids = append(ids, th.ID)
+	}
+	return ids, nil
+}
+
+// sandboxThread is what the bench reads of a sandbox thread.
+type sandboxThread struct {
+	ID     string    `json:"id"`
+	Latest time.Time `json:"latestMessageTimestamp"`
+}
+
+// sandboxThreads reads the sandbox's first 100 threads directly (not
+// through the server), with the query filter extra ("&threadStatus=OPEN").
+func sandboxThreads(ctx context.Context, url, extra string) ([]sandboxThread, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"/conversations/v3/conversations/threads?limit=100"+extra, nil)
+	if err != nil {
+		return nil, err
+	}
 	req.Header.Set("Authorization", "Bearer "+sandbox.DefaultToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -193,18 +216,12 @@ func threadIDs(ctx context.Context, url string, n int) ([]string, error) {
 	}
 	defer resp.Body.Close()
 	var page struct {
-		Results []struct {
-			ID string `json:"id"`
-		} `json:"results"`
+		Results []sandboxThread `json:"results"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
 		return nil, err
 	}
-	var ids []string
-	for _, r := range page.Results {
-		ids = append(ids, r.ID)
-	}
-	return ids[:min(n, len(ids))], nil
+	return page.Results, nil
 }
 
 type loadResult struct {
