@@ -140,6 +140,7 @@ func TestMalformedAndDroppedFaults(t *testing.T) {
 	}
 
 	h.srv.InjectFault(Fault{Drop: true})
+	before := len(h.srv.Requests())
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, h.url+threadsPath, nil)
 	req.Header.Set("Authorization", "Bearer "+DefaultToken)
 	// A fresh connection: on a reused one, net/http would retry the GET.
@@ -148,7 +149,15 @@ func TestMalformedAndDroppedFaults(t *testing.T) {
 		resp.Body.Close()
 		t.Fatalf("dropped call answered %d", resp.StatusCode)
 	}
+	// The client sees the connection close before the sandbox's deferred
+	// record of the call runs: wait for the record.
 	reqs := h.srv.Requests()
+	for deadline := time.Now().Add(5 * time.Second); len(reqs) == before && time.Now().Before(deadline); reqs = h.srv.Requests() {
+		time.Sleep(time.Millisecond)
+	}
+	if len(reqs) == before {
+		t.Fatal("dropped call not recorded")
+	}
 	if last := reqs[len(reqs)-1]; last.Status != 0 {
 		t.Errorf("dropped call recorded with status %d", last.Status)
 	}
