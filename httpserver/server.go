@@ -29,6 +29,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/mcpadapt"
 )
 
 // cutOffGrace is how long calls cut off at the shutdown timeout have to
@@ -61,10 +62,10 @@ type Options struct {
 	// MaxBodyBytes and BodyReadTimeout bound a request body.
 	MaxBodyBytes    int64
 	BodyReadTimeout time.Duration
-	// HalfOpenGrace is how long a session that made no request after its
-	// initialize keeps its slot against newcomers at MaxSessions; zero
-	// means 3 s.
-	HalfOpenGrace time.Duration
+	// ReclaimIdle is how long a session must have been idle before a
+	// newcomer may take its slot at MaxSessions; zero means a minute, or
+	// SessionIdleTimeout if shorter.
+	ReclaimIdle time.Duration
 	// ShutdownTimeout bounds how long calls in flight may finish.
 	ShutdownTimeout time.Duration
 	// Ready answers /readyz; nil answers 200.
@@ -87,7 +88,7 @@ type Server struct {
 	ids        *sessionIDs  // stateful Streamable HTTP only
 	listens    atomic.Int64 // open subscriptions/listen streams
 	sse        *server.SSEServer
-	sseStreams *sseStreams
+	sseStreams *mcpadapt.SSEStreams
 }
 
 // New serves mcp, whose calls calls counts (see NewCalls), for a listener
@@ -102,7 +103,7 @@ func New(mcp *server.MCPServer, calls *Calls, bound net.Addr, opts Options) (*Se
 	hooks.AddOnRegisterSession(func(context.Context, server.ClientSession) { hs.sessions.Add(1) })
 	hooks.AddOnUnregisterSession(func(context.Context, server.ClientSession) { hs.sessions.Add(-1) })
 	if opts.SSE {
-		hs.sseStreams = newSSEStreams(hooks)
+		hs.sseStreams = mcpadapt.NewSSEStreams(hooks)
 		hs.sse = server.NewSSEServer(mcp,
 			server.WithSSEEndpoint("/sse"),
 			server.WithMessageEndpoint("/message"),
@@ -121,14 +122,18 @@ func New(mcp *server.MCPServer, calls *Calls, bound net.Addr, opts Options) (*Se
 	if opts.Stateless {
 		sopts = append(sopts, server.WithStateLess(true))
 	} else {
-		grace := opts.HalfOpenGrace
-		if grace == 0 {
-			grace = halfOpenGrace
+		reclaim := opts.ReclaimIdle
+		if reclaim == 0 {
+			reclaim = min(reclaimIdle, max(opts.SessionIdleTimeout, time.Second))
 		}
-		hs.ids = newSessionIDs(opts.MaxSessions, grace)
-		sopts = append(sopts, server.WithSessionIdManagerResolver(hs.ids))
+		hs.ids = newSessionIDs(opts.MaxSessions, reclaim)
+		sopts = append(sopts, server.WithSessionIdManager(hs.ids))
+		hooks.AddOnRegisterSession(hs.forgetUnknown)
 	}
 	hs.streamable = server.NewStreamableHTTPServer(mcp, sopts...)
+	if hs.ids != nil {
+		hs.ids.end = hs.endSession
+	}
 	return hs, nil
 }
 
@@ -182,7 +187,7 @@ func (hs *Server) Handler() http.Handler {
 		return hs.checkHost(hs.authenticate(hs.limitBody(hs.userToken(hs.capSessions(h)))))
 	}
 	if hs.sse != nil {
-		mux.Handle("/sse", protect(hs.sseStreams.stream(hs.sse.SSEHandler())))
+		mux.Handle("/sse", protect(hs.sseStreams.Stream(hs.sse.SSEHandler())))
 		mux.Handle("/message", protect(hs.batches(hs.sse.MessageHandler())))
 	} else {
 		mux.Handle("/mcp", protect(hs.batches(hs.streamable)))
@@ -305,7 +310,7 @@ func (hs *Server) capSessions(next http.Handler) http.Handler {
 			return
 		}
 		if r.Method == http.MethodGet && r.URL.Path == "/sse" && hs.sessions.Load() >= int64(hs.opts.MaxSessions) {
-			tooManySessions(w, hs.opts.MaxSessions)
+			hs.tooManySessions(w, r)
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -369,7 +374,7 @@ func (hs *Server) shutdown(srv *http.Server, errc <-chan error) error {
 		calls.wait(grace)
 	}
 	if hs.sse != nil {
-		hs.sseStreams.flush(grace, hs.sse)
+		hs.sseStreams.Drain(grace, hs.sse)
 		hs.sse.CloseSessions()
 	}
 	if hs.streamable != nil {
