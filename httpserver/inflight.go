@@ -29,6 +29,12 @@ type Calls struct {
 
 	cut    context.Context // cancelled by cutOff
 	cutAll context.CancelFunc
+
+	// sessions, when set (by New, before serving), learns that a call of
+	// a session is running: a session is not idle while it has one.
+	sessions interface {
+		use(id string) (func(), error)
+	}
 }
 
 // NewCalls returns a counter to install on the MCP server through its
@@ -87,6 +93,11 @@ func (t *Calls) cutOff() { t.cutAll() }
 func guard[Req, Res any](t *Calls, next func(context.Context, Req) (Res, error)) func(context.Context, Req) (Res, error) {
 	return func(ctx context.Context, req Req) (Res, error) {
 		defer t.start()()
+		if cs := server.ClientSessionFromContext(ctx); cs != nil && t.sessions != nil {
+			if done, err := t.sessions.use(cs.SessionID()); err == nil {
+				defer done()
+			}
+		}
 		ctx, cancel := context.WithCancelCause(ctx)
 		defer cancel(nil)
 		stop := context.AfterFunc(t.cut, func() { cancel(errCutOff) })

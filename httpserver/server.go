@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -85,7 +86,8 @@ type Server struct {
 	sessions atomic.Int64
 
 	streamable *server.StreamableHTTPServer
-	ids        *sessionIDs  // stateful Streamable HTTP only
+	ids        *sessionIDs  // stateful Streamable HTTP and SSE
+	sseCancels sync.Map     // SSE session ID → func ending its stream
 	listens    atomic.Int64 // open subscriptions/listen streams
 	sse        *server.SSEServer
 	sseStreams *mcpadapt.SSEStreams
@@ -102,10 +104,18 @@ func New(mcp *server.MCPServer, calls *Calls, bound net.Addr, opts Options) (*Se
 	hs := &Server{opts: opts, logger: opts.Logger, calls: calls, bound: bound, refusals: newRefusalLog(opts.Logger)}
 	hooks.AddOnRegisterSession(func(context.Context, server.ClientSession) { hs.sessions.Add(1) })
 	hooks.AddOnUnregisterSession(func(context.Context, server.ClientSession) { hs.sessions.Add(-1) })
+	reclaim := opts.ReclaimIdle
+	if reclaim == 0 {
+		reclaim = min(reclaimIdle, max(opts.SessionIdleTimeout, time.Second))
+	}
 	if opts.SSE {
+		hs.ids = newSessionIDs(opts.MaxSessions, reclaim)
+		hs.ids.end = hs.endSSEStream
+		calls.sessions = hs.ids
 		hs.sseStreams = mcpadapt.NewSSEStreams(hooks)
 		hs.sse = server.NewSSEServer(mcp,
 			server.WithSSEEndpoint("/sse"),
+			server.WithSessionIDGenerator(hs.sseSessionID),
 			server.WithMessageEndpoint("/message"),
 			server.WithKeepAliveInterval(25*time.Second),
 			// checkHost does the DNS-rebinding check, MCP_ALLOWED_HOSTS
@@ -122,11 +132,8 @@ func New(mcp *server.MCPServer, calls *Calls, bound net.Addr, opts Options) (*Se
 	if opts.Stateless {
 		sopts = append(sopts, server.WithStateLess(true))
 	} else {
-		reclaim := opts.ReclaimIdle
-		if reclaim == 0 {
-			reclaim = min(reclaimIdle, max(opts.SessionIdleTimeout, time.Second))
-		}
 		hs.ids = newSessionIDs(opts.MaxSessions, reclaim)
+		calls.sessions = hs.ids
 		sopts = append(sopts, server.WithSessionIdManager(hs.ids))
 		hooks.AddOnRegisterSession(hs.forgetUnknown)
 	}
@@ -300,20 +307,16 @@ func (hs *Server) userToken(next http.Handler) http.Handler {
 	})
 }
 
-// capSessions holds MCP_MAX_SESSIONS: on Streamable HTTP through its
-// session IDs and listen streams (admitStreamable), on SSE by refusing a
-// new stream while the cap's sessions are open.
+// capSessions holds MCP_MAX_SESSIONS through sessionIDs: on Streamable
+// HTTP (admitStreamable, which caps listen streams too) and on SSE
+// (admitSSE).
 func (hs *Server) capSessions(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if hs.sse == nil {
 			hs.admitStreamable(w, r, next)
 			return
 		}
-		if r.Method == http.MethodGet && r.URL.Path == "/sse" && hs.sessions.Load() >= int64(hs.opts.MaxSessions) {
-			hs.tooManySessions(w, r)
-			return
-		}
-		next.ServeHTTP(w, r)
+		hs.admitSSE(w, r, next)
 	})
 }
 

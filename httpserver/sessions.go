@@ -340,6 +340,70 @@ func (hs *Server) admitStreamable(w http.ResponseWriter, r *http.Request, next h
 	next.ServeHTTP(w, r)
 }
 
+// admitSSE is capSessions for the legacy SSE transport, where a session
+// lives as long as its stream: sessionIDs admits a new stream as it admits
+// an initialize, a message establishes its session, and a session the
+// manager drops is ended by ending its stream (endSSEStream), after which
+// mcp-go unregisters it.
+func (hs *Server) admitSSE(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	switch {
+	case r.Method == http.MethodGet && r.URL.Path == "/sse":
+		if !hs.ids.admits() {
+			hs.tooManySessions(w, r)
+			return
+		}
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		st := &sseStream{cancel: cancel}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, sseStreamKey{}, st)))
+		if st.id != "" {
+			hs.sseCancels.Delete(st.id)
+			_, _ = hs.ids.Terminate(st.id)
+		}
+		return
+	case r.Method == http.MethodPost:
+		done, err := hs.ids.use(r.URL.Query().Get("sessionId"))
+		if err != nil {
+			hs.tooManySessions(w, r)
+			return
+		}
+		defer done()
+	}
+	next.ServeHTTP(w, r)
+}
+
+// sseStream is an SSE stream being served: its session's ID, and the func
+// that ends it.
+type sseStream struct {
+	id     string
+	cancel context.CancelFunc
+}
+
+type sseStreamKey struct{}
+
+// sseSessionID mints an SSE session's ID (mcp-go's session ID generator).
+func (hs *Server) sseSessionID(_ context.Context, r *http.Request) (string, error) {
+	st, ok := r.Context().Value(sseStreamKey{}).(*sseStream)
+	if !ok {
+		return "", errors.New("an SSE stream outside admitSSE")
+	}
+	st.id = hs.ids.Generate()
+	hs.sseCancels.Store(st.id, st.cancel)
+	if !hs.ids.known(st.id) {
+		// Evicted before its stream could be ended: end it now.
+		hs.endSSEStream(st.id)
+	}
+	return st.id, nil
+}
+
+// endSSEStream ends the stream of an SSE session the manager dropped.
+func (hs *Server) endSSEStream(id string) {
+	if cancel, ok := hs.sseCancels.LoadAndDelete(id); ok {
+		cancel.(context.CancelFunc)()
+		hs.logger.Debug("SSE stream ended to make room (MCP_MAX_SESSIONS)")
+	}
+}
+
 // endSession makes mcp-go forget a session the manager dropped.
 func (hs *Server) endSession(id string) {
 	mcpadapt.EndSession(context.Background(), hs.streamable, id)

@@ -373,3 +373,124 @@ func TestSessions_ListenStreamsAreCapped(t *testing.T) {
 		return status == http.StatusOK
 	})
 }
+
+// bareSSE opens an SSE stream and reads its endpoint event; ended is
+// closed when the server ends the stream.
+func (s *testServer) bareSSE(t *testing.T) (id string, status int, ended chan struct{}) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, s.url+"/sse", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ended = make(chan struct{})
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		close(ended)
+		return "", resp.StatusCode, ended
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	buf := make([]byte, 4096)
+	var got strings.Builder
+	for !strings.Contains(got.String(), "\r\n\r\n") {
+		n, err := resp.Body.Read(buf)
+		got.Write(buf[:n])
+		if err != nil {
+			t.Fatalf("reading the endpoint event: %v (%q)", err, got.String())
+		}
+	}
+	_, id, _ = strings.Cut(got.String(), "sessionId=")
+	id, _, _ = strings.Cut(id, "\r")
+	go func() {
+		defer close(ended)
+		for {
+			if _, err := resp.Body.Read(buf); err != nil {
+				return
+			}
+		}
+	}()
+	return id, resp.StatusCode, ended
+}
+
+// TestSessions_SSEIsFairToo: the legacy SSE transport, where a session
+// lasts as long as its stream, follows the same rules: bare streams only
+// churn the pending pool (the oldest is ended), a client that uses its
+// session gets in, and at the cap streams of sessions in use are not
+// taken while idle ones are.
+func TestSessions_SSEIsFairToo(t *testing.T) {
+	t.Parallel()
+	s := serve(t, Options{SSE: true, MaxSessions: 2, ReclaimIdle: time.Hour})
+	var bare []chan struct{}
+	for range minPendingSlots + 5 {
+		_, status, ended := s.bareSSE(t)
+		if status != 200 {
+			t.Fatalf("a bare SSE stream under the cap: HTTP %d", status)
+		}
+		bare = append(bare, ended)
+	}
+	for i, ended := range bare[:5] {
+		select {
+		case <-ended:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("bare stream %d, among the oldest, was not ended", i)
+		}
+	}
+	var clients []string
+	for i := range 2 {
+		cs, err := s.connect(t, "2024-11-05", nil)
+		if err != nil {
+			t.Fatalf("SSE client %d amid bare streams: %v", i, err)
+		}
+		if _, err := toolText(t.Context(), cs, "echo", nil); err != nil {
+			t.Fatalf("SSE client %d: %v", i, err)
+		}
+		clients = append(clients, cs.ID())
+	}
+	if _, status, _ := s.bareSSE(t); status != http.StatusServiceUnavailable {
+		t.Errorf("a stream with 2 SSE sessions in use at a cap of 2: HTTP %d, want 503", status)
+	}
+	waitFor(t, "mcp-go to unregister the ended streams", func() bool { return s.Sessions() <= 2+minPendingSlots })
+}
+
+// TestSessions_IdleSSESessionYields: at the cap, an idle SSE session's
+// stream is ended to admit a newcomer; a session with a call running is
+// never idle.
+func TestSessions_IdleSSESessionYields(t *testing.T) {
+	t.Parallel()
+	s := serve(t, Options{SSE: true, MaxSessions: 2, ReclaimIdle: time.Nanosecond})
+	busy, err := s.connect(t, "2024-11-05", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow := make(chan error, 1)
+	go func() {
+		_, err := toolText(t.Context(), busy, "slow", nil)
+		slow <- err
+	}()
+	<-s.kit.started
+	idle, err := s.connect(t, "2024-11-05", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := toolText(t.Context(), idle, "echo", nil); err != nil {
+		t.Fatal(err)
+	}
+	newcomer, err := s.connect(t, "2024-11-05", nil)
+	if err != nil {
+		t.Fatalf("a newcomer at the cap with an idle session: %v", err)
+	}
+	if _, err := toolText(t.Context(), newcomer, "echo", nil); err != nil {
+		t.Errorf("the newcomer: %v", err)
+	}
+	s.kit.releaseAll()
+	if err := <-slow; err != nil {
+		t.Errorf("the busy session's call: %v", err)
+	}
+	if _, err := toolText(t.Context(), idle, "echo", nil); err == nil {
+		t.Error("the idle session's stream was not ended")
+	}
+}
