@@ -9,7 +9,9 @@ import (
 // confirmationToken, Verify and Redeem never panic and never accept it
 // unless it is a token this server issued for that flow and request.
 func FuzzConfirmationToken(f *testing.F) {
-	c, err := NewConfirmations(testSecret, nil)
+	// A secret of this process: the fuzzing workers are other processes,
+	// and a token one of them issued is, to another, one it never issued.
+	c, err := NewConfirmations(NewConfirmSecret(), nil)
 	if err != nil {
 		f.Fatal(err)
 	}
