@@ -61,7 +61,7 @@ func TestConfirmations_ATokenIsRedeemedOnce(t *testing.T) {
 			t.Parallel()
 			c := newTestConfirmations(t, nil)
 			tok := issue(t, c, flow, subject)
-			if len(tok) != TokenLen || !urlSafe.MatchString(tok) {
+			if len(tok) != TokenLen || TokenLen != 88 || !urlSafe.MatchString(tok) { // docs/safe-writes.md says 88
 				t.Errorf("token %q: want %d URL-safe characters", tok, TokenLen)
 			}
 			if err := c.Verify(tok, flow, subject); err != nil {
