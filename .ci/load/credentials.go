@@ -12,8 +12,10 @@
 //	go run .ci/load/credentials.go                      # this checkout
 //	go run .ci/load/credentials.go -bin /tmp/old-build  # another build
 //
-// It exits 1 when the server holds 150 descriptors or more, or 60 MB of
-// RSS or more, after the requests. Linux only (/proc); loopback only;
+// -token-bytes, -rate and -max-credentials 0 reproduce the pooled
+// credentials rows of issue 9 (BENCHMARKS.md). It exits 1 when the server
+// holds 150 descriptors or more, or 60 MB of RSS or more, after the
+// requests. Linux only (/proc); loopback only;
 // not part of go test. BENCHMARKS.md records its figures.
 package main
 
@@ -37,10 +39,12 @@ func main() {
 	bin := flag.String("bin", "", "server binary (default: build this checkout)")
 	tokens := flag.Int("tokens", 3000, "distinct tokens, one request each (at most 100000)")
 	workers := flag.Int("workers", 16, "concurrent requests")
-	maxCreds := flag.Int("max-credentials", 10, "HUBSPOT_MAX_CREDENTIALS")
+	maxCreds := flag.Int("max-credentials", 10, "HUBSPOT_MAX_CREDENTIALS (0: the server's default)")
+	tokenBytes := flag.Int("token-bytes", 40, "length of each token (the server refuses over 4096)")
+	rate := flag.String("rate", "", "HUBSPOT_RATE_LIMIT (default: the server's)")
 	flag.Parse()
-	if *tokens < 1 || *tokens > 100000 || *workers < 1 || *workers > 256 {
-		fatal("want 1 ≤ -tokens ≤ 100000 and 1 ≤ -workers ≤ 256")
+	if *tokens < 1 || *tokens > 100000 || *workers < 1 || *workers > 256 || *tokenBytes < 20 || *tokenBytes > 64<<10 {
+		fatal("want 1 ≤ -tokens ≤ 100000, 1 ≤ -workers ≤ 256 and 20 ≤ -token-bytes ≤ 65536")
 	}
 	if *bin == "" {
 		dir, err := os.MkdirTemp("", "credentials")
@@ -53,7 +57,13 @@ func main() {
 	}
 	cmd := exec.Command(*bin)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HUBSPOT_SANDBOX=true", "MCP_TRANSPORT=http", "MCP_ADDR=127.0.0.1:0",
-		"HUBSPOT_TOKEN_SOURCE=header", "HUBSPOT_MAX_CREDENTIALS=" + strconv.Itoa(*maxCreds), "LOG_LEVEL=info"}
+		"HUBSPOT_TOKEN_SOURCE=header", "LOG_LEVEL=info"}
+	if *maxCreds > 0 {
+		cmd.Env = append(cmd.Env, "HUBSPOT_MAX_CREDENTIALS="+strconv.Itoa(*maxCreds))
+	}
+	if *rate != "" {
+		cmd.Env = append(cmd.Env, "HUBSPOT_RATE_LIMIT="+*rate)
+	}
 	stderr, err := cmd.StderrPipe()
 	check(err)
 	check(cmd.Start())
@@ -63,8 +73,8 @@ func main() {
 	pid := cmd.Process.Pid
 	url := "http://" + addr + "/mcp"
 
-	fmt.Printf("server %s (pid %d) on %s; HUBSPOT_TOKEN_SOURCE=header HUBSPOT_MAX_CREDENTIALS=%d; %d requests, each with its own token, from %d workers\n",
-		*bin, pid, addr, *maxCreds, *tokens, *workers)
+	fmt.Printf("server %s (pid %d) on %s; HUBSPOT_TOKEN_SOURCE=header HUBSPOT_MAX_CREDENTIALS=%d HUBSPOT_RATE_LIMIT=%q; %d requests, each with its own %d-byte token, from %d workers\n",
+		*bin, pid, addr, *maxCreds, *rate, *tokens, *tokenBytes, *workers)
 	fdsBefore, rssBefore := fds(pid), rssKB(pid)
 	fmt.Printf("before: %d descriptors, RSS %.1f MB\n", fdsBefore, mb(rssBefore))
 
@@ -101,7 +111,8 @@ func main() {
 				req.Header.Set("MCP-Protocol-Version", "2026-07-28")
 				req.Header.Set("Mcp-Method", "tools/call")
 				req.Header.Set("Mcp-Name", "list_inboxes")
-				req.Header.Set("X-HubSpot-Access-Token", fmt.Sprintf("pat-na1-load-%08d-0123456789abcdef", i))
+				tok := fmt.Sprintf("pat-na1-load-%08d-", i)
+				req.Header.Set("X-HubSpot-Access-Token", tok+strings.Repeat("x", max(0, *tokenBytes-len(tok))))
 				status := -1
 				if resp, err := hc.Do(req); err == nil {
 					_, _ = io.Copy(io.Discard, resp.Body)
