@@ -77,7 +77,10 @@ type sessionState struct {
 	elem        *list.Element // in pending or established
 	lastUsed    time.Time     // when the latest request started or ended
 	active      int           // requests in flight
-	streams     int           // open GET streams
+	// streams end the session's open GET streams, by key; mcp-go does not
+	// end them when a session is terminated.
+	streams    map[int]context.CancelFunc
+	nextStream int
 }
 
 func newSessionIDs(maxSessions int, reclaim time.Duration) *sessionIDs {
@@ -154,6 +157,7 @@ func (s *sessionIDs) Terminate(id string) (bool, error) {
 	return false, nil
 }
 
+// removeLocked forgets a session and ends its GET streams.
 func (s *sessionIDs) removeLocked(st *sessionState) {
 	delete(s.live, st.id)
 	if st.established {
@@ -161,6 +165,10 @@ func (s *sessionIDs) removeLocked(st *sessionState) {
 	} else {
 		s.pending.Remove(st.elem)
 	}
+	for _, cancel := range st.streams {
+		cancel()
+	}
+	st.streams = nil
 }
 
 func (s *sessionIDs) known(id string) bool {
@@ -235,40 +243,45 @@ func (s *sessionIDs) establishLocked(st *sessionState) (reclaimed string, err er
 	return reclaimed, nil
 }
 
-// openStream counts a GET stream of session id, which establishes it; it
-// reports whether the session is open and whether it may open another
-// stream.
-func (s *sessionIDs) openStream(id string) (known bool, err error) {
+// openStream counts a GET stream of session id, which establishes it;
+// cancel ends the stream, as the session's end must. It reports whether
+// the session is open, and the key that closeStream takes.
+func (s *sessionIDs) openStream(id string, cancel context.CancelFunc) (known bool, key int, err error) {
 	s.mu.Lock()
 	st, known := s.live[id]
 	if !known {
 		s.mu.Unlock()
-		return false, nil
+		return false, 0, nil
 	}
-	if st.streams >= MaxStreamsPerSession {
+	if len(st.streams) >= MaxStreamsPerSession {
 		s.mu.Unlock()
-		return true, errTooManyStreams
+		return true, 0, errTooManyStreams
 	}
 	reclaimed, err := s.establishLocked(st)
 	if err != nil {
 		s.mu.Unlock()
-		return true, err
+		return true, 0, err
 	}
-	st.streams++
+	if st.streams == nil {
+		st.streams = map[int]context.CancelFunc{}
+	}
+	st.nextStream++
+	key = st.nextStream
+	st.streams[key] = cancel
 	s.mu.Unlock()
 	if reclaimed != "" {
 		s.end(reclaimed)
 	}
-	return true, nil
+	return true, key, nil
 }
 
 var errTooManyStreams = errors.New("too many GET streams")
 
-func (s *sessionIDs) closeStream(id string) {
+func (s *sessionIDs) closeStream(id string, key int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if st, ok := s.live[id]; ok && st.streams > 0 {
-		st.streams--
+	if st, ok := s.live[id]; ok {
+		delete(st.streams, key)
 	}
 }
 
@@ -316,7 +329,10 @@ func (hs *Server) admitStreamable(w http.ResponseWriter, r *http.Request, next h
 			rejectRequest(w, http.StatusBadRequest, "a GET stream needs the Mcp-Session-Id header of an initialized session")
 			return
 		}
-		known, err := hs.ids.openStream(id)
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		r = r.WithContext(ctx)
+		known, key, err := hs.ids.openStream(id, cancel)
 		switch {
 		case !known:
 			rejectRequest(w, http.StatusNotFound, "unknown or ended session: initialize a new one")
@@ -328,7 +344,7 @@ func (hs *Server) admitStreamable(w http.ResponseWriter, r *http.Request, next h
 			hs.tooManySessions(w, r)
 			return
 		}
-		defer hs.ids.closeStream(id)
+		defer hs.ids.closeStream(id, key)
 	case r.Method == http.MethodPost:
 		done, err := hs.ids.use(r.Header.Get("Mcp-Session-Id"))
 		if err != nil {

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 // clock is a settable time for sessionIDs.
@@ -439,7 +441,7 @@ func TestSessions_SSEIsFairToo(t *testing.T) {
 			t.Fatalf("bare stream %d, among the oldest, was not ended", i)
 		}
 	}
-	var clients []string
+	var clients []*gomcp.ClientSession
 	for i := range 2 {
 		cs, err := s.connect(t, "2024-11-05", nil)
 		if err != nil {
@@ -448,10 +450,15 @@ func TestSessions_SSEIsFairToo(t *testing.T) {
 		if _, err := toolText(t.Context(), cs, "echo", nil); err != nil {
 			t.Fatalf("SSE client %d: %v", i, err)
 		}
-		clients = append(clients, cs.ID())
+		clients = append(clients, cs)
 	}
 	if _, status, _ := s.bareSSE(t); status != http.StatusServiceUnavailable {
 		t.Errorf("a stream with 2 SSE sessions in use at a cap of 2: HTTP %d, want 503", status)
+	}
+	for i, cs := range clients {
+		if _, err := toolText(t.Context(), cs, "echo", nil); err != nil {
+			t.Errorf("SSE client %d after the refusal: %v", i, err)
+		}
 	}
 	waitFor(t, "mcp-go to unregister the ended streams", func() bool { return s.Sessions() <= 2+minPendingSlots })
 }
@@ -492,5 +499,66 @@ func TestSessions_IdleSSESessionYields(t *testing.T) {
 	}
 	if _, err := toolText(t.Context(), idle, "echo", nil); err == nil {
 		t.Error("the idle session's stream was not ended")
+	}
+}
+
+// openGET opens a session's GET stream; ended is closed when the server
+// ends it.
+func (s *testServer) openGET(t *testing.T, session string) (ended chan struct{}) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, s.url+"/mcp", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("MCP-Protocol-Version", "2025-11-25")
+	req.Header.Set("Mcp-Session-Id", session)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		t.Fatalf("GET stream: HTTP %d", resp.StatusCode)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	ended = make(chan struct{})
+	go func() {
+		defer close(ended)
+		buf := make([]byte, 512)
+		for {
+			if _, err := resp.Body.Read(buf); err != nil {
+				return
+			}
+		}
+	}()
+	return ended
+}
+
+// TestSessions_EndedSessionsLeaveNoStream: a session's GET stream ends
+// with the session, whether the server ended it to make room or its client
+// sent DELETE (mcp-go alone would keep the stream open).
+func TestSessions_EndedSessionsLeaveNoStream(t *testing.T) {
+	t.Parallel()
+	s := serve(t, Options{MaxSessions: 1, ReclaimIdle: time.Nanosecond})
+	idle, _ := s.initialize(t, nil)
+	idleStream := s.openGET(t, idle)
+	newcomer, _ := s.initialize(t, nil)
+	if a := s.callTool(t, newcomer, "echo"); a.status != 200 {
+		t.Fatalf("the newcomer: %d %s", a.status, a.body)
+	}
+	select {
+	case <-idleStream:
+	case <-time.After(10 * time.Second):
+		t.Error("the GET stream of the session that made room is still open")
+	}
+	stream := s.openGET(t, newcomer)
+	if a := s.send(t, http.MethodDelete, nil, inSession(newcomer, nil)); a.status != 200 {
+		t.Fatalf("DELETE: %d %s", a.status, a.body)
+	}
+	select {
+	case <-stream:
+	case <-time.After(10 * time.Second):
+		t.Error("the GET stream of a deleted session is still open")
 	}
 }
