@@ -77,8 +77,9 @@ type sessionState struct {
 	elem        *list.Element // in pending or established
 	lastUsed    time.Time     // when the latest request started or ended
 	active      int           // requests in flight
-	// streams end the session's open GET streams, by key; mcp-go does not
-	// end them when a session is terminated.
+	// streams end the session's open GET streams, by key: mcp-go v1.2.1
+	// does not end them when a session is terminated
+	// (mcpadapt.TestPinned_DeleteLeavesTheGETStreamOpen).
 	streams    map[int]context.CancelFunc
 	nextStream int
 }

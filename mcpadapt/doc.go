@@ -12,8 +12,9 @@
 //	Workaround                       Behaviour of mcp-go v1.2.1                      Delete when
 //	Settle, SettleListenAck,         a notification sent just before the answer       mark3labs/mcp-go#969 is released
 //	Notifier (settle.go)             is dropped over Streamable HTTP
-//	EndSession (session.go)          no way to end one session but its DELETE         StreamableHTTPServer exports a way to
-//	                                                                                  terminate one session
+//	EndSession (session.go)          no way to end one session but its DELETE;        StreamableHTTPServer exports a way to
+//	                                 the DELETE leaves the session's GET stream       terminate one session that ends its
+//	                                 open (httpserver ends it: sessionIDs)            streams too
 //	SSEStreams (sse.go)              answers are queued after the call's hooks,       the SSE server drains its queues before
 //	                                 and closing a session drops its queue            closing sessions
 //	BoundInput, Quote (input.go)     super-linear template matching; errors quote     mcp-go bounds matching and what its

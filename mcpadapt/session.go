@@ -18,12 +18,14 @@ import (
 // keeps the session registered, with its channels and stores, until the
 // client sends DELETE or the idle sweeper (WithSessionIdleTTL) runs. So
 // EndSession hands mcp-go a DELETE through its transport-agnostic
-// StreamableHTTPServer.Handle.
+// StreamableHTTPServer.Handle. That DELETE, like a client's, leaves the
+// session's GET stream open (TestPinned_DeleteLeavesTheGETStreamOpen): the
+// caller ends the streams it serves for the session itself.
 //
 // Delete it, for mcp-go's own call, when StreamableHTTPServer exports a way
-// to terminate one session (the cleanup its DELETE handler does), or when
-// forgetting an ID in the SessionIdManager unregisters the session and the
-// pinned test fails.
+// to terminate one session (the cleanup its DELETE handler does, and the
+// end of its streams), or when forgetting an ID in the SessionIdManager
+// unregisters the session and the pinned tests fail.
 func EndSession(ctx context.Context, h *server.StreamableHTTPServer, id string) {
 	h.Handle(discard{http.Header{}}, &server.HTTPRequest{
 		Method:  http.MethodDelete,

@@ -3,11 +3,14 @@ package mcpadapt
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/server"
 )
@@ -129,5 +132,41 @@ func TestEndSession_MCPGoForgetsTheSession(t *testing.T) {
 	}
 	if _, err := ids.Validate(other); err != nil {
 		t.Error("the other session was ended too")
+	}
+}
+
+// TestPinned_DeleteLeavesTheGETStreamOpen pins that mcp-go v1.2.1's
+// handling of DELETE ends a session without ending its GET stream: the
+// stream stays open until its client goes. httpserver ends the streams of
+// the sessions it ends itself (sessionIDs.removeLocked); when this test
+// fails, mcp-go does it and that code, with EndSession, can go.
+func TestPinned_DeleteLeavesTheGETStreamOpen(t *testing.T) {
+	t.Parallel()
+	_, h, _, _ := sessionServer(t)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	id := initialize(t, h)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL, nil)
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Mcp-Session-Id", id)
+	req.Header.Set("MCP-Protocol-Version", "2025-11-25")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET stream: HTTP %d", resp.StatusCode)
+	}
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		_, _ = io.Copy(io.Discard, resp.Body)
+	}()
+	EndSession(context.Background(), h, id)
+	select {
+	case <-ended:
+		t.Error("the session's GET stream ended with its DELETE: mcp-go ends streams now; httpserver's own ending of them may go")
+	case <-time.After(300 * time.Millisecond):
 	}
 }
