@@ -180,7 +180,8 @@ func newApp(ctx context.Context, cfg *Config, logger, audit *slog.Logger) (*app,
 
 	// mcp-go's WithHooks replaces: this is the server's one Hooks value.
 	hooks := &server.Hooks{}
-	mcpadapt.BoundInput(hooks, catalog.Resources(), catalog.Templates())
+	static, templates := catalog.Resources(), catalog.Templates()
+	mcpadapt.BoundInput(hooks, static, templates)
 	mcpadapt.SettleListenAck(hooks)
 	a.calls = httpserver.NewCalls()
 	// Subscriptions and list_changed are advertised only when polling has
@@ -204,8 +205,8 @@ func newApp(ctx context.Context, cfg *Config, logger, audit *slog.Logger) (*app,
 	a.mcp = server.NewMCPServer("hubspot-conversations", version, opts...)
 	catalog.Attach(a.mcp, hooks)
 	a.mcp.AddTools(a.tools...)
-	a.mcp.AddResources(catalog.Resources()...)
-	a.mcp.AddResourceTemplates(catalog.Templates()...)
+	a.mcp.AddResources(static...)
+	a.mcp.AddResourceTemplates(templates...)
 	a.mcp.AddPrompts(prompts.All(catalog.Read)...)
 	return a, nil
 }
