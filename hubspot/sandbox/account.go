@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,6 +29,9 @@ type Account struct {
 	channelAccounts map[string]*channelAccount
 	threads         map[string]*thread
 	actors          map[string]*actor
+	owners          []*owner            // by ID
+	contacts        map[string]*contact // CRM contacts, by ID
+	withheld        map[string]bool     // scopes the token lacks
 
 	visitorIdentification bool
 	rate                  rateState
@@ -59,6 +63,7 @@ func (s *Server) AddAccount(token, company string) *Account {
 		token:                 token,
 		profile:               newProfile(company, s.created),
 		visitorIdentification: s.cfg.visitorIdentification,
+		withheld:              maps.Clone(s.cfg.withheld),
 	}
 	s.created++
 	a.seed()
