@@ -545,8 +545,13 @@ func (c *Client) waitTurn(ctx context.Context, req request) error {
 func (c *Client) do(ctx context.Context, req request, body []byte) (int, http.Header, []byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
+	// req.path is escaped (IDs go through url.PathEscape); Path is not.
+	unescaped, err := url.PathUnescape(req.path)
+	if err != nil {
+		return 0, nil, nil, err
+	}
 	u := *c.baseURL
-	u.Path = c.baseURL.Path + req.path
+	u.Path = c.baseURL.Path + unescaped
 	u.RawPath = c.baseURL.EscapedPath() + req.path
 	u.RawQuery = req.query.Encode()
 	var rd io.Reader
