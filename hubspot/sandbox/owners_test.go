@@ -36,14 +36,6 @@ type ownerList struct {
 	Paging  *pagingJSON `json:"paging"`
 }
 
-func (l ownerList) ids() []string {
-	var out []string
-	for _, o := range l.Results {
-		out = append(out, o.ID)
-	}
-	return out
-}
-
 // owners reads every page of the owners list with the query q.
 func (h *harness) owners(q string) []ownerJSON {
 	h.t.Helper()
