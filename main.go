@@ -213,7 +213,7 @@ func newApp(ctx context.Context, cfg *Config, logger, audit *slog.Logger) (*app,
 // configured token, or a pool with one client per user token
 // (HUBSPOT_TOKEN_SOURCE=header), which calls evicted for each client it
 // drops. Each credential gets its own limiter: in-process, or in Redis
-// when HUBSPOT_RATE_LIMIT_REDIS_URL is set.
+// when MCP_REDIS_URL (or its old name) is set.
 func (a *app) connectHubSpot(ctx context.Context, evicted func(*hubspot.Client)) (hubspot.Provider, error) {
 	cfg := a.cfg
 	token, baseURL := cfg.AccessToken, cfg.BaseURL
