@@ -119,7 +119,8 @@ func (a *Account) AddIncomingMessage(threadID, text string) (string, error) {
 
 // AddThread makes a new customer start a thread on the inbox's channel
 // account for channelID (a customer cannot do this through the API) and
-// returns the new thread's ID.
+// returns the new thread's ID. The new customer is a website visitor
+// without a CRM contact.
 func (a *Account) AddThread(inboxID, channelID, text string) (string, error) {
 	a.srv.mu.Lock()
 	defer a.srv.mu.Unlock()
