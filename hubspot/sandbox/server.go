@@ -69,8 +69,10 @@ type exchange struct {
 
 type exchangeKey struct{}
 
-// ServeHTTP answers one API call: authentication, fault injection, rate
-// limiting, routing, then the endpoint itself. Every call is recorded.
+// ServeHTTP answers one API call: the latency of WithLatency,
+// authentication, fault injection, rate limiting, routing, the token's
+// scopes, then the endpoint itself. Every call is recorded, except one
+// whose caller gave up during the latency.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.hold(r) {
 		return
