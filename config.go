@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/httpserver"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/tools"
 )
@@ -34,6 +36,12 @@ type Config struct {
 	BaseURL string `env:"HUBSPOT_BASE_URL, default=https://api.hubapi.com"`
 	// Sandbox serves an embedded demo account instead of HubSpot.
 	Sandbox bool `env:"HUBSPOT_SANDBOX, default=false"`
+	// SandboxWithholdScopes makes the sandbox's token lack these scopes
+	// (such as crm.objects.contacts.read), to show what the server does
+	// without them. SandboxLatency holds every sandbox call this long,
+	// like a round trip to HubSpot. Sandbox mode only.
+	SandboxWithholdScopes []string      `env:"HUBSPOT_SANDBOX_WITHHOLD_SCOPES"`
+	SandboxLatency        time.Duration `env:"HUBSPOT_SANDBOX_LATENCY, default=0s"`
 	// RateLimit is the call budget per HubSpot credential, calls/duration.
 	RateLimit string `env:"HUBSPOT_RATE_LIMIT, default=100/60s"`
 	// SenderActorID is send_message's default sender (an A- agent actor).
@@ -259,6 +267,14 @@ func (c *Config) validate() error {
 	}
 	if err := c.validateConfirmSecret(); err != nil {
 		return err
+	}
+	for _, s := range c.SandboxWithholdScopes {
+		if !slices.Contains(sandbox.Scopes(), s) {
+			return fmt.Errorf("HUBSPOT_SANDBOX_WITHHOLD_SCOPES %q: want scopes among %s", s, strings.Join(sandbox.Scopes(), ", "))
+		}
+	}
+	if c.SandboxLatency < 0 || c.SandboxLatency > 10*time.Second {
+		return fmt.Errorf("HUBSPOT_SANDBOX_LATENCY %s: want from 0 to 10s, such as 150ms", c.SandboxLatency)
 	}
 	if c.Sandbox || c.TokenSource == "header" {
 		return nil
