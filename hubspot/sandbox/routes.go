@@ -36,6 +36,7 @@ func (s *Server) routes() {
 		"GET " + convPrefix + "/actors/{actorId}":                      getActor,
 		"POST " + convPrefix + "/actors/batch/read":                    batchReadActors,
 		"POST /visitor-identification/v3/tokens/create":                createVisitorToken,
+		"POST " + TokenInfoPath:                                        tokenInfo,
 	} {
 		s.mux.Handle(pattern, s.handle(h))
 	}
