@@ -197,7 +197,7 @@ func unwrapPathError(err error) error {
 // first (mode 0600, as it may hold other servers' secrets), then the new
 // content through a temporary file renamed over the old one, so a failure
 // leaves the old file whole. A file holding a secret gets mode 0600;
-// otherwise an existing file keeps its mode. It returns the backup's path
+// otherwise an existing file keeps its mode and a new one gets 0644. It returns the backup's path
 // ("" when there was no file).
 func (f *configFile) write(holdsSecret bool, now time.Time) (backup string, err error) {
 	dir := filepath.Dir(f.path)
@@ -211,7 +211,10 @@ func (f *configFile) write(holdsSecret bool, now time.Time) (backup string, err 
 		}
 	}
 	mode := f.mode
-	if holdsSecret || !f.exists {
+	if !f.exists {
+		mode = 0o644
+	}
+	if holdsSecret {
 		mode = 0o600
 	}
 	content := append(f.root.marshal(""), '\n')

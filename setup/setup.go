@@ -428,7 +428,7 @@ func (s *session) write(c client, e entry, scope, path string) error {
 	if f.exists {
 		what = "Updated " + shown + " (the previous file is kept as " + filepath.Base(backup) + ")"
 	}
-	if holdsSecret {
+	if holdsSecret && !isWindows() {
 		what += "; it holds the token, so only you can read it (mode 0600)"
 	}
 	s.say("%s.", what)
