@@ -108,7 +108,7 @@ func TestRun_MissingTokenSaysWhereToGetOne(t *testing.T) {
 			t.Errorf("exit %d, stderr %q; want it to say %q", code, stderr, want)
 		}
 	}
-	if strings.Contains(stderr, "create a HubSpot private app") || strings.Contains(stderr, "Private Apps") {
+	if privateAppAdvice.MatchString(stderr) {
 		t.Errorf("stderr %q sends the user to create a private app", stderr)
 	}
 }

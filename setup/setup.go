@@ -275,6 +275,7 @@ func (s *session) ask(question string) (string, error) {
 	fmt.Fprint(s.out, question)
 	line, err := s.in.ReadString('\n')
 	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
+		fmt.Fprintln(s.out)
 		return "", errors.New("setup: no answer on standard input; pass the flags instead (setup -h), with --yes to ask nothing")
 	}
 	return strings.TrimSpace(line), nil
