@@ -164,6 +164,11 @@ type configFile struct {
 // readConfig reads and parses path; a missing file is an empty object.
 // Errors are one line that names the file.
 func readConfig(path string) (*configFile, error) {
+	// A configuration kept elsewhere behind a symbolic link (dotfiles) is
+	// edited where it is, and the link stays.
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
+	}
 	f := &configFile{path: path, mode: 0o600}
 	data, err := os.ReadFile(path)
 	switch {
@@ -201,7 +206,7 @@ func unwrapPathError(err error) error {
 // ("" when there was no file).
 func (f *configFile) write(holdsSecret bool, now time.Time) (backup string, err error) {
 	dir := filepath.Dir(f.path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("cannot create %s (%v); nothing was changed", dir, unwrapPathError(err))
 	}
 	if f.exists {

@@ -643,3 +643,37 @@ func TestGoRunBuildIsRefused(t *testing.T) {
 		t.Errorf("--command lets it through: %v\n%s", err, out)
 	}
 }
+
+// TestSymlinkedConfigIsEditedInPlace: a configuration kept elsewhere (a
+// dotfiles repository) behind a link is edited there, and the link stays.
+func TestSymlinkedConfigIsEditedInPlace(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on Windows")
+	}
+	f := newFixture(t)
+	real := filepath.Join(t.TempDir(), "dotfiles", "claude.json")
+	if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(real, []byte(`{"mcpServers": {"other": {"command": "x"}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := f.desktopPath()
+	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := f.realToken("--client", "claude-desktop"); err != nil {
+		t.Fatalf("setup: %v\n%s", err, out)
+	}
+	if info, err := os.Lstat(link); err != nil || info.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v %v", info, err)
+	}
+	v := readJSON(t, real)
+	if dig(v, "mcpServers", ServerName) == nil || dig(v, "mcpServers", "other") == nil {
+		t.Errorf("the linked file = %v; want both servers", v)
+	}
+}
