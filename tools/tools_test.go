@@ -356,7 +356,7 @@ func toolsetOf(name string) (string, bool) {
 	return "", false
 }
 
-// markdownTable renders the README's tools table: one row per tool with its
+// markdownTable renders docs/tools.md's tools table: one row per tool with its
 // toolset, the first sentence of its description and its access.
 func markdownTable(tools []server.ServerTool) string {
 	var b strings.Builder
