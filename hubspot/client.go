@@ -62,6 +62,8 @@ type Client struct {
 	token      string
 	httpClient *http.Client
 	limiter    Limiter
+	// search meters the CRM searches on top of limiter (SearchRate).
+	search     Limiter
 	logger     *slog.Logger
 	userAgent  string
 	maxRetries int
@@ -152,6 +154,20 @@ func WithLimiter(l Limiter) Option {
 	}
 }
 
+// WithSearchLimiter sets the limiter CRM searches wait on, after the
+// client's Limiter; the default is NewWindowLimiter(SearchRate), HubSpot's
+// five searches a second per account. Clients of one HubSpot account
+// should share one.
+func WithSearchLimiter(l Limiter) Option {
+	return func(c *Client) error {
+		if l == nil {
+			return errors.New("nil search limiter")
+		}
+		c.search = l
+		return nil
+	}
+}
+
 // WithLogger sets the logger. Requests are logged at debug level, retries
 // at warn; tokens and bodies never are.
 func WithLogger(l *slog.Logger) Option {
@@ -229,6 +245,9 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	}
 	if c.limiter == nil {
 		c.limiter = NewWindowLimiter(DefaultRate)
+	}
+	if c.search == nil {
+		c.search = NewWindowLimiter(SearchRate)
 	}
 	switch {
 	case c.cache != nil:
@@ -311,6 +330,8 @@ type request struct {
 	read bool
 	// cached answers may be kept for the cache's TTL (see WithCache).
 	cached bool
+	// search requests also wait on the search limiter.
+	search bool
 }
 
 func (r request) safeToRepeat() bool { return r.idempotent || r.isRead() }
@@ -436,7 +457,7 @@ func threadOf(path string) (string, bool) {
 // success answer.
 func (c *Client) send(ctx context.Context, req request, body []byte) (answer, error) {
 	for attempt := 1; ; attempt++ {
-		if err := c.waitTurn(ctx); err != nil {
+		if err := c.waitTurn(ctx, req); err != nil {
 			return answer{}, err
 		}
 		status, header, respBody, sendErr := c.do(ctx, req, body)
@@ -491,8 +512,10 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (answer, er
 }
 
 // waitTurn waits for HubSpot's own window if it reported it spent, then
-// for the limiter, at most maxWait.
-func (c *Client) waitTurn(ctx context.Context) error {
+// for the limiter, then for a search the search limiter, at most maxWait
+// in all. The search limiter comes last, right before the send, because
+// its window (a second) is the short one HubSpot holds searches to.
+func (c *Client) waitTurn(ctx context.Context, req request) error {
 	if c.maxWait > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.maxWait)
@@ -509,15 +532,26 @@ func (c *Client) waitTurn(ctx context.Context) error {
 			return err
 		}
 	}
-	return c.limiter.Wait(ctx)
+	if err := c.limiter.Wait(ctx); err != nil {
+		return err
+	}
+	if req.search {
+		return c.search.Wait(ctx)
+	}
+	return nil
 }
 
 // do sends one attempt and reads the answer.
 func (c *Client) do(ctx context.Context, req request, body []byte) (int, http.Header, []byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
+	// req.path is escaped (IDs go through url.PathEscape); Path is not.
+	unescaped, err := url.PathUnescape(req.path)
+	if err != nil {
+		return 0, nil, nil, err
+	}
 	u := *c.baseURL
-	u.Path = c.baseURL.Path + req.path
+	u.Path = c.baseURL.Path + unescaped
 	u.RawPath = c.baseURL.EscapedPath() + req.path
 	u.RawQuery = req.query.Encode()
 	var rd io.Reader

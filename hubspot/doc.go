@@ -1,5 +1,7 @@
 // Package hubspot is a client for HubSpot's Conversations (inbox and
-// messages) and Visitor Identification APIs, v3.
+// messages) and Visitor Identification APIs, v3, and for the CRM reads
+// that put names to their IDs: owners (ListOwners) and contacts
+// (GetContact, SearchContacts).
 //
 // # Construction
 //
@@ -22,7 +24,9 @@
 // after the oldest of its own last Max calls leaves it, or a whole window
 // when other integrations' calls fill it. Limiters wait through Await, so a
 // WaitObserver in the context (WithWaitObserver) hears about every wait
-// longer than a second, every second.
+// longer than a second, every second. A CRM search then also waits on the
+// search limiter (WithSearchLimiter; SearchRate, HubSpot's five searches a
+// second per account, by default).
 //
 // # Caching
 //
@@ -50,8 +54,10 @@
 // request is built), *BudgetError when the budget has no slot in time,
 // *Error for HubSpot's error answers (status, category, message,
 // correlation ID, details, and the rate-limit policy on 429), and
-// *RequestError when no usable answer came. Use errors.As. No error, log
-// line or answer ever contains the access token.
+// *RequestError when no usable answer came. Use errors.As. MissingScopes
+// tells a token without a scope the call needs (403 MISSING_SCOPES) and
+// which scopes HubSpot names; IsNotFound tells a 404. No error, log line
+// or answer ever contains the access token.
 //
 // # Inbox allowlist
 //

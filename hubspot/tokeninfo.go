@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 )
 
 // tokenInfoPath is HubSpot's access token information endpoint for static
@@ -47,15 +46,21 @@ func (c *Client) TokenInfo(ctx context.Context) (*TokenInfo, error) {
 }
 
 // scopeProbes are harmless reads, one per read scope: HubSpot answers 403
-// to each unless the token has the scope. Each reads at most one record,
-// and its body is discarded.
-var scopeProbes = map[string]request{
-	"conversations.read": {method: http.MethodGet, path: conversationsPrefix + "/inboxes",
-		query: url.Values{"limit": {"1"}}},
-	"crm.objects.contacts.read": {method: http.MethodGet, path: "/crm/v3/objects/contacts",
-		query: url.Values{"limit": {"1"}, "archived": {"false"}}},
-	"crm.objects.owners.read": {method: http.MethodGet, path: "/crm/v3/owners",
-		query: url.Values{"limit": {"1"}, "archived": {"false"}}},
+// to each unless the token has the scope. Each asks for one record, and
+// its answer is dropped.
+var scopeProbes = map[string]func(context.Context, *Client) error{
+	ScopeConversationsRead: func(ctx context.Context, c *Client) error {
+		_, err := c.ListInboxes(ctx, &ListInboxesOptions{ListOptions: ListOptions{Limit: 1}})
+		return err
+	},
+	ScopeContactsRead: func(ctx context.Context, c *Client) error {
+		_, err := c.SearchContacts(ctx, SearchContactsRequest{Limit: 1})
+		return err
+	},
+	ScopeOwnersRead: func(ctx context.Context, c *Client) error {
+		_, err := c.ListOwners(ctx, &ListOwnersOptions{Limit: 1})
+		return err
+	},
 }
 
 // ErrNoProbe is ProbeScope's error for a scope no harmless read can test:
@@ -68,11 +73,11 @@ var ErrNoProbe = errors.New("no harmless read tests this scope")
 // the token itself is refused). It never writes: for a scope without a
 // probe (every write scope) it returns ErrNoProbe and sends nothing.
 func (c *Client) ProbeScope(ctx context.Context, scope string) (bool, error) {
-	req, ok := scopeProbes[scope]
+	probe, ok := scopeProbes[scope]
 	if !ok {
 		return false, fmt.Errorf("%s: %w", scope, ErrNoProbe)
 	}
-	err := c.call(ctx, req, nil)
+	err := probe(ctx, c)
 	var apiErr *Error
 	switch {
 	case err == nil:

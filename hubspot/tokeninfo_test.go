@@ -17,8 +17,8 @@ func TestTokenInfo_ReadsTheTokensAccountAndScopes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.HubID == 0 || info.UserID == 0 || info.AppID == 0 || !slices.Equal(info.Scopes, sandbox.TokenScopes) {
-		t.Errorf("TokenInfo = %+v; want the account, user, app and %v", info, sandbox.TokenScopes)
+	if info.HubID == 0 || info.UserID == 0 || info.AppID == 0 || !slices.Equal(info.Scopes, sandbox.Scopes()) {
+		t.Errorf("TokenInfo = %+v; want the account, user, app and %v", info, sandbox.Scopes())
 	}
 	reqs := sb.Requests()
 	if len(reqs) != 1 || reqs[0].Method != http.MethodPost || reqs[0].Path != "/oauth/v2/private-apps/get/access-token-info" {
@@ -54,7 +54,7 @@ func TestProbeScope(t *testing.T) {
 			t.Fatalf("ProbeScope = %v, %v; want true", ok, err)
 		}
 		if reqs := sb.Requests(); len(reqs) != 1 || reqs[0].Method != http.MethodGet || reqs[0].RawQuery != "limit=1" {
-			t.Errorf("requests = %+v; want one GET of one record", reqs)
+			t.Errorf("requests = %+v; want one GET of one inbox", reqs)
 		}
 	})
 	t.Run("missing: HubSpot answers 403", func(t *testing.T) {
@@ -87,11 +87,21 @@ func TestProbeScope(t *testing.T) {
 			t.Errorf("%d requests sent; want none", n)
 		}
 	})
-	t.Run("every probe is a read", func(t *testing.T) {
+	t.Run("each read scope's probe is one read of one record", func(t *testing.T) {
 		t.Parallel()
-		for scope, req := range scopeProbes {
-			if !req.isRead() || req.query.Get("limit") != "1" {
-				t.Errorf("probe of %s: %s %s?%s; want a GET of one record", scope, req.method, req.path, req.query.Encode())
+		for scope := range scopeProbes {
+			sb, c := newSandboxClient(t, 0)
+			if ok, err := c.ProbeScope(t.Context(), scope); err != nil || !ok {
+				t.Errorf("ProbeScope(%s) = %v, %v; want true on the sandbox", scope, ok, err)
+			}
+			reqs := sb.Requests()
+			if len(reqs) != 1 || (reqs[0].Method != http.MethodGet && !strings.HasSuffix(reqs[0].Path, "/search")) ||
+				!(strings.Contains(reqs[0].RawQuery, "limit=1") || strings.Contains(string(reqs[0].Body), `"limit":1`)) {
+				t.Errorf("probe of %s sent %+v; want one read of one record", scope, reqs)
+			}
+			sb.Account(sandbox.DefaultToken).SetWithheldScopes(scope)
+			if ok, err := c.ProbeScope(t.Context(), scope); err != nil || ok {
+				t.Errorf("ProbeScope(%s) without the scope = %v, %v; want false", scope, ok, err)
 			}
 		}
 	})

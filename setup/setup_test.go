@@ -511,6 +511,7 @@ func TestTokenCheck(t *testing.T) {
 	t.Run("token information", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t)
+		f.sb.Account(sandbox.DefaultToken).SetWithheldScopes(sandbox.ScopeContactsRead, sandbox.ScopeOwnersRead)
 		out, err := f.realToken("--client", "claude-desktop")
 		if err != nil {
 			t.Fatalf("setup: %v\n%s", err, out)
@@ -528,6 +529,8 @@ func TestTokenCheck(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t)
 		f.sb.InjectFault(sandbox.Fault{Path: "/oauth/", Status: http.StatusNotFound})
+		f.sb.InjectFault(sandbox.Fault{Path: "/crm/v3/owners", Status: http.StatusNotFound})
+		f.sb.Account(sandbox.DefaultToken).SetWithheldScopes(sandbox.ScopeContactsRead)
 		out, err := f.realToken("--client", "claude-desktop")
 		if err != nil {
 			t.Fatalf("setup: %v\n%s", err, out)
@@ -535,13 +538,14 @@ func TestTokenCheck(t *testing.T) {
 		for _, want := range []string{"from harmless reads", "present    conversations.read",
 			"unverified conversations.write", "only a write could test it, and setup never writes",
 			"unverified conversations.visitor_identification.tokens.create",
-			"unverified crm.objects.contacts.read", "HubSpot answered 404"} {
+			"missing    crm.objects.contacts.read", "unverified crm.objects.owners.read", "HubSpot answered 404",
+			"To enable what is missing, add the scope crm.objects.contacts.read to the Service Key"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("output lacks %q:\n%s", want, out)
 			}
 		}
 		for _, r := range f.sb.Requests() {
-			if r.Method != http.MethodGet && r.Path != sandbox.TokenInfoPath {
+			if r.Method != http.MethodGet && r.Path != sandbox.TokenInfoPath && !strings.HasSuffix(r.Path, "/search") {
 				t.Errorf("setup sent %s %s; it must only read", r.Method, r.Path)
 			}
 		}

@@ -117,9 +117,9 @@ func (s *session) verify(ctx context.Context, token string) error {
 	}
 	s.printReport(r)
 	for _, sc := range r.scopes {
-		if sc.scope.Name == "conversations.read" && sc.state == missing {
+		if sc.scope.Name == hubspot.ScopeConversationsRead && sc.state == missing {
 			return fmt.Errorf("setup: the token lacks conversations.read, which every tool needs: %s; nothing was written",
-				view.AddScope("conversations.read"))
+				view.AddScope(hubspot.ScopeConversationsRead))
 		}
 	}
 	return nil

@@ -1,6 +1,10 @@
 package view
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+)
 
 // Token guidance: where a HubSpot access token comes from and which scopes
 // the server uses, worded once. A model reads it in the 401 and 403 tool
@@ -47,15 +51,15 @@ type Scope struct {
 
 // Scopes are the scopes the server uses, required first.
 var Scopes = []Scope{
-	{Name: "conversations.read", Required: true,
+	{Name: hubspot.ScopeConversationsRead, Required: true,
 		Enables: "reading inboxes, channels, threads, messages and actors (every read tool, resource and prompt)"},
-	{Name: "conversations.write", Required: true, Write: true,
+	{Name: hubspot.ScopeConversationsWrite, Required: true, Write: true,
 		Enables: "replying to customers, internal comments, closing, reopening, assigning and archiving threads"},
-	{Name: "conversations.visitor_identification.tokens.create", Write: true,
+	{Name: hubspot.ScopeVisitorTokens, Write: true,
 		Enables: "create_visitor_token, for signed-in visitors of your website's chat (needs a Professional or Enterprise subscription)"},
-	{Name: "crm.objects.contacts.read",
+	{Name: hubspot.ScopeContactsRead,
 		Enables: "finding a customer's conversations by email address or name"},
-	{Name: "crm.objects.owners.read",
+	{Name: hubspot.ScopeOwnersRead,
 		Enables: "listing agents and naming a colleague by name or email (to assign a thread or pick the default sender)"},
 }
 

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -10,20 +11,10 @@ import (
 // tokens (legacy private apps), which the sandbox answers for its tokens.
 const TokenInfoPath = "/oauth/v2/private-apps/get/access-token-info"
 
-// TokenScopes are the scopes every sandbox token has: those of the
-// endpoints the sandbox serves. HubSpot lists a token's scopes the same
-// way whatever the account's subscription, so visitor tokens are listed
-// even when SetVisitorIdentification(false) makes their endpoint answer 403.
-var TokenScopes = []string{
-	"conversations.read",
-	"conversations.write",
-	"conversations.visitor_identification.tokens.create",
-}
-
 // tokenInfo is POST /oauth/v2/private-apps/get/access-token-info: the
 // account, user, app and scopes of the token in the body's tokenKey. Like
-// HubSpot it needs an authenticated call too; a tokenKey that is no token
-// of this server gets HubSpot's 401.
+// HubSpot it needs an authenticated call (but no scope); a tokenKey that
+// is no token of this server gets HubSpot's 401.
 func tokenInfo(a *Account, r *http.Request) (reply, error) {
 	var body struct {
 		TokenKey string `json:"tokenKey"`
@@ -43,6 +34,15 @@ func tokenInfo(a *Account, r *http.Request) (reply, error) {
 		"userId": userID,
 		"hubId":  owner.profile.portalID,
 		"appId":  owner.profile.appID,
-		"scopes": TokenScopes,
+		"scopes": owner.scopes(),
 	}}, nil
+}
+
+// scopes are the scopes the account's token has: every scope the sandbox
+// checks, less those withheld (WithoutScopes, SetWithheldScopes). HubSpot
+// lists a token's scopes whatever the account's subscription, so the
+// visitor identification scope is listed even when
+// SetVisitorIdentification(false) makes its endpoint answer 403.
+func (a *Account) scopes() []string {
+	return slices.DeleteFunc(Scopes(), func(s string) bool { return a.withheld[s] })
 }
