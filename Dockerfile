@@ -10,6 +10,8 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}"
 
 # A static binary on distroless: no shell, no package manager, non-root.
 FROM gcr.io/distroless/static-debian12:nonroot
+# The MCP Registry checks that the image belongs to the server of server.json.
+LABEL io.modelcontextprotocol.server.name="io.github.hubspot-conversations-mcp/hubspot-conversations-mcp"
 COPY --from=build /out/hubspot-conversations-mcp /hubspot-conversations-mcp
 USER nonroot:nonroot
 # stdio by default (docker run -i). For a team server set MCP_TRANSPORT=http:

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/tools"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -29,8 +31,8 @@ var version = "dev"
 // Config is the server's configuration. Every field comes from the
 // environment; the common ones can also be set by a flag, which wins.
 type Config struct {
-	// AccessToken is a HubSpot private-app or OAuth access token, with or
-	// without its "Bearer " prefix. Never logged.
+	// AccessToken is a HubSpot Service Key, legacy private-app or OAuth
+	// access token, with or without its "Bearer " prefix. Never logged.
 	AccessToken string `env:"HUBSPOT_ACCESS_TOKEN"`
 	// BaseURL is HubSpot's API host.
 	BaseURL string `env:"HUBSPOT_BASE_URL, default=https://api.hubapi.com"`
@@ -132,10 +134,37 @@ type Config struct {
 	logLevelGiven bool
 	// redis is MCP_REDIS_URL (or its old name) parsed.
 	redis *redis.Options
+	// listingOnly is set for the tools command, which calls no HubSpot
+	// and so needs no token.
+	listingOnly bool
 }
 
 // errUsage reports a command-line mistake; usage has been printed.
 var errUsage = errors.New("usage")
+
+// helpRequested is -h or help: run prints the usage on stdout, so
+// `help | less` shows it. It matches flag.ErrHelp (exit status 0).
+type helpRequested struct{ text string }
+
+func (h *helpRequested) Error() string        { return "help requested" }
+func (h *helpRequested) Is(target error) bool { return target == flag.ErrHelp }
+
+// helpText returns the usage as a helpRequested.
+func helpText(fs *flag.FlagSet) error {
+	var b strings.Builder
+	usage(fs, &b)
+	return &helpRequested{text: b.String()}
+}
+
+// parseFailed turns a flag parsing error into the help text for -h, or
+// prints the usage on stderr after flag's own error line.
+func parseFailed(fs *flag.FlagSet, err error, stderr io.Writer) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return helpText(fs)
+	}
+	usage(fs, stderr)
+	return errUsage
+}
 
 // loadConfig reads the environment through lookup, then the flags in args,
 // and returns the config and the remaining arguments (the subcommand).
@@ -148,7 +177,9 @@ func loadConfig(ctx context.Context, args []string, lookup envconfig.Lookuper, s
 	_, cfg.logLevelGiven = lookup.Lookup("LOG_LEVEL")
 	fs := flag.NewFlagSet("hubspot-conversations-mcp", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { usage(fs, stderr) }
+	// -h and help print the usage on stdout (parseFailed); a mistake
+	// prints it on stderr after the error.
+	fs.Usage = func() {}
 	fs.BoolVar(&cfg.Sandbox, "sandbox", cfg.Sandbox, "serve the embedded demo HubSpot account (HUBSPOT_SANDBOX)")
 	fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "HubSpot API host (HUBSPOT_BASE_URL)")
 	fs.StringVar(&cfg.RateLimit, "rate-limit", cfg.RateLimit, "call budget per HubSpot credential, calls/duration (HUBSPOT_RATE_LIMIT)")
@@ -171,19 +202,13 @@ func loadConfig(ctx context.Context, args []string, lookup envconfig.Lookuper, s
 	showVersion := fs.Bool("version", false, "print the version and exit")
 
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, nil, flag.ErrHelp
-		}
-		return nil, nil, errUsage
+		return nil, nil, parseFailed(fs, err, stderr)
 	}
 	rest := fs.Args()
 	// Flags may also follow the subcommand: `call --sandbox list_inboxes`.
-	if len(rest) > 0 && isSubcommand(rest[0]) {
+	if len(rest) > 0 && isSubcommand(rest[0]) && rest[0] != "setup" {
 		if err := fs.Parse(rest[1:]); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, nil, flag.ErrHelp
-			}
-			return nil, nil, errUsage
+			return nil, nil, parseFailed(fs, err, stderr)
 		}
 		rest = append([]string{rest[0]}, fs.Args()...)
 	}
@@ -198,8 +223,7 @@ func loadConfig(ctx context.Context, args []string, lookup envconfig.Lookuper, s
 	if len(rest) > 0 {
 		switch rest[0] {
 		case "help":
-			fs.Usage()
-			return nil, nil, flag.ErrHelp
+			return nil, nil, helpText(fs)
 		case "version":
 			return &cfg, rest, nil
 		case "healthcheck":
@@ -207,8 +231,12 @@ func loadConfig(ctx context.Context, args []string, lookup envconfig.Lookuper, s
 			// address, not the server's token or sandbox flag (a container's
 			// HEALTHCHECK sees the environment, not the entrypoint's flags).
 			return &cfg, rest, nil
+		case "setup":
+			// setup reads its own flags and finds the token itself.
+			return &cfg, rest, nil
 		}
 	}
+	cfg.listingOnly = len(rest) > 0 && rest[0] == "tools"
 	if err := cfg.validate(); err != nil {
 		return nil, nil, err
 	}
@@ -276,11 +304,11 @@ func (c *Config) validate() error {
 	if c.SandboxLatency < 0 || c.SandboxLatency > 10*time.Second {
 		return fmt.Errorf("HUBSPOT_SANDBOX_LATENCY %s: want from 0 to 10s, such as 150ms", c.SandboxLatency)
 	}
-	if c.Sandbox || c.TokenSource == "header" {
+	if c.Sandbox || c.TokenSource == "header" || (c.listingOnly && c.AccessToken == "") {
 		return nil
 	}
 	if strings.TrimSpace(c.AccessToken) == "" {
-		return errors.New("HUBSPOT_ACCESS_TOKEN is not set: create a HubSpot private app with the conversations.read and conversations.write scopes and set its access token, or run with --sandbox to try the server on a demo account")
+		return errors.New("HUBSPOT_ACCESS_TOKEN is not set: " + view.GetToken + ". Set it, or run `hubspot-conversations-mcp setup` to check it and configure your assistant, or run with --sandbox to try the server on a demo account")
 	}
 	if _, err := hubspot.NormalizeToken(c.AccessToken); err != nil {
 		return fmt.Errorf("HUBSPOT_ACCESS_TOKEN: %w", err)
@@ -373,8 +401,14 @@ func (c *Config) validateHTTP() error {
 	if c.MaxCredentials < 1 {
 		return fmt.Errorf("HUBSPOT_MAX_CREDENTIALS %d: must be at least 1", c.MaxCredentials)
 	}
-	if c.SessionIdleTimeout < time.Second || c.ShutdownTimeout <= 0 || c.MaxBodyBytes < 1024 {
-		return errors.New("MCP_SESSION_IDLE_TIMEOUT (at least 1s), MCP_SHUTDOWN_TIMEOUT (positive) and MCP_MAX_BODY_BYTES (at least 1024) must be sensible")
+	if c.SessionIdleTimeout < time.Second {
+		return fmt.Errorf("MCP_SESSION_IDLE_TIMEOUT %s: must be at least 1s, such as 30m", c.SessionIdleTimeout)
+	}
+	if c.ShutdownTimeout <= 0 {
+		return fmt.Errorf("MCP_SHUTDOWN_TIMEOUT %s: must be positive, such as 20s", c.ShutdownTimeout)
+	}
+	if c.MaxBodyBytes < 1024 {
+		return fmt.Errorf("MCP_MAX_BODY_BYTES %d: must be at least 1024 (bytes), such as 1048576", c.MaxBodyBytes)
 	}
 	if c.BodyReadTimeout <= 0 {
 		return fmt.Errorf("MCP_BODY_READ_TIMEOUT %s: must be positive, such as 10s", c.BodyReadTimeout)
@@ -400,12 +434,51 @@ func (r *recordingLookuper) Lookup(key string) (string, bool) {
 }
 
 // explain names the environment variable in a go-envconfig error, which
-// names the Go field instead ("Timeout: time: invalid duration").
+// names the Go field and the parser instead ("ReadOnly: strconv.ParseBool:
+// parsing \"yes\": invalid syntax"), and says what the variable accepts.
 func (r *recordingLookuper) explain(err error) error {
-	if _, detail, ok := strings.Cut(err.Error(), ": "); ok && r.last != "" {
+	if r.last == "" {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	value, _ := r.Lookuper.Lookup(r.last)
+	if want := accepted(r.last); want != "" {
+		return fmt.Errorf("%s %q: want %s", r.last, value, want)
+	}
+	if _, detail, ok := strings.Cut(err.Error(), ": "); ok {
 		return fmt.Errorf("%s: %s", r.last, detail)
 	}
-	return fmt.Errorf("configuration: %w", err)
+	return fmt.Errorf("%s: %w", r.last, err)
+}
+
+// accepted says what values the Config field read from the environment
+// variable name takes, by the field's type; empty for strings and lists,
+// whose values validate checks itself.
+func accepted(name string) string {
+	t := reflect.TypeFor[Config]()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("env"), ",")
+		if tag != name {
+			continue
+		}
+		switch {
+		case f.Type == reflect.TypeFor[time.Duration]():
+			return "a duration such as 30s, 5m or 1h30m"
+		case f.Type.Kind() == reflect.Bool:
+			return "true or false (1 or 0, t or f, TRUE or FALSE also work)"
+		case f.Type.Kind() == reflect.Int, f.Type.Kind() == reflect.Int64:
+			return "a whole number, such as " + defaultOf(f)
+		case f.Type.Kind() == reflect.Float64:
+			return "a number, such as " + defaultOf(f)
+		}
+	}
+	return ""
+}
+
+// defaultOf is the default a Config field's env tag gives.
+func defaultOf(f reflect.StructField) string {
+	_, def, _ := strings.Cut(f.Tag.Get("env"), "default=")
+	return def
 }
 
 func splitList(s string) []string {
@@ -427,17 +500,25 @@ Usage:
   hubspot-conversations-mcp [flags] tools TOOL         print one tool's definition: description,
                                                        annotations, input and output schemas
   hubspot-conversations-mcp [flags] call TOOL [JSON]   run one tool and print its result
+  hubspot-conversations-mcp setup [setup flags]        check a HubSpot token and add the server to
+                                                       Claude Desktop, Claude Code, Cursor or VS Code
+                                                       (setup -h for its flags)
   hubspot-conversations-mcp healthcheck                ask a running HTTP server's /healthz
                                                        (MCP_TRANSPORT and MCP_ADDR from the environment)
   hubspot-conversations-mcp version                    print the version
   hubspot-conversations-mcp help                       print this help
 
-Configuration comes from the environment (see README); flags override it.
-HUBSPOT_ACCESS_TOKEN is required unless --sandbox is given.
+Configuration comes from the environment (see docs/configuration.md); flags
+override it. HUBSPOT_ACCESS_TOKEN is required unless --sandbox is given: a
+HubSpot Service Key (Development → Keys → Service keys), an existing legacy
+private app's access token or an OAuth access token. tools needs none.
 
 Flags:
 `)
+	out := fs.Output()
+	fs.SetOutput(w)
 	fs.PrintDefaults()
+	fs.SetOutput(out)
 }
 
 // newLoggers returns the server's logger, at LOG_LEVEL, and the audit

@@ -12,6 +12,7 @@ require (
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/sethvargo/go-envconfig v1.4.3
 	golang.org/x/sync v0.20.0
+	golang.org/x/term v0.46.0
 	golang.org/x/time v0.16.0
 )
 

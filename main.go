@@ -39,6 +39,7 @@ import (
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/prompts"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/resources"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/tools"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 func main() {
@@ -68,6 +69,11 @@ func exitCode(err error, stderr io.Writer) int {
 // stdout carries only JSON-RPC when serving.
 func run(ctx context.Context, args []string, lookup envconfig.Lookuper, stdin io.Reader, stdout, stderr io.Writer) error {
 	cfg, rest, err := loadConfig(ctx, args, lookup, stderr)
+	var help *helpRequested
+	if errors.As(err, &help) {
+		_, err := io.WriteString(stdout, help.text)
+		return err
+	}
 	if err != nil {
 		return err
 	}
@@ -85,6 +91,8 @@ func run(ctx context.Context, args []string, lookup envconfig.Lookuper, stdin io
 		return nil
 	case "healthcheck":
 		return healthcheck(ctx, cfg)
+	case "setup":
+		return runSetup(ctx, cfg, rest, lookup, stdin, stdout)
 	}
 	// Operator commands print their own output; keep the log to warnings
 	// unless a level was asked for.
@@ -114,7 +122,7 @@ func run(ctx context.Context, args []string, lookup envconfig.Lookuper, stdin io
 
 func isSubcommand(s string) bool {
 	switch s {
-	case "serve", "tools", "call", "version", "healthcheck", "help":
+	case "serve", "tools", "call", "version", "healthcheck", "help", "setup":
 		return true
 	}
 	return false
@@ -263,11 +271,23 @@ func (a *app) connectHubSpot(ctx context.Context, evicted func(*hubspot.Client))
 	if cfg.TokenSource == "header" {
 		return hubspot.NewPool(newClient, hubspot.PoolLimits{MaxClients: cfg.MaxCredentials, OnEvict: evicted}), nil
 	}
+	if cfg.listingOnly && token == "" {
+		// tools lists the tools without a token; nothing calls HubSpot.
+		return noToken{}, nil
+	}
 	c, err := newClient(token)
 	if err != nil {
 		return nil, fmt.Errorf("HubSpot client: %w", err)
 	}
 	return c, nil
+}
+
+// noToken is the provider of the tools command run without a token: the
+// listing never asks it for a client.
+type noToken struct{}
+
+func (noToken) ClientFor(context.Context) (*hubspot.Client, error) {
+	return nil, errors.New("HUBSPOT_ACCESS_TOKEN is not set: " + view.GetToken)
 }
 
 // Close stops what newApp started.

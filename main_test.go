@@ -73,8 +73,8 @@ func TestRun_UsageErrors(t *testing.T) {
 	if _, stderr, code := runMain(t, map[string]string{"HUBSPOT_SANDBOX": "true"}, "frobnicate"); code != 2 || !strings.Contains(stderr, "frobnicate") {
 		t.Errorf("unknown command: exit code %d, stderr %q", code, stderr)
 	}
-	if _, stderr, code := runMain(t, nil, "-h"); code != 0 || !strings.Contains(stderr, "call TOOL") {
-		t.Errorf("-h: exit code %d, stderr %q", code, stderr)
+	if stdout, _, code := runMain(t, nil, "-h"); code != 0 || !strings.Contains(stdout, "call TOOL") {
+		t.Errorf("-h: exit code %d, stdout %q", code, stdout)
 	}
 }
 
@@ -243,8 +243,8 @@ func TestRun_HelpPrintsUsage(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{{"help"}, {"--sandbox", "help"}, {"help", "--sandbox"}} {
 		stdout, stderr, code := runMain(t, nil, args...)
-		if code != 0 || stdout != "" || !strings.Contains(stderr, "Usage:") || !strings.Contains(stderr, "call TOOL") {
-			t.Errorf("%v: exit %d, stderr %q; want the usage and exit 0", args, code, stderr)
+		if code != 0 || stderr != "" || !strings.Contains(stdout, "Usage:") || !strings.Contains(stdout, "call TOOL") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want the usage on stdout (help | less) and exit 0", args, code, stdout, stderr)
 		}
 	}
 }

@@ -128,8 +128,10 @@ func explainReadiness(err error) error {
 	}
 	fail := view.Explain(err)
 	switch fail.Kind {
-	case view.Unauthorized, view.Forbidden:
-		return errors.New("HubSpot refused the access token (" + strings.TrimPrefix(fail.Answered(), "HubSpot answered ") + ")")
+	case view.Unauthorized:
+		return errors.New("HubSpot refused the access token (" + strings.TrimPrefix(fail.Answered(), "HubSpot answered ") + "): " + view.FixToken)
+	case view.Forbidden:
+		return errors.New("HubSpot refused the access token (" + strings.TrimPrefix(fail.Answered(), "HubSpot answered ") + "): it lacks conversations.read; " + view.AddScope("conversations.read"))
 	case view.RateLimited, view.DailyLimit, view.BudgetSpent:
 		// Rate limited means reachable and accepted.
 		return nil

@@ -36,9 +36,9 @@ func hint(k view.Kind) string {
 	case view.NotFound:
 		return "; resources/list, list_inboxes and list_threads show valid IDs"
 	case view.Unauthorized:
-		return "; the HubSpot access token is invalid or expired: the operator must replace it"
+		return "; the HubSpot access token is invalid or expired: the operator must " + view.FixToken
 	case view.Forbidden:
-		return "; the access token lacks the conversations.read scope"
+		return "; the access token lacks the conversations.read scope: the operator must " + view.AddScope("conversations.read")
 	case view.DailyLimit:
 		return "; the daily HubSpot API limit is spent until midnight in the account's time zone"
 	case view.RateLimited:

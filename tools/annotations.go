@@ -40,7 +40,7 @@ func hints(title string, readOnly, destructive, idempotent bool) mcp.ToolOption 
 
 // Access says what a tool may do, from its annotations: "read-only",
 // "write" or "write, destructive". It is the one classification: the
-// read-only filter, the README's tools table and the tools command use it.
+// read-only filter, docs/tools.md's tools table and the tools command use it.
 func Access(t mcp.Tool) string {
 	a := t.Annotations
 	switch {

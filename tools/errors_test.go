@@ -83,10 +83,10 @@ func TestEveryToolExplainsHubSpotErrors(t *testing.T) {
 		want  func(tool string) []string
 	}{
 		{name: "401 wrong token", opts: []envOption{withToken("pat-na1-wrong")}, want: func(string) []string {
-			return []string{"HubSpot answered 401 INVALID_AUTHENTICATION", "invalid, expired or revoked", "Settings → Integrations → Private Apps", "correlation id "}
+			return []string{"HubSpot answered 401 INVALID_AUTHENTICATION", "invalid, expired or revoked", "Service Key (HubSpot → Development → Keys → Service keys)", "correlation id "}
 		}},
 		{name: "403 missing scope", fault: &sandbox.Fault{Status: http.StatusForbidden}, want: func(tool string) []string {
-			return []string{"HubSpot answered 403 FORBIDDEN", "scope " + scopeOf(tool)}
+			return []string{"HubSpot answered 403 FORBIDDEN", "scope " + scopeOf(tool), "to the Service Key (Development → Keys → Service keys"}
 		}},
 		{name: "429 with Retry-After", fault: ptr(sandbox.RateLimitFault(2 * time.Minute)), want: func(string) []string {
 			return []string{"HubSpot answered 429 RATE_LIMITS", "rate limit was reached and nothing was done; retry in 120 s"}

@@ -111,12 +111,12 @@ func explainAPIError(f failure, fail view.Failure) string {
 	switch {
 	case fail.Kind == view.Unauthorized:
 		return head + " The HubSpot access token is invalid, expired or revoked, so no tool will work until it is replaced: " +
-			"the operator must fix it (for a private app, copy the access token from HubSpot Settings → Integrations → Private Apps). Retrying will not help."
+			"the operator must " + view.FixToken + ". Retrying will not help."
 	case fail.Kind == view.Forbidden && f.scope == scopeVisitor:
 		return head + " Creating visitor tokens needs the scope " + scopeVisitor +
-			" on the access token and a Professional or Enterprise HubSpot subscription; the operator must grant the scope (Settings → Integrations → Private Apps → Scopes) or upgrade."
+			" on the access token and a Professional or Enterprise HubSpot subscription; the operator must " + view.AddScope(scopeVisitor) + ", or upgrade."
 	case fail.Kind == view.Forbidden:
-		return head + " The access token lacks the scope " + f.scope + " this tool needs; the operator must add it to the app (for a private app: Settings → Integrations → Private Apps → Scopes)."
+		return head + " The access token lacks the scope " + f.scope + " this tool needs; the operator must " + view.AddScope(f.scope) + "."
 	case fail.Kind == view.NotFound && f.notFound != "":
 		return capitalize(f.notFound) + ". " + head
 	case fail.Kind == view.DailyLimit:

@@ -295,12 +295,13 @@ func canonicalJSON(t *testing.T, v any) []byte {
 }
 
 const (
-	readmePath  = "../README.md"
+	readmePath  = "../docs/tools.md"
 	beginMarker = "<!-- BEGIN TOOLS -->"
 	endMarker   = "<!-- END TOOLS -->"
 )
 
-// TestReadmeTools checks the README's generated tools table against All.
+// TestReadmeTools checks the generated tools table of docs/tools.md (the
+// tools reference the README links) against All.
 // UPDATE_SNAPSHOTS=1 rewrites only the section between the markers.
 func TestReadmeTools(t *testing.T) {
 	t.Parallel()
@@ -312,7 +313,7 @@ func TestReadmeTools(t *testing.T) {
 	begin := strings.Index(text, beginMarker)
 	end := strings.Index(text, endMarker)
 	if begin < 0 || end < begin {
-		t.Fatalf("README.md lacks %s … %s", beginMarker, endMarker)
+		t.Fatalf("%s lacks %s … %s", readmePath, beginMarker, endMarker)
 	}
 	section := text[begin+len(beginMarker) : end]
 	want := "\n" + markdownTable(All(nil, Config{}))
@@ -326,7 +327,7 @@ func TestReadmeTools(t *testing.T) {
 		}
 		return
 	}
-	t.Errorf("README tools section is stale; run UPDATE_SNAPSHOTS=1 go test ./tools (-README +generated):\n%s", cmp.Diff(section, want))
+	t.Errorf("the tools table of docs/tools.md is stale; run UPDATE_SNAPSHOTS=1 go test ./tools (-docs +generated):\n%s", cmp.Diff(section, want))
 }
 
 func TestMarkdownTable(t *testing.T) {
@@ -355,7 +356,7 @@ func toolsetOf(name string) (string, bool) {
 	return "", false
 }
 
-// markdownTable renders the README's tools table: one row per tool with its
+// markdownTable renders docs/tools.md's tools table: one row per tool with its
 // toolset, the first sentence of its description and its access.
 func markdownTable(tools []server.ServerTool) string {
 	var b strings.Builder

@@ -45,6 +45,8 @@ func (s *Server) routes() {
 		"GET " + ownersPath:                    listOwners,
 		"GET " + contactsPath + "/{contactId}": getContact,
 		contactSearchRoute:                     searchContacts,
+
+		"POST " + TokenInfoPath: tokenInfo,
 	} {
 		s.mux.Handle(pattern, s.handle(h))
 	}

@@ -58,6 +58,8 @@ func (a *Account) SetWithheldScopes(scopes ...string) {
 func scopeOf(pattern string) string {
 	method, path, _ := strings.Cut(pattern, " ")
 	switch {
+	case path == TokenInfoPath:
+		return "" // token information needs no scope
 	case strings.HasPrefix(path, ownersPath):
 		return ScopeOwnersRead
 	case strings.HasPrefix(path, contactsPath):
