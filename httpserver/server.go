@@ -29,6 +29,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
 // cutOffGrace is how long calls cut off at the shutdown timeout have to
@@ -291,7 +292,7 @@ func (hs *Server) userToken(next http.Handler) http.Handler {
 			rejectRequest(w, status, TokenHeader+": "+err.Error())
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(hubspot.ContextWithToken(r.Context(), tok)))
+		next.ServeHTTP(w, r.WithContext(inbox.ContextWithToken(r.Context(), tok)))
 	})
 }
 

@@ -6,9 +6,8 @@ import (
 	"time"
 )
 
-// Actor types. An actor ID is one letter for the type, a hyphen and an
-// identifier: A-123 (agent), V-456 (visitor), I-55 (integration),
-// S-hubspot (system), E-someone@example.com (email), B-… (bot), L-… (LLM).
+// Actor types. An actor ID is one capital letter for the type, a hyphen
+// and an identifier, such as A-123 for an agent: see ActorTypeOf.
 const (
 	ActorAgent      = "AGENT"
 	ActorBot        = "BOT"

@@ -461,3 +461,24 @@ func TestClient_HoldsAWholeWindowWhenOthersShareTheBudget(t *testing.T) {
 		}
 	})
 }
+
+// FuzzNormalizeToken: an accepted token is non-empty, at most
+// MaxTokenLength long, free of spaces and control characters; an error
+// never repeats the token.
+func FuzzNormalizeToken(f *testing.F) {
+	for _, s := range []string{"pat-na1-abc", "Bearer pat-na1-abc", "bearer ", " ", "a b", "tok\x00en", strings.Repeat("k", MaxTokenLength+1)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		tok, err := NormalizeToken(raw)
+		if err != nil {
+			if len(raw) > 8 && strings.Contains(err.Error(), raw) {
+				t.Errorf("error %q repeats the token", err)
+			}
+			return
+		}
+		if tok == "" || len(tok) > MaxTokenLength || strings.ContainsFunc(tok, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
+			t.Errorf("NormalizeToken(%q) = %q", raw, tok)
+		}
+	})
+}
