@@ -67,29 +67,9 @@ type Message struct {
 	FromInboxID string `json:"fromInboxId,omitempty"`
 	ToInboxID   string `json:"toInboxId,omitempty"`
 
-	// Extra holds the fields Message does not declare, such as what
-	// HubSpot returns for a requested property.
+	// Extra holds the fields Message does not declare, when a property
+	// was asked for: what HubSpot returns for it.
 	Extra Extra `json:"-"`
-}
-
-// UnmarshalJSON implements json.Unmarshaler, keeping undeclared fields in Extra.
-func (m *Message) UnmarshalJSON(b []byte) error {
-	var p messageFields
-	extra, err := extraFields(b, &p)
-	if err != nil {
-		return err
-	}
-	*m = withExtra(p, extra)
-	return nil
-}
-
-// messageFields is Message without its UnmarshalJSON.
-type messageFields Message
-
-func withExtra(p messageFields, extra Extra) Message {
-	m := Message(p)
-	m.Extra = extra
-	return m
 }
 
 // Truncated tells whether HubSpot cut the message's text; the full text is
@@ -141,22 +121,9 @@ type MessageFailureDetails struct {
 type MessageContent struct {
 	Text     string `json:"text"`
 	RichText string `json:"richText"`
-	// Extra holds the fields MessageContent does not declare, such as what
-	// HubSpot returns for a requested property.
+	// Extra holds the fields MessageContent does not declare, when a
+	// property was asked for: what HubSpot returns for it.
 	Extra Extra `json:"-"`
-}
-
-// UnmarshalJSON implements json.Unmarshaler, keeping undeclared fields in Extra.
-func (c *MessageContent) UnmarshalJSON(b []byte) error {
-	type plain MessageContent
-	var p plain
-	extra, err := extraFields(b, &p)
-	if err != nil {
-		return err
-	}
-	*c = MessageContent(p)
-	c.Extra = extra
-	return nil
 }
 
 // ListMessagesOptions are the query parameters of ListMessages. Sort is
@@ -179,6 +146,13 @@ func (o *ListMessagesOptions) validate() error {
 		}
 	}
 	return nil
+}
+
+func (o *ListMessagesOptions) property() string {
+	if o == nil {
+		return ""
+	}
+	return o.Property
 }
 
 func (o *ListMessagesOptions) values() url.Values {
@@ -204,7 +178,7 @@ func (c *Client) ListMessages(ctx context.Context, threadID string, opts *ListMe
 		return nil, err
 	}
 	var p Page[Message]
-	if err := c.call(ctx, request{method: "GET", path: threadPath(threadID) + "/messages", query: opts.values()}, items[messageFields, Message]{&p, withExtra}); err != nil {
+	if err := c.call(ctx, request{method: "GET", path: threadPath(threadID) + "/messages", query: opts.values()}, pageInto(&p, opts.property())); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -220,7 +194,7 @@ func (c *Client) GetMessage(ctx context.Context, threadID, messageID, property s
 		return nil, err
 	}
 	var m Message
-	if err := c.call(ctx, request{method: "GET", path: path, query: propertyQuery(property)}, &m); err != nil {
+	if err := c.call(ctx, request{method: "GET", path: path, query: propertyQuery(property)}, into(&m, property)); err != nil {
 		return nil, err
 	}
 	return &m, nil
@@ -236,7 +210,7 @@ func (c *Client) GetMessageOriginalContent(ctx context.Context, threadID, messag
 		return nil, err
 	}
 	var mc MessageContent
-	if err := c.call(ctx, request{method: "GET", path: path + "/original-content", query: propertyQuery(property)}, &mc); err != nil {
+	if err := c.call(ctx, request{method: "GET", path: path + "/original-content", query: propertyQuery(property)}, into(&mc, property)); err != nil {
 		return nil, err
 	}
 	return &mc, nil

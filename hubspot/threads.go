@@ -35,29 +35,9 @@ type Thread struct {
 	OriginalChannelAccountID       string `json:"originalChannelAccountId"`
 	// ThreadAssociations is set when associations were requested and exist.
 	ThreadAssociations *ThreadAssociations `json:"threadAssociations,omitempty"`
-	// Extra holds the fields Thread does not declare, such as what HubSpot
-	// returns for a requested property.
+	// Extra holds the fields Thread does not declare, when a property was
+	// asked for: what HubSpot returns for it.
 	Extra Extra `json:"-"`
-}
-
-// UnmarshalJSON implements json.Unmarshaler, keeping undeclared fields in Extra.
-func (t *Thread) UnmarshalJSON(b []byte) error {
-	var p threadFields
-	extra, err := extraFields(b, &p)
-	if err != nil {
-		return err
-	}
-	*t = threadWithExtra(p, extra)
-	return nil
-}
-
-// threadFields is Thread without its UnmarshalJSON.
-type threadFields Thread
-
-func threadWithExtra(p threadFields, extra Extra) Thread {
-	t := Thread(p)
-	t.Extra = extra
-	return t
 }
 
 // ThreadAssociations holds the objects a thread is associated with.
@@ -144,6 +124,13 @@ func (o *ListThreadsOptions) validate() error {
 	return nil
 }
 
+func (o *ListThreadsOptions) property() string {
+	if o == nil {
+		return ""
+	}
+	return o.Property
+}
+
 func (o *ListThreadsOptions) values() url.Values {
 	if o == nil {
 		return nil
@@ -184,7 +171,7 @@ func (c *Client) ListThreads(ctx context.Context, opts *ListThreadsOptions) (*Pa
 	}
 	var p Page[Thread]
 	writes := c.writes.Load()
-	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/threads", query: opts.values()}, items[threadFields, Thread]{&p, threadWithExtra}); err != nil {
+	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/threads", query: opts.values()}, pageInto(&p, opts.property())); err != nil {
 		return nil, err
 	}
 	if c.writes.Load() == writes { // a write while listing may have changed them
@@ -240,7 +227,7 @@ func (c *Client) GetThread(ctx context.Context, threadID string, opts *GetThread
 		return &th, nil
 	}
 	var th Thread
-	if err := c.call(ctx, request{method: "GET", path: threadPath(threadID), query: q}, &th); err != nil {
+	if err := c.call(ctx, request{method: "GET", path: threadPath(threadID), query: q}, into(&th, q.Get("property"))); err != nil {
 		return nil, err
 	}
 	return &th, nil
