@@ -53,7 +53,7 @@ type failure struct {
 	sends bool
 }
 
-// errorResult turns any error from binding, the Provider or the client into
+// errorResult turns any error from binding, the service or the client into
 // an isError result the model can act on. It never includes the token: the
 // client's errors hold none and headers are never printed.
 func errorResult(f failure, err error) *mcp.CallToolResult {
