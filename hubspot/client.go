@@ -254,7 +254,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		maxRetries: defaultMaxRetries,
 		timeout:    defaultTimeout,
 		backoff:    jitteredBackoff,
-		rateWait:   sleep,
+		rateWait:   Sleep,
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
@@ -641,7 +641,7 @@ func (c *Client) sleep(ctx context.Context, d time.Duration, req request, attemp
 		attrs = append(attrs, "error", cause)
 	}
 	c.logger.WarnContext(ctx, "hubspot retry", attrs...)
-	wait := sleep
+	wait := Sleep
 	if strings.HasPrefix(reason, "429") {
 		// HubSpot's budget is spent: the caller waits for its turn as
 		// much as in the limiter.
@@ -653,8 +653,9 @@ func (c *Client) sleep(ctx context.Context, d time.Duration, req request, attemp
 	return nil
 }
 
-// sleep waits for d, or returns ctx.Err() if ctx ends first.
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits for d, or returns ctx.Err() if ctx ends first: the default
+// rate wait (see WithRateWait).
+func Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

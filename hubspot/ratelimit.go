@@ -132,7 +132,7 @@ func (l *WindowLimiter) Wait(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := sleep(ctx, d); err != nil {
+	if err := Sleep(ctx, d); err != nil {
 		release()
 		return err
 	}

@@ -33,7 +33,7 @@ func WithWaitObserver(ctx context.Context, obs WaitObserver) context.Context {
 func await(ctx context.Context, d time.Duration) error {
 	obs, _ := ctx.Value(waitObserverKey{}).(WaitObserver)
 	if obs == nil || d <= ObserveInterval {
-		return sleep(ctx, d)
+		return hubspot.Sleep(ctx, d)
 	}
 	until := time.Now().Add(d)
 	t := time.NewTimer(d)
@@ -52,21 +52,6 @@ func await(ctx context.Context, d time.Duration) error {
 				obs(left)
 			}
 		}
-	}
-}
-
-// sleep waits for d, or returns ctx.Err() if ctx ends first.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 

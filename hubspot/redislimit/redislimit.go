@@ -93,14 +93,7 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	if err != nil || wait <= 0 {
 		return err
 	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return hubspot.Sleep(ctx, wait)
 }
 
 // reserve asks Redis for a slot and returns its time on Redis's clock and
