@@ -18,6 +18,8 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/httpserver"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/tools"
 )
 
@@ -34,6 +36,12 @@ type Config struct {
 	BaseURL string `env:"HUBSPOT_BASE_URL, default=https://api.hubapi.com"`
 	// Sandbox serves an embedded demo account instead of HubSpot.
 	Sandbox bool `env:"HUBSPOT_SANDBOX, default=false"`
+	// SandboxWithholdScopes makes the sandbox's token lack these scopes
+	// (such as crm.objects.contacts.read), to show what the server does
+	// without them. SandboxLatency holds every sandbox call this long,
+	// like a round trip to HubSpot. Sandbox mode only.
+	SandboxWithholdScopes []string      `env:"HUBSPOT_SANDBOX_WITHHOLD_SCOPES"`
+	SandboxLatency        time.Duration `env:"HUBSPOT_SANDBOX_LATENCY, default=0s"`
 	// RateLimit is the call budget per HubSpot credential, calls/duration.
 	RateLimit string `env:"HUBSPOT_RATE_LIMIT, default=100/60s"`
 	// SenderActorID is send_message's default sender (an A- agent actor).
@@ -47,9 +55,13 @@ type Config struct {
 	// each thread's inbox are kept; 0 turns the cache off.
 	CacheTTL time.Duration `env:"HUBSPOT_CACHE_TTL, default=5m"`
 
-	// RedisURL makes the rate budget shared through Redis, so several
-	// replicas together stay within one HubSpot budget.
-	RedisURL string `env:"HUBSPOT_RATE_LIMIT_REDIS_URL"`
+	// RedisURL is the Redis that replicas behind a load balancer share:
+	// for each credential's rate budget, so together they stay within one
+	// HubSpot budget, and for the record of spent confirmations, so a
+	// person's "yes" sends once whichever replica it reaches.
+	RedisURL string `env:"MCP_REDIS_URL"`
+	// RateLimitRedisURL is RedisURL's old name, still read.
+	RateLimitRedisURL string `env:"HUBSPOT_RATE_LIMIT_REDIS_URL"`
 	// MaxWait is the longest a call waits for the rate budget; past it the
 	// tool fails at once and says when to retry.
 	MaxWait time.Duration `env:"HUBSPOT_MAX_WAIT, default=30s"`
@@ -96,9 +108,14 @@ type Config struct {
 	Tools []string `env:"MCP_TOOLS"`
 	// ExcludeTools removes these tools.
 	ExcludeTools []string `env:"MCP_EXCLUDE_TOOLS"`
-	// ConfirmWrites is never, elicit or always: whether a MESSAGE to a
-	// customer and archive_thread ask the user first.
-	ConfirmWrites string `env:"MCP_CONFIRM_WRITES, default=elicit"`
+	// ConfirmWrites is never, elicit-or-preview or elicit-only (old names:
+	// elicit, always): how a MESSAGE to a customer and archive_thread ask
+	// the user first. Validation leaves the mode's name here.
+	ConfirmWrites string `env:"MCP_CONFIRM_WRITES, default=elicit-or-preview"`
+	// ConfirmSecret keys the confirmations the server issues, so that
+	// replicas accept each other's; generated at start when not set.
+	// Never logged.
+	ConfirmSecret string `env:"MCP_CONFIRM_SECRET"`
 
 	// PollInterval is how often subscribed resources are checked for changes.
 	PollInterval time.Duration `env:"MCP_POLL_INTERVAL, default=60s"`
@@ -113,7 +130,7 @@ type Config struct {
 	logLevel slog.Level
 	// logLevelGiven is set when LOG_LEVEL or --log-level was given.
 	logLevelGiven bool
-	// redis is HUBSPOT_RATE_LIMIT_REDIS_URL parsed.
+	// redis is MCP_REDIS_URL (or its old name) parsed.
 	redis *redis.Options
 }
 
@@ -139,7 +156,7 @@ func loadConfig(ctx context.Context, args []string, lookup envconfig.Lookuper, s
 	allowlist := strings.Join(cfg.InboxAllowlist, ",")
 	fs.StringVar(&allowlist, "inbox-allowlist", allowlist, "comma-separated inbox IDs: nothing of other inboxes can be seen or changed (HUBSPOT_INBOX_ALLOWLIST)")
 	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "time limit of one HubSpot request (HUBSPOT_TIMEOUT)")
-	fs.StringVar(&cfg.ConfirmWrites, "confirm-writes", cfg.ConfirmWrites, "never, elicit or always: ask the user before a MESSAGE to a customer or archive_thread (MCP_CONFIRM_WRITES)")
+	fs.StringVar(&cfg.ConfirmWrites, "confirm-writes", cfg.ConfirmWrites, "never, elicit-or-preview or elicit-only: how the user is asked before a MESSAGE to a customer or archive_thread (MCP_CONFIRM_WRITES)")
 	fs.BoolVar(&cfg.ReadOnly, "read-only", cfg.ReadOnly, "register only tools that change nothing (MCP_READ_ONLY)")
 	toolsets := strings.Join(cfg.Toolsets, ",")
 	fs.StringVar(&toolsets, "toolsets", toolsets, "comma-separated toolsets to enable (MCP_TOOLSETS)")
@@ -220,10 +237,11 @@ func (c *Config) validate() error {
 	if c.Timeout <= 0 {
 		return fmt.Errorf("HUBSPOT_TIMEOUT %s: must be positive, such as 30s", c.Timeout)
 	}
-	c.ConfirmWrites = strings.ToLower(strings.TrimSpace(c.ConfirmWrites))
-	if !slices.Contains(tools.ConfirmPolicies(), c.ConfirmWrites) {
-		return fmt.Errorf("MCP_CONFIRM_WRITES %q: want %s", c.ConfirmWrites, strings.Join(tools.ConfirmPolicies(), ", "))
+	mode, err := inbox.ParseConfirmMode(c.ConfirmWrites)
+	if err != nil {
+		return fmt.Errorf("MCP_CONFIRM_WRITES %w", err)
 	}
+	c.ConfirmWrites = string(mode)
 	// The tool selection is checked here, before anything starts.
 	if err := c.toolFilter().Check(); err != nil {
 		return err
@@ -244,10 +262,19 @@ func (c *Config) validate() error {
 	if c.MaxWait <= 0 {
 		return fmt.Errorf("HUBSPOT_MAX_WAIT %s: must be positive, such as 30s", c.MaxWait)
 	}
-	if c.RedisURL != "" {
-		if c.redis, err = redis.ParseURL(c.RedisURL); err != nil {
-			return fmt.Errorf("HUBSPOT_RATE_LIMIT_REDIS_URL: want redis://host:port/db, rediss://… or unix:///path (%v)", hubspot.RedactURL(err))
+	if err := c.validateRedis(); err != nil {
+		return err
+	}
+	if err := c.validateConfirmSecret(); err != nil {
+		return err
+	}
+	for _, s := range c.SandboxWithholdScopes {
+		if !slices.Contains(sandbox.Scopes(), s) {
+			return fmt.Errorf("HUBSPOT_SANDBOX_WITHHOLD_SCOPES %q: want scopes among %s", s, strings.Join(sandbox.Scopes(), ", "))
 		}
+	}
+	if c.SandboxLatency < 0 || c.SandboxLatency > 10*time.Second {
+		return fmt.Errorf("HUBSPOT_SANDBOX_LATENCY %s: want from 0 to 10s, such as 150ms", c.SandboxLatency)
 	}
 	if c.Sandbox || c.TokenSource == "header" {
 		return nil
@@ -262,6 +289,49 @@ func (c *Config) validate() error {
 		return fmt.Errorf("HUBSPOT_BASE_URL: %w", err)
 	}
 	return nil
+}
+
+// validateRedis reads MCP_REDIS_URL, or its old name
+// HUBSPOT_RATE_LIMIT_REDIS_URL; both may be set only to the same value.
+func (c *Config) validateRedis() error {
+	name := "MCP_REDIS_URL"
+	switch old := strings.TrimSpace(c.RateLimitRedisURL); {
+	case old == "":
+	case strings.TrimSpace(c.RedisURL) == "":
+		name, c.RedisURL = "HUBSPOT_RATE_LIMIT_REDIS_URL", old
+	case old != strings.TrimSpace(c.RedisURL):
+		return errors.New("MCP_REDIS_URL and HUBSPOT_RATE_LIMIT_REDIS_URL (its old name) are set to different Redis URLs: set only MCP_REDIS_URL")
+	}
+	if strings.TrimSpace(c.RedisURL) == "" {
+		return nil
+	}
+	var err error
+	if c.redis, err = redis.ParseURL(strings.TrimSpace(c.RedisURL)); err != nil {
+		return fmt.Errorf("%s: want redis://host:port/db, rediss://… or unix:///path (%v)", name, hubspot.RedactURL(err))
+	}
+	return nil
+}
+
+// validateConfirmSecret checks MCP_CONFIRM_SECRET. It is required where a
+// confirmation one replica issues may come back to another: over HTTP with
+// MCP_STATELESS (every request may reach any replica) or with Redis (which
+// means several replicas); a server running alone generates its own. With
+// MCP_CONFIRM_WRITES=never no confirmation is issued.
+func (c *Config) validateConfirmSecret() error {
+	if c.ConfirmSecret != "" {
+		if len(c.ConfirmSecret) < inbox.MinConfirmSecretLen {
+			return fmt.Errorf("MCP_CONFIRM_SECRET is too short (%d characters): use at least %d random characters, the same on every replica, e.g. from `openssl rand -hex 32`", len(c.ConfirmSecret), inbox.MinConfirmSecretLen)
+		}
+		return nil
+	}
+	if c.ConfirmWrites == string(inbox.ConfirmNever) || c.Transport == "stdio" || (!c.Stateless && c.redis == nil) {
+		return nil
+	}
+	why := "MCP_STATELESS=true"
+	if !c.Stateless {
+		why = "Redis is configured"
+	}
+	return fmt.Errorf("MCP_CONFIRM_SECRET is not set: with %s, a confirmation one replica issues may come back to another, which must accept it; set the same secret of at least %d random characters on every replica, e.g. from `openssl rand -hex 32`", why, inbox.MinConfirmSecretLen)
 }
 
 // toolFilter is the tool selection the configuration asks for.

@@ -225,7 +225,7 @@ func TestStdio_ConfirmationPolicies(t *testing.T) {
 func TestHTTP_StatelessConfirmation(t *testing.T) {
 	t.Parallel()
 	sb, url := startTestSandbox(t)
-	p := startServer(t, append(confirmEnv(url, "always"), "MCP_TRANSPORT=http", "MCP_STATELESS=true")...)
+	p := startServer(t, append(confirmEnv(url, "always"), "MCP_TRANSPORT=http", "MCP_STATELESS=true", "MCP_CONFIRM_SECRET="+testConfirmSecret)...)
 	for _, protocol := range []string{"2025-11-25", ""} {
 		user := &asker{action: "accept"}
 		client := gomcp.NewClient(&gomcp.Implementation{Name: "stateless", Version: "1"}, &gomcp.ClientOptions{ElicitationHandler: user.handle})

@@ -54,18 +54,28 @@ type api struct {
 	answers  []spec
 }
 
-// contract holds the two APIs. Visitor requests are checked against the
+// contract holds the APIs. Visitor requests are checked against the
 // pre-2026-05 spec, where email is the only required field: the newest one
 // also requires hsCustomerAgentContext, which the client sends only when
-// given (NOTES.md §4.17). Visitor answers are checked against both.
+// given (NOTES.md §4.17). Visitor answers are checked against both. The
+// CRM owners and contacts specs describe many more operations than the
+// product uses; crmOps lists those it does.
 //
 // Requests are held to a stricter reading than kin-openapi's: a query
 // parameter or a body field the spec does not declare fails, as HubSpot
 // would ignore or reject it. Answers may carry undeclared fields (HubSpot's
 // errors add "status").
 type contract struct {
-	conv, visitor api
-	ops           []string // every operation of both APIs, sorted
+	conv, visitor    api
+	owners, contacts api
+	ops              []string // every operation of the conversations and visitor APIs, sorted
+}
+
+// crmOps are the CRM operations the client calls: each must be reached.
+var crmOps = []string{
+	"GET /crm/v3/objects/contacts/{contactId}",
+	"GET /crm/v3/owners",
+	"POST /crm/v3/objects/contacts/search",
 }
 
 func loadContract(t *testing.T) *contract {
@@ -79,6 +89,9 @@ func loadContract(t *testing.T) *contract {
 	c.conv = api{requests: loadSpec(t, conv, true, &c.ops), answers: []spec{loadSpec(t, conv, false, nil)}}
 	c.visitor = api{requests: loadSpec(t, visitorOld, true, &c.ops),
 		answers: []spec{loadSpec(t, visitorOld, false, nil), loadSpec(t, visitorNew, false, nil)}}
+	const owners, contacts = "crm-owners-v3.openapi.json", "crm-contacts-v3.openapi.json"
+	c.owners = api{requests: loadSpec(t, owners, true, nil), answers: []spec{loadSpec(t, owners, false, nil)}}
+	c.contacts = api{requests: loadSpec(t, contacts, true, nil), answers: []spec{loadSpec(t, contacts, false, nil)}}
 	slices.Sort(c.ops)
 	return &c
 }
@@ -281,8 +294,13 @@ func (c *contract) verifyOne(t *testing.T, ex exchange) string {
 	}
 	req.Header = ex.header.Clone()
 	api := c.conv
-	if strings.HasPrefix(req.URL.Path, "/visitor-identification/") {
+	switch p := req.URL.Path; {
+	case strings.HasPrefix(p, "/visitor-identification/"):
 		api = c.visitor
+	case strings.HasPrefix(p, "/crm/v3/owners"):
+		api = c.owners
+	case strings.HasPrefix(p, "/crm/v3/objects/contacts"):
+		api = c.contacts
 	}
 	route, params, err := api.requests.router.FindRoute(req)
 	if err != nil {
@@ -498,6 +516,8 @@ func TestContract(t *testing.T) {
 		if diff := cmp.Diff(names, slices.Sorted(maps.Keys(d.called))); diff != "" {
 			t.Errorf("tools exercised (-all +called):\n%s", diff)
 		}
+		// Once tools call the CRM, the operations they must reach are c.ops
+		// and crmOps.
 		if diff := cmp.Diff(c.ops, c.verify(t, rec.all())); diff != "" {
 			t.Errorf("operations the tools call (-spec +called):\n%s", diff)
 		}
@@ -606,5 +626,78 @@ func TestContract(t *testing.T) {
 		wantStatus(err, http.StatusForbidden)
 
 		c.verify(t, rec.all())
+	})
+
+	t.Run("crm", func(t *testing.T) {
+		t.Parallel()
+		sb, rec, newClient := serveSandbox(t, hubspot.WithMaxRetries(0))
+		cl, ctx := newClient(sandbox.DefaultToken), t.Context()
+		must := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		wantStatus := func(err error, status int) {
+			t.Helper()
+			if he := (*hubspot.Error)(nil); !errors.As(err, &he) || he.StatusCode != status {
+				t.Errorf("got %v, want HubSpot status %d", err, status)
+			}
+		}
+
+		rec.setStep("owners: pages, archived, by email")
+		owners, err := cl.ListOwners(ctx, &hubspot.ListOwnersOptions{Limit: 2})
+		must(err)
+		_, err = cl.ListOwners(ctx, &hubspot.ListOwnersOptions{Limit: 2, After: owners.NextAfter()})
+		must(err)
+		_, err = cl.ListOwners(ctx, &hubspot.ListOwnersOptions{Archived: true, Email: "morgan.ellis@juniper-outdoor.example"})
+		must(err)
+
+		rec.setStep("contacts: by ID, by email, archived")
+		_, err = cl.GetContact(ctx, sandbox.VisitorContactID, nil)
+		must(err)
+		_, err = cl.GetContact(ctx, "owen.thompson@example.com", &hubspot.GetContactOptions{IDProperty: hubspot.ContactEmail,
+			Properties: []string{hubspot.ContactFirstName, hubspot.ContactLastName, hubspot.ContactEmail}})
+		must(err)
+		_, err = cl.GetContact(ctx, sandbox.ArchivedContactID, &hubspot.GetContactOptions{Archived: true})
+		must(err)
+
+		rec.setStep("contacts search: query, filters, pages")
+		_, err = cl.SearchContacts(ctx, hubspot.SearchContactsRequest{Query: "thompson", Properties: []string{hubspot.ContactEmail}})
+		must(err)
+		page, err := cl.SearchContacts(ctx, hubspot.SearchContactsRequest{Limit: 20, FilterGroups: []hubspot.FilterGroup{
+			{Filters: []hubspot.Filter{{PropertyName: hubspot.ContactEmail, Operator: hubspot.OperatorContainsToken, Value: "*@example.com"}}},
+			{Filters: []hubspot.Filter{{PropertyName: hubspot.ContactFirstName, Operator: hubspot.OperatorIn, Values: []string{"maya"}},
+				{PropertyName: hubspot.ContactLastName, Operator: hubspot.OperatorHasProperty}}},
+		}})
+		must(err)
+		_, err = cl.SearchContacts(ctx, hubspot.SearchContactsRequest{Limit: 20, After: page.NextAfter()})
+		must(err)
+
+		rec.setStep("404 and 400")
+		_, err = cl.GetContact(ctx, "sofia.rossi@example.com", &hubspot.GetContactOptions{IDProperty: hubspot.ContactEmail})
+		wantStatus(err, http.StatusNotFound)
+		_, err = cl.GetContact(ctx, "4242", nil)
+		wantStatus(err, http.StatusNotFound)
+		_, err = cl.SearchContacts(ctx, hubspot.SearchContactsRequest{FilterGroups: []hubspot.FilterGroup{
+			{Filters: []hubspot.Filter{{PropertyName: "createdate", Operator: hubspot.OperatorBetween, Value: "0", HighValue: "1"}}}}})
+		wantStatus(err, http.StatusBadRequest)
+		_, err = cl.ListOwners(ctx, &hubspot.ListOwnersOptions{After: "not-a-cursor"})
+		wantStatus(err, http.StatusBadRequest)
+
+		rec.setStep("403 MISSING_SCOPES")
+		sb.Account(sandbox.DefaultToken).SetWithheldScopes(sandbox.ScopeContactsRead, sandbox.ScopeOwnersRead)
+		_, err = cl.GetContact(ctx, sandbox.VisitorContactID, nil)
+		wantStatus(err, http.StatusForbidden)
+		_, err = cl.SearchContacts(ctx, hubspot.SearchContactsRequest{Query: "maya"})
+		wantStatus(err, http.StatusForbidden)
+		_, err = cl.ListOwners(ctx, nil)
+		wantStatus(err, http.StatusForbidden)
+
+		// The search's sort rules are not exercised: HubSpot's guide gives
+		// them as {propertyName, direction} objects, its spec as strings.
+		if diff := cmp.Diff(crmOps, c.verify(t, rec.all())); diff != "" {
+			t.Errorf("CRM operations the client calls (-used +called):\n%s", diff)
+		}
 	})
 }

@@ -344,7 +344,7 @@ func TestHTTP_ReplicasShareOneBudgetThroughRedis(t *testing.T) {
 	sb, url := startTestSandbox(t)
 	const budget, window = 5, 1500 * time.Millisecond
 	env := []string{"MCP_TRANSPORT=http", "MCP_STATELESS=true", "HUBSPOT_BASE_URL=" + url, "HUBSPOT_ACCESS_TOKEN=" + sandbox.DefaultToken,
-		fmt.Sprintf("HUBSPOT_RATE_LIMIT=%d/%s", budget, window), "HUBSPOT_RATE_LIMIT_REDIS_URL=" + redisURL}
+		fmt.Sprintf("HUBSPOT_RATE_LIMIT=%d/%s", budget, window), "HUBSPOT_RATE_LIMIT_REDIS_URL=" + redisURL, "MCP_CONFIRM_SECRET=" + testConfirmSecret}
 	replicas := []*serverProc{startServer(t, env...), startServer(t, env...)}
 
 	start := time.Now()

@@ -279,7 +279,7 @@ func TestHTTP_BareInitializesLockNoClientOut(t *testing.T) {
 func TestHTTP_StatelessOffersNoGETStream(t *testing.T) {
 	t.Parallel()
 	_, url := startTestSandbox(t)
-	p := startServer(t, "MCP_TRANSPORT=http", "HUBSPOT_BASE_URL="+url, "HUBSPOT_ACCESS_TOKEN=tok", "MCP_STATELESS=true")
+	p := startServer(t, "MCP_TRANSPORT=http", "HUBSPOT_BASE_URL="+url, "HUBSPOT_ACCESS_TOKEN=tok", "MCP_STATELESS=true", "MCP_CONFIRM_SECRET="+testConfirmSecret)
 	if status, body, _ := rawStream(t, p.url, ""); status != http.StatusMethodNotAllowed || !strings.Contains(body, "MCP_STATELESS") {
 		t.Errorf("GET on a stateless server: HTTP %d %s, want 405", status, body)
 	}

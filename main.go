@@ -213,12 +213,12 @@ func newApp(ctx context.Context, cfg *Config, logger, audit *slog.Logger) (*app,
 // configured token, or a pool with one per user token
 // (HUBSPOT_TOKEN_SOURCE=header), which calls evicted for each credential
 // it drops. Each credential gets its own limiter: in-process, or in Redis
-// when HUBSPOT_RATE_LIMIT_REDIS_URL is set.
+// when MCP_REDIS_URL (or its old name) is set.
 func (a *app) connectHubSpot(ctx context.Context, evicted func(credential string)) (*inbox.Service, error) {
 	cfg := a.cfg
 	token, baseURL := cfg.AccessToken, cfg.BaseURL
 	if cfg.Sandbox {
-		url, stop, err := startSandbox(a.logger)
+		url, stop, err := startSandbox(a.logger, sandbox.WithoutScopes(cfg.SandboxWithholdScopes...), sandbox.WithLatency(cfg.SandboxLatency))
 		if err != nil {
 			return nil, err
 		}
@@ -274,13 +274,13 @@ func (a *app) Close() {
 
 // startSandbox serves the sandbox on a loopback port, so the product talks
 // to it over real HTTP exactly as it talks to HubSpot.
-func startSandbox(logger *slog.Logger) (string, func(), error) {
+func startSandbox(logger *slog.Logger, opts ...sandbox.Option) (string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, fmt.Errorf("sandbox: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           sandbox.New(sandbox.WithLogger(logger.With("component", "sandbox"))),
+		Handler:           sandbox.New(append([]sandbox.Option{sandbox.WithLogger(logger.With("component", "sandbox"))}, opts...)...),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	go func() { _ = srv.Serve(ln) }()

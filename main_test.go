@@ -45,7 +45,7 @@ func TestRun_ConfigurationErrorsAreOneClearLine(t *testing.T) {
 		{"unknown toolset", map[string]string{"HUBSPOT_SANDBOX": "true", "MCP_TOOLSETS": "threads,tickets"}, nil, "tickets"},
 		{"unknown tool", map[string]string{"HUBSPOT_SANDBOX": "true", "MCP_TOOLS": "get_thread,delete_everything"}, nil, `MCP_TOOLS: unknown tool "delete_everything"`},
 		{"unknown excluded tool", nil, []string{"--sandbox", "--exclude-tools", "send_mesage"}, `MCP_EXCLUDE_TOOLS: unknown tool "send_mesage"`},
-		{"bad confirmation policy", map[string]string{"HUBSPOT_SANDBOX": "true", "MCP_CONFIRM_WRITES": "sometimes"}, nil, `MCP_CONFIRM_WRITES "sometimes": want never, elicit, always`},
+		{"bad confirmation policy", map[string]string{"HUBSPOT_SANDBOX": "true", "MCP_CONFIRM_WRITES": "sometimes"}, nil, `MCP_CONFIRM_WRITES "sometimes": want never, elicit-or-preview`},
 		{"bad inbox allowlist", nil, []string{"--sandbox", "--inbox-allowlist", "147959640,support"}, `HUBSPOT_INBOX_ALLOWLIST: "support" is not an inbox ID`},
 		{"write tool in read-only mode", map[string]string{"HUBSPOT_SANDBOX": "true", "MCP_READ_ONLY": "true", "MCP_TOOLS": "send_message"}, nil, "MCP_READ_ONLY is set"},
 	} {

@@ -62,6 +62,8 @@ type Client struct {
 	token      string
 	httpClient *http.Client
 	limiter    Limiter
+	// search meters the CRM searches on top of limiter (SearchRate).
+	search     Limiter
 	logger     *slog.Logger
 	userAgent  string
 	maxRetries int
@@ -142,6 +144,20 @@ func WithLimiter(l Limiter) Option {
 			return errors.New("nil limiter")
 		}
 		c.limiter = l
+		return nil
+	}
+}
+
+// WithSearchLimiter sets the limiter CRM searches wait on, after the
+// client's Limiter; the default is NewWindowLimiter(SearchRate), HubSpot's
+// five searches a second per account. Clients of one HubSpot account
+// should share one.
+func WithSearchLimiter(l Limiter) Option {
+	return func(c *Client) error {
+		if l == nil {
+			return errors.New("nil search limiter")
+		}
+		c.search = l
 		return nil
 	}
 }
@@ -264,6 +280,9 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	if c.limiter == nil {
 		c.limiter = NewWindowLimiter(DefaultRate)
 	}
+	if c.search == nil {
+		c.search = NewWindowLimiter(SearchRate)
+	}
 	if c.cache != nil {
 		c.listed = &cache{ttl: min(c.cache.ttl, ListedThreadTTL), entries: map[string]cacheEntry{}}
 	}
@@ -328,6 +347,8 @@ type request struct {
 	read bool
 	// cached answers may be kept for the cache's TTL (see WithCache).
 	cached bool
+	// search requests also wait on the search limiter.
+	search bool
 }
 
 func (r request) safeToRepeat() bool { return r.idempotent || r.isRead() }
@@ -454,7 +475,7 @@ func threadOf(path string) (string, bool) {
 // success answer.
 func (c *Client) send(ctx context.Context, req request, body []byte) (answer, error) {
 	for attempt := 1; ; attempt++ {
-		if err := c.waitTurn(ctx); err != nil {
+		if err := c.waitTurn(ctx, req); err != nil {
 			return answer{}, err
 		}
 		status, header, respBody, sendErr := c.do(ctx, req, body)
@@ -504,8 +525,10 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (answer, er
 }
 
 // waitTurn waits for HubSpot's own window if it reported it spent, then
-// for the limiter's turn, at most maxWait.
-func (c *Client) waitTurn(ctx context.Context) error {
+// for the limiter's turn, then for a search the search limiter's, at most
+// maxWait in all. The search limiter comes last, right before the send,
+// because its window (a second) is the short one HubSpot holds searches to.
+func (c *Client) waitTurn(ctx context.Context, req request) error {
 	if c.maxWait > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.maxWait)
@@ -522,7 +545,19 @@ func (c *Client) waitTurn(ctx context.Context) error {
 			return err
 		}
 	}
-	delay, release, err := c.limiter.Reserve(ctx)
+	if err := c.takeTurn(ctx, c.limiter); err != nil {
+		return err
+	}
+	if req.search {
+		return c.takeTurn(ctx, c.search)
+	}
+	return nil
+}
+
+// takeTurn reserves a turn from l and waits for it with the rate wait,
+// releasing it if ctx ends first.
+func (c *Client) takeTurn(ctx context.Context, l Limiter) error {
+	delay, release, err := l.Reserve(ctx)
 	if err != nil || delay <= 0 {
 		return err
 	}
@@ -537,8 +572,13 @@ func (c *Client) waitTurn(ctx context.Context) error {
 func (c *Client) do(ctx context.Context, req request, body []byte) (int, http.Header, []byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
+	// req.path is escaped (IDs go through url.PathEscape); Path is not.
+	unescaped, err := url.PathUnescape(req.path)
+	if err != nil {
+		return 0, nil, nil, err
+	}
 	u := *c.baseURL
-	u.Path = c.baseURL.Path + req.path
+	u.Path = c.baseURL.Path + unescaped
 	u.RawPath = c.baseURL.EscapedPath() + req.path
 	u.RawQuery = req.query.Encode()
 	var rd io.Reader

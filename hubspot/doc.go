@@ -1,5 +1,7 @@
 // Package hubspot is a client for HubSpot's Conversations (inbox and
-// messages) and Visitor Identification APIs, v3.
+// messages) and Visitor Identification APIs, v3, and for the CRM reads
+// that put names to their IDs: owners (ListOwners) and contacts
+// (GetContact, SearchContacts).
 //
 // # Construction
 //
@@ -33,8 +35,10 @@
 // reaches 0 (its own window, shared with every other integration using the
 // same app), the client holds further requests until the window frees up:
 // after the oldest of its own last Max calls leaves it, or a whole window
-// when other integrations' calls fill it. Every such wait, and a 429's
-// Retry-After, passes through the rate wait (WithRateWait).
+// when other integrations' calls fill it. A CRM search then also waits on
+// the search limiter (WithSearchLimiter; SearchRate, HubSpot's five
+// searches a second per account, by default). Every such wait, and a
+// 429's Retry-After, passes through the rate wait (WithRateWait).
 //
 // # Caching
 //
@@ -61,8 +65,10 @@
 // request is built), *BudgetError when the budget has no slot in time,
 // *Error for HubSpot's error answers (status, category, message,
 // correlation ID, details, and the rate-limit policy on 429), and
-// *RequestError when no usable answer came. Use errors.As. No error, log
-// line or answer ever contains the access token.
+// *RequestError when no usable answer came. Use errors.As. MissingScopes
+// tells a token without a scope the call needs (403 MISSING_SCOPES) and
+// which scopes HubSpot names; IsNotFound tells a 404. No error, log line
+// or answer ever contains the access token.
 //
 // # Decoding
 //

@@ -68,9 +68,19 @@ func ActorPrefixes() string {
 	return strings.Join(parts, ", ")
 }
 
+// actorID is the actor ID of type typ with identifier id, such as A-123.
+func actorID(typ, id string) string {
+	for _, k := range actorKinds {
+		if k.typ == typ {
+			return k.prefix + "-" + id
+		}
+	}
+	panic("hubspot: no actor type " + typ)
+}
+
 // VisitorActorID is the actor ID of a contact or visitor: V-<id>, whose
 // name and email BatchGetActors can tell.
-func VisitorActorID(contactID string) string { return "V-" + contactID }
+func VisitorActorID(contactID string) string { return actorID(ActorVisitor, contactID) }
 
 // IsAgentID reports whether id is an agent's actor ID (A-…): HubSpot sends
 // messages only as agents and never delivers them to agents.

@@ -2,7 +2,6 @@ package hubspot
 
 import (
 	"context"
-	"net/mail"
 	"strings"
 )
 
@@ -33,11 +32,8 @@ type VisitorToken struct {
 // HubSpot API: POST /visitor-identification/v3/tokens/create
 func (c *Client) CreateVisitorToken(ctx context.Context, req CreateVisitorTokenRequest) (*VisitorToken, error) {
 	req.Email = strings.TrimSpace(req.Email)
-	if req.Email == "" {
-		return nil, &ArgumentError{Name: "email", Reason: "is required"}
-	}
-	if a, err := mail.ParseAddress(req.Email); err != nil || a.Address != req.Email {
-		return nil, &ArgumentError{Name: "email", Reason: "must be a plain email address such as jane@example.com, got " + Quote(req.Email)}
+	if err := ValidateEmail("email", req.Email); err != nil {
+		return nil, err
 	}
 	var t VisitorToken
 	if err := c.call(ctx, request{method: "POST", path: visitorPrefix + "/tokens/create", body: req}, &t); err != nil {

@@ -13,19 +13,17 @@ import (
 )
 
 // Confirmation policies for writes a customer sees or that lose data
-// (MCP_CONFIRM_WRITES).
+// (MCP_CONFIRM_WRITES), named by package inbox, which parses them.
 const (
 	// ConfirmNever never asks.
-	ConfirmNever = "never"
+	ConfirmNever = string(inbox.ConfirmNever)
 	// ConfirmElicit asks the user when the client can ask, and proceeds
-	// as asked otherwise. The default.
-	ConfirmElicit = "elicit"
+	// as asked otherwise. The default. (Until issue 15's phase 2, the
+	// preview for clients that cannot ask is not implemented.)
+	ConfirmElicit = string(inbox.ConfirmElicitOrPreview)
 	// ConfirmAlways asks the user, and refuses when the client cannot ask.
-	ConfirmAlways = "always"
+	ConfirmAlways = string(inbox.ConfirmElicitOnly)
 )
-
-// ConfirmPolicies lists the confirmation policies.
-func ConfirmPolicies() []string { return []string{ConfirmNever, ConfirmElicit, ConfirmAlways} }
 
 // dryRunInput is the dryRun flag every write tool takes.
 type dryRunInput struct {

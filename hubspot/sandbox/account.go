@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,6 +29,9 @@ type Account struct {
 	channelAccounts map[string]*channelAccount
 	threads         map[string]*thread
 	actors          map[string]*actor
+	owners          []*owner            // by ID
+	contacts        map[string]*contact // CRM contacts, by ID
+	withheld        map[string]bool     // scopes the token lacks
 
 	visitorIdentification bool
 	rate                  rateState
@@ -59,6 +63,7 @@ func (s *Server) AddAccount(token, company string) *Account {
 		token:                 token,
 		profile:               newProfile(company, s.created),
 		visitorIdentification: s.cfg.visitorIdentification,
+		withheld:              maps.Clone(s.cfg.withheld),
 	}
 	s.created++
 	a.seed()
@@ -114,7 +119,8 @@ func (a *Account) AddIncomingMessage(threadID, text string) (string, error) {
 
 // AddThread makes a new customer start a thread on the inbox's channel
 // account for channelID (a customer cannot do this through the API) and
-// returns the new thread's ID.
+// returns the new thread's ID. The new customer is a website visitor
+// without a CRM contact.
 func (a *Account) AddThread(inboxID, channelID, text string) (string, error) {
 	a.srv.mu.Lock()
 	defer a.srv.mu.Unlock()

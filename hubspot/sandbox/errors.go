@@ -16,6 +16,8 @@ const (
 	categoryInternal   = "INTERNAL_ERROR"
 	categoryMethod     = "METHOD_NOT_ALLOWED"
 	categoryTooLarge   = "PAYLOAD_TOO_LARGE"
+
+	categoryMissingScopes = "MISSING_SCOPES"
 )
 
 // authMessage is HubSpot's exact text for a missing or unknown token.
@@ -40,6 +42,7 @@ type apiError struct {
 	message     string
 	details     []errorDetail
 	context     map[string][]string
+	links       map[string]string
 }
 
 func (e *apiError) Error() string { return fmt.Sprintf("%d %s: %s", e.status, e.category, e.message) }
@@ -66,6 +69,7 @@ func (e *apiError) body(correlationID string) errorBody {
 		SubCategory:   e.subCategory,
 		Errors:        e.details,
 		Context:       e.context,
+		Links:         e.links,
 	}
 }
 

@@ -21,6 +21,8 @@ type config struct {
 	logger                *slog.Logger
 	limits                limits
 	visitorIdentification bool
+	withheld              map[string]bool // scopes new accounts lack (WithoutScopes)
+	latency               time.Duration   // added to every call (WithLatency)
 }
 
 // limits describes an account's API limits.
@@ -59,8 +61,10 @@ func WithLogger(l *slog.Logger) Option {
 // WithRateLimit enforces a rolling-window limit on every account: at most n
 // calls in any window-long interval, HubSpot's TEN_SECONDLY_ROLLING policy.
 // Calls over it get HubSpot's 429 body. The X-HubSpot-RateLimit-Max and
-// -Interval-Milliseconds headers report n and window. Without this option the
-// headers report 190 per 10 s and nothing is enforced.
+// -Interval-Milliseconds headers report n and window. CRM searches are
+// exempt from the window, as at HubSpot, and limited to SearchRateLimit
+// per second instead. Without this option the headers report 190 per 10 s
+// and nothing is enforced.
 func WithRateLimit(n int, window time.Duration) Option {
 	return func(c *config) {
 		if n > 0 && window > 0 {

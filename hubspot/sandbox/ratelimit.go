@@ -11,13 +11,22 @@ import (
 
 // HubSpot's rate-limit policies.
 const (
-	policyRolling = "TEN_SECONDLY_ROLLING"
-	policyDaily   = "DAILY"
+	policyRolling  = "TEN_SECONDLY_ROLLING"
+	policyDaily    = "DAILY"
+	policySecondly = "SECONDLY"
 )
+
+// SearchRateLimit is how many CRM searches an account may make per second
+// when limits are enforced (WithRateLimit): HubSpot's search endpoints are
+// "rate limited to five requests per second per account" and exempt from
+// the ten-secondly limit (the spec's x-hubspot-rate-limit-exemptions). A
+// search over it gets a 429 with policyName SECONDLY.
+const SearchRateLimit = 5
 
 // rateState counts an account's calls.
 type rateState struct {
 	hits     []time.Time // accepted calls in the current window, oldest first
+	searches []time.Time // accepted searches in the last second, oldest first
 	day      string      // UTC date of dayCount
 	dayCount int
 }
@@ -32,8 +41,9 @@ type rejection struct {
 
 // rateHeaders sets HubSpot's X-HubSpot-RateLimit-* headers for the account.
 // When admit is true the call is counted, or refused with a rejection if an
-// enforced limit is exhausted (refused calls are not counted).
-func (s *Server) rateHeaders(a *Account, h http.Header, admit bool) *rejection {
+// enforced limit is exhausted (refused calls are not counted). A search
+// counts against the daily limit and SearchRateLimit, not the window.
+func (s *Server) rateHeaders(a *Account, h http.Header, admit, search bool) *rejection {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.cfg.clock()
@@ -44,6 +54,9 @@ func (s *Server) rateHeaders(a *Account, h http.Header, admit bool) *rejection {
 		cut++
 	}
 	st.hits = st.hits[cut:]
+	for len(st.searches) > 0 && !st.searches[0].After(now.Add(-time.Second)) {
+		st.searches = st.searches[1:]
+	}
 	if day := now.UTC().Format(time.DateOnly); day != st.day {
 		st.day, st.dayCount = day, 0
 	}
@@ -54,6 +67,14 @@ func (s *Server) rateHeaders(a *Account, h http.Header, admit bool) *rejection {
 	case lim.enforceDaily && st.dayCount >= lim.daily:
 		midnight := now.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
 		rej = &rejection{policy: policyDaily, retryIn: midnight.Sub(now)}
+	case search && lim.enforce && len(st.searches) >= SearchRateLimit:
+		rej = &rejection{policy: policySecondly, retryIn: st.searches[0].Add(time.Second).Sub(now)}
+	case search:
+		st.searches = append(st.searches, now)
+		if len(st.searches) > SearchRateLimit { // unenforced: keep it bounded
+			st.searches = st.searches[len(st.searches)-SearchRateLimit:]
+		}
+		st.dayCount++
 	case lim.enforce && len(st.hits) >= lim.max:
 		rej = &rejection{policy: policyRolling, retryIn: st.hits[0].Add(lim.window).Sub(now)}
 	default:

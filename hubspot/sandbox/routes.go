@@ -8,10 +8,15 @@ const (
 	convPrefix     = "/conversations/v3/conversations"
 	assigneePrefix = "/conversations/conversations/v3"
 	threadPath     = convPrefix + "/threads/{threadId}"
+	visitorPrefix  = "/visitor-identification/v3"
+	ownersPath     = "/crm/v3/owners"
+
+	actorsBatchRoute   = "POST " + convPrefix + "/actors/batch/read"
+	contactSearchRoute = "POST " + contactsPath + "/search"
 )
 
 // routes registers every endpoint of the Conversations and Visitor
-// Identification APIs.
+// Identification APIs, and the CRM owners and contacts reads.
 func (s *Server) routes() {
 	s.mux = http.NewServeMux()
 	for pattern, h := range map[string]handlerFunc{
@@ -34,8 +39,12 @@ func (s *Server) routes() {
 		"GET " + threadPath + "/messages/{messageId}":                  getMessage,
 		"GET " + threadPath + "/messages/{messageId}/original-content": getOriginalContent,
 		"GET " + convPrefix + "/actors/{actorId}":                      getActor,
-		"POST " + convPrefix + "/actors/batch/read":                    batchReadActors,
-		"POST /visitor-identification/v3/tokens/create":                createVisitorToken,
+		actorsBatchRoute: batchReadActors,
+		"POST " + visitorPrefix + "/tokens/create": createVisitorToken,
+
+		"GET " + ownersPath:                    listOwners,
+		"GET " + contactsPath + "/{contactId}": getContact,
+		contactSearchRoute:                     searchContacts,
 	} {
 		s.mux.Handle(pattern, s.handle(h))
 	}

@@ -40,7 +40,8 @@ type profile struct {
 	portalID int
 	appID    int // the private app behind IntegratorActorID
 	agents   [2]person
-	visitors []person // index 0 is VisitorActorID
+	staff    [3]person // CRM owners beyond the agents (see seedCRM)
+	visitors []person  // index 0 is VisitorActorID
 }
 
 // agentRoster and visitorRoster give each account its own people: account k
@@ -78,6 +79,9 @@ func newProfile(company string, k int) profile {
 	for i := range 30 {
 		p.visitors = append(p.visitors, visitorRoster[(i+30*k)%len(visitorRoster)])
 	}
+	p.staff = staffRoster[k%len(staffRoster)]
+	// NamesakeContactID shares VisitorActorID's last name in every account.
+	p.visitors[namesakeVisitor].last = p.visitors[0].last
 	return p
 }
 
@@ -170,6 +174,7 @@ func (a *Account) seed() {
 	}
 	a.nextThread = 9000000200
 	a.nextContact = 3701
+	a.seedCRM()
 }
 
 func (a *Account) seedActors() {

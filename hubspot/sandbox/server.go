@@ -69,9 +69,14 @@ type exchange struct {
 
 type exchangeKey struct{}
 
-// ServeHTTP answers one API call: authentication, fault injection, rate
-// limiting, routing, then the endpoint itself. Every call is recorded.
+// ServeHTTP answers one API call: the latency of WithLatency,
+// authentication, fault injection, rate limiting, routing, the token's
+// scopes, then the endpoint itself. Every call is recorded, except one
+// whose caller gave up during the latency.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.hold(r) {
+		return
+	}
 	start := s.cfg.clock()
 	ex := &exchange{correlationID: newUUID()}
 	sw := &statusWriter{ResponseWriter: w}
@@ -99,13 +104,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serveAccount handles an authenticated call.
 func (s *Server) serveAccount(w *statusWriter, r *http.Request, ex *exchange) {
+	_, pattern := s.mux.Handler(r)
+	search := pattern == contactSearchRoute
 	if f := s.takeFault(r, ex.account); f != nil {
-		s.rateHeaders(ex.account, w.Header(), false)
+		s.rateHeaders(ex.account, w.Header(), false, search)
 		if s.applyFault(w, r, f, ex.correlationID) {
 			return
 		}
 	}
-	if limited := s.rateHeaders(ex.account, w.Header(), true); limited != nil {
+	if limited := s.rateHeaders(ex.account, w.Header(), true, search); limited != nil {
 		writeRateLimited(w, ex.correlationID, limited)
 		return
 	}
@@ -113,8 +120,15 @@ func (s *Server) serveAccount(w *statusWriter, r *http.Request, ex *exchange) {
 		writeError(w, ex.correlationID, invalidParam("query", "Malformed query string: %v", err))
 		return
 	}
-	if _, pattern := s.mux.Handler(r); pattern == "" {
+	if pattern == "" {
 		s.unrouted(w, r, ex.correlationID)
+		return
+	}
+	s.mu.Lock()
+	missing := ex.account.missingScope(pattern)
+	s.mu.Unlock()
+	if missing != nil {
+		writeError(w, ex.correlationID, missing)
 		return
 	}
 	s.mux.ServeHTTP(w, r)

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"cmp"
+	"encoding/json"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
+)
+
+// The tests in this file reproduce finding 1 of issue 15: a person's "yes"
+// can be replayed or forged. Each fails on the code before the confirmation
+// capability (package inbox) is wired into the write tools; that wiring is
+// phase 2 of the issue's confirmation work, which removes skipUntilPhase2.
+// CONFIRM_REPRO=1 runs them anyway, to watch them fail.
+
+// skipUntilPhase2 skips a reproduction until the write tools redeem
+// confirmations through inbox.Confirmations (issue 15, phase 2).
+func skipUntilPhase2(t *testing.T) {
+	t.Helper()
+	if os.Getenv("CONFIRM_REPRO") == "" {
+		t.Skip("reproduces issue 15 finding 1; passes once phase 2 wires inbox.Confirmations into the write tools (CONFIRM_REPRO=1 runs it)")
+	}
+}
+
+// sendArgs is a customer-visible MESSAGE on the sandbox's email thread.
+func sendArgs(text string) map[string]any {
+	return map[string]any{"threadId": sandbox.EmailThreadID, "type": "MESSAGE", "text": text}
+}
+
+// TestStdio_AnAcceptedConfirmationSendsOnce: a 2026-07-28 client gets the
+// question as an input-required result, the person accepts, and the
+// message goes out. Sending the same accepted retry again, 3 times one
+// after the other and 5 times at once, sends nothing more.
+func TestStdio_AnAcceptedConfirmationSendsOnce(t *testing.T) {
+	t.Parallel()
+	skipUntilPhase2(t)
+	sb, url := startTestSandbox(t)
+	cs := connectWith(t, "", &gomcp.ClientOptions{
+		ElicitationHandler: (&asker{action: "accept"}).handle,
+		MultiRoundTrip:     &gomcp.MultiRoundTripOptions{Disabled: true},
+	}, confirmEnv(url, "always"))
+	params := &gomcp.CallToolParams{Name: "send_message", Arguments: sendArgs("Your replacement ships today.")}
+	res, err := cs.CallTool(t.Context(), params)
+	if err != nil || !res.NeedsInput() || len(res.InputRequests) != 1 {
+		t.Fatalf("first answer: %v %+v, want an input-required result", err, res)
+	}
+	for id := range res.InputRequests {
+		params.InputResponses = gomcp.InputResponseMap{id: &gomcp.ElicitResult{Action: "accept"}}
+	}
+	params.RequestState = res.RequestState
+	if res, err = cs.CallTool(t.Context(), params); err != nil || res.IsError || res.NeedsInput() {
+		t.Fatalf("accepted retry: %v %+v", err, res)
+	}
+	if n := writesTo(sb, "POST", messagesPath); n != 1 {
+		t.Fatalf("%d POSTs after the accepted retry, want 1", n)
+	}
+
+	for i := range 3 {
+		res, err := cs.CallTool(t.Context(), params)
+		if err != nil {
+			t.Fatalf("replay %d: %v", i, err)
+		}
+		if !res.IsError && !res.NeedsInput() {
+			t.Errorf("replay %d answered as sent: %s", i, contentText(res))
+		}
+	}
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Go(func() {
+			if _, err := cs.CallTool(t.Context(), params); err != nil {
+				t.Errorf("concurrent replay: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := writesTo(sb, "POST", messagesPath); n != 1 {
+		t.Errorf("%d POSTs after 3 replays and 5 concurrent ones, want 1", n)
+	}
+}
+
+// plannedDigest is the request state the server used before the
+// confirmation capability, computed from a dry run's answer: what anyone
+// who can call the tool can compute without asking a person.
+func plannedDigest(t *testing.T, cs *gomcp.ClientSession, args map[string]any) string {
+	t.Helper()
+	dry := map[string]any{"dryRun": true}
+	for k, v := range args {
+		dry[k] = v
+	}
+	out := callOK(t, cs, "send_message", dry)
+	b, err := json.Marshal(out["request"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p struct {
+		Method string          `json:"method"`
+		Path   string          `json:"path"`
+		Body   json.RawMessage `json:"body"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatal(err)
+	}
+	// The client encodes the body from its struct, in field order.
+	var body hubspot.SendMessageRequest
+	if err := json.Unmarshal(p.Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	encoded, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inbox.PlannedRequest{Method: p.Method, Path: p.Path, Body: encoded}.Digest()
+}
+
+// TestStdio_AStateComputedFromADryRunIsNoConfirmation: a 2026-07-28 client
+// that computes the request state from a dry run and answers "accept"
+// itself, with no question ever asked, sends nothing.
+func TestStdio_AStateComputedFromADryRunIsNoConfirmation(t *testing.T) {
+	t.Parallel()
+	skipUntilPhase2(t)
+	for _, policy := range []string{"", "always"} {
+		t.Run("policy "+cmp.Or(policy, "default"), func(t *testing.T) {
+			t.Parallel()
+			sb, url := startTestSandbox(t)
+			user := &asker{action: "decline"}
+			cs := connectWith(t, "", &gomcp.ClientOptions{
+				ElicitationHandler: user.handle,
+				MultiRoundTrip:     &gomcp.MultiRoundTripOptions{Disabled: true},
+			}, confirmEnv(url, policy))
+			args := sendArgs("Refund approved, no one asked.")
+			res, err := cs.CallTool(t.Context(), &gomcp.CallToolParams{Name: "send_message", Arguments: args,
+				InputResponses: gomcp.InputResponseMap{"confirm": &gomcp.ElicitResult{Action: "accept"}},
+				RequestState:   plannedDigest(t, cs, args)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := writesTo(sb, "POST", messagesPath); n != 0 {
+				t.Errorf("%d POSTs from a self-made confirmation, want 0 (result: %s)", n, contentText(res))
+			}
+			if !res.IsError && !res.NeedsInput() {
+				t.Errorf("answered as sent: %s", contentText(res))
+			}
+		})
+	}
+}
+
+// TestStdio_A2025ClientCannotAnswerItsOwnQuestion: before 2026-07-28 the
+// server asks through elicitation/create and mcp-go calls the tool again
+// with the answer. A 2025-06-18 client that puts inputResponses and
+// requestState into tools/call itself skips the question; with a person
+// who declines every question, nothing may be sent.
+func TestStdio_A2025ClientCannotAnswerItsOwnQuestion(t *testing.T) {
+	t.Parallel()
+	skipUntilPhase2(t)
+	for _, policy := range []string{"", "always"} {
+		t.Run("policy "+cmp.Or(policy, "default"), func(t *testing.T) {
+			t.Parallel()
+			sb, url := startTestSandbox(t)
+			user := &asker{action: "decline"}
+			cs := connectWith(t, "2025-06-18", &gomcp.ClientOptions{ElicitationHandler: user.handle}, confirmEnv(url, policy))
+			args := sendArgs("Sent with no question asked.")
+			res, err := cs.CallTool(t.Context(), &gomcp.CallToolParams{Name: "send_message", Arguments: args,
+				InputResponses: gomcp.InputResponseMap{"confirm": &gomcp.ElicitResult{Action: "accept"}},
+				RequestState:   plannedDigest(t, cs, args)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := writesTo(sb, "POST", messagesPath); n != 0 {
+				t.Errorf("%d POSTs, %d questions asked, want no POST (result: %s)", n, len(user.asked()), contentText(res))
+			}
+			if out, _ := json.Marshal(res.StructuredContent); !res.IsError && !strings.Contains(string(out), `"sent":false`) {
+				t.Errorf("answered as sent: %s", out)
+			}
+		})
+	}
+}
