@@ -11,7 +11,9 @@
 //     list_threads, the resources' open threads and polling;
 //   - names of people (People), for every view of threads and messages;
 //   - send defaults (FillDefaults);
-//   - planning, dry runs and confirmed writes (plan.go);
+//   - planning, dry runs and confirmed writes (plan.go), and the
+//     confirmation capability a user's answer is bound to (capability.go,
+//     used.go);
 //   - traces of the requests a call sent, for the audit (trace.go);
 //   - waiting for the rate budget, reported to an observer (wait.go), and
 //     polling's share of the budget (WithBudget).
