@@ -116,7 +116,7 @@ func (c *Catalog) checkListen(ctx context.Context, uris []string) ([]*sub, error
 	return subs, nil
 }
 
-// prepare probes a legacy subscription's URI with the caller's client and
+// prepare probes a legacy subscription's URI with the caller's credential and
 // parks the result under key until mcp-go accepts the request.
 func (c *Catalog) prepare(ctx context.Context, key pendingKey, sinkKey, uri string) error {
 	if c.watch.count(sinkKey)+1 > maxSubscriptions {
@@ -178,7 +178,7 @@ func (c *Catalog) afterUnsubscribe(ctx context.Context, _ any, req *mcp.Unsubscr
 var listenSeq atomic.Uint64
 
 // beforeListen probes a subscriptions/listen request's URIs with the
-// caller's client and starts polling, bound to the stream's context:
+// caller's credential and starts polling, bound to the stream's context:
 // cancelling the request (go-sdk's Unsubscribe) or closing the session
 // stops it. A URI whose probe fails (an unknown thread, HubSpot trouble) is
 // taken out of the request, so mcp-go's acknowledgement lists only the
