@@ -268,30 +268,3 @@ func TestHTTP_ListenLeavesOutWhatItCannotWatch(t *testing.T) {
 		t.Errorf("101 URIs: HTTP %d %s, want 400 naming the limit of 100", s.status, s.body)
 	}
 }
-
-// TestHTTP_ListenStreamsAreCapped: at most MCP_MAX_SESSIONS listen streams
-// are open at once; a closed one frees its place.
-func TestHTTP_ListenStreamsAreCapped(t *testing.T) {
-	t.Parallel()
-	_, url := startTestSandbox(t)
-	p := startServer(t, "MCP_TRANSPORT=http", "HUBSPOT_BASE_URL="+url, "HUBSPOT_ACCESS_TOKEN="+sandbox.DefaultToken, "MCP_MAX_SESSIONS=2")
-	req := listenRequest{token: sandbox.DefaultToken, id: "1", method: `"subscriptions/listen"`, header: "subscriptions/listen", uris: []string{"hubspot://threads/" + sandbox.EmailThreadID}}
-	first := listen(t, p.url, req)
-	first.waitAck(t)
-	listen(t, p.url, req).waitAck(t)
-	if s := listen(t, p.url, req); s.status != http.StatusServiceUnavailable || !strings.Contains(s.body, "MCP_MAX_SESSIONS") {
-		t.Errorf("a third listen stream: HTTP %d %s, want 503 naming MCP_MAX_SESSIONS", s.status, s.body)
-	}
-	first.cancel()
-	// The server sees the stream end when its handler returns; retry
-	// until then, a bounded number of times.
-	for range 200 {
-		s := listen(t, p.url, req)
-		if s.status == http.StatusOK {
-			s.waitAck(t)
-			return
-		}
-		s.cancel()
-	}
-	t.Error("a closed listen stream's place was not freed")
-}

@@ -25,6 +25,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 	"github.com/redis/go-redis/v9"
@@ -35,6 +36,7 @@ import (
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/redislimit"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/mcpadapt"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/prompts"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/resources"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/tools"
@@ -178,9 +180,10 @@ func newApp(ctx context.Context, cfg *Config, logger, audit *slog.Logger) (*app,
 
 	// mcp-go's WithHooks replaces: this is the server's one Hooks value.
 	hooks := &server.Hooks{}
+	static, templates := catalog.Resources(), catalog.Templates()
+	mcpadapt.BoundInput(hooks, static, templates)
+	mcpadapt.SettleListenAck(hooks)
 	a.calls = httpserver.NewCalls()
-	a.calls.Hooks(hooks)
-	settleListenAck(hooks)
 	// Subscriptions and list_changed are advertised only when polling has
 	// a budget (MCP_POLL_BUDGET_SHARE > 0).
 	polling := catalog.Polling()
@@ -191,20 +194,19 @@ func newApp(ctx context.Context, cfg *Config, logger, audit *slog.Logger) (*app,
 		server.WithResourceCapabilities(polling, polling),
 		server.WithPromptCapabilities(false),
 		server.WithCompletions(),
-		server.WithResourceCompletionProvider(catalog),
-		server.WithPromptCompletionProvider(promptCompletion{catalog}),
 		server.WithLogging(),
 		server.WithRecovery(),
 		server.WithHooks(hooks),
 		server.WithLogger(logger.With("component", "mcp")),
 	}
 	opts = append(opts, a.calls.ServerOptions()...)
+	opts = append(opts, a.calls.Completions(catalog, promptCompletion{catalog})...)
 	opts = append(opts, budgetProgress()...)
 	a.mcp = server.NewMCPServer("hubspot-conversations", version, opts...)
 	catalog.Attach(a.mcp, hooks)
 	a.mcp.AddTools(a.tools...)
-	a.mcp.AddResources(catalog.Resources()...)
-	a.mcp.AddResourceTemplates(catalog.Templates()...)
+	a.mcp.AddResources(static...)
+	a.mcp.AddResourceTemplates(templates...)
 	a.mcp.AddPrompts(prompts.All(catalog.Read)...)
 	return a, nil
 }
@@ -355,50 +357,46 @@ func callTool(ctx context.Context, a *app, args []string, stdout, stderr io.Writ
 	if err := json.Unmarshal([]byte(arguments), &obj); err != nil || obj == nil {
 		return fmt.Errorf("call %s: arguments must be a JSON object, such as '{\"limit\":5}'", name)
 	}
-	req, _ := json.Marshal(map[string]any{
-		"jsonrpc": "2.0", "id": 1, "method": "tools/call",
-		"params": map[string]any{"name": name, "arguments": obj},
-	})
-	raw, err := json.Marshal(a.mcp.HandleMessage(ctx, req))
+	// mcp-go's in-process client: the call goes through the server exactly
+	// as a client's tools/call would (hooks, middleware, validation).
+	c, err := client.NewInProcessClient(a.mcp)
 	if err != nil {
 		return fmt.Errorf("call %s: %w", name, err)
 	}
-	var resp struct {
-		Result *mcp.CallToolResult `json:"result"`
-		Error  *struct {
-			Message string `json:"message"`
-		} `json:"error"`
+	defer c.Close()
+	if err := c.Start(ctx); err != nil {
+		return fmt.Errorf("call %s: %w", name, err)
 	}
-	if err := json.Unmarshal(raw, &resp); err != nil {
-		return fmt.Errorf("call %s: decode result: %w", name, err)
+	if _, err := c.Initialize(ctx, mcp.InitializeRequest{Params: mcp.InitializeParams{
+		ClientInfo: mcp.Implementation{Name: "hubspot-conversations-mcp call", Version: version},
+	}}); err != nil {
+		return fmt.Errorf("call %s: %w", name, err)
 	}
-	if resp.Error != nil {
-		return fmt.Errorf("call %s: %s", name, resp.Error.Message)
-	}
-	if resp.Result == nil {
-		return fmt.Errorf("call %s: empty result", name)
+	res, err := c.CallTool(ctx, mcp.CallToolRequest{Params: mcp.CallToolParams{Name: name, Arguments: obj}})
+	if err != nil {
+		return fmt.Errorf("call %s: %w", name, err)
 	}
 	out := stdout
-	if resp.Result.IsError {
+	if res.IsError {
 		out = stderr
 	}
-	if resp.Result.StructuredContent != nil && !resp.Result.IsError {
+	if res.StructuredContent != nil && !res.IsError {
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		if err := enc.Encode(resp.Result.StructuredContent); err != nil {
+		if err := enc.Encode(res.StructuredContent); err != nil {
 			return err
 		}
 		_, err := out.Write(buf.Bytes())
 		return err
 	}
-	for _, c := range resp.Result.Content {
-		if tc, ok := c.(mcp.TextContent); ok {
+	for _, content := range res.Content {
+		if tc, ok := content.(mcp.TextContent); ok {
 			fmt.Fprintln(out, tc.Text)
 		}
 	}
-	if resp.Result.IsError {
+	if res.IsError {
 		return errToolFailed
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -20,6 +21,7 @@ import (
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/httpserver"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/mcpadapt"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
@@ -170,31 +172,6 @@ func healthcheck(ctx context.Context, cfg *Config) error {
 	return nil
 }
 
-// progressSettle is how long a call that just sent progress waits before
-// answering: mcp-go v1.2.1 over Streamable HTTP can drop a notification
-// sent right before the response (mark3labs/mcp-go#969).
-const progressSettle = 25 * time.Millisecond
-
-// settleListenAck delays the answer of a subscriptions/listen stream that
-// ends at once (nothing asked for is served, so mcp-go acknowledges an empty
-// filter and answers): over Streamable HTTP the acknowledgement, queued as a
-// notification, could otherwise reach the client after the answer or not at
-// all (mark3labs/mcp-go#969), and it must be the stream's first message.
-// A stream that stays open is unaffected: its answer comes when it ends.
-func settleListenAck(h *server.Hooks) {
-	h.AddAfterSubscriptionsListen(func(ctx context.Context, _ any, _ *mcp.SubscriptionsListenRequest, _ *mcp.SubscriptionsListenResult) {
-		if ctx.Err() != nil {
-			return // the stream was held and has ended: the ack went long ago
-		}
-		t := time.NewTimer(progressSettle)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-		}
-	})
-}
-
 // budgetProgress tells a client that gave a progressToken why its call is
 // slow: while the call waits for the HubSpot rate budget for more than a
 // second, it sends notifications/progress every second with the time until
@@ -221,42 +198,19 @@ func budgetProgress() []server.ServerOption {
 // withBudgetProgress returns ctx with an inbox.WaitObserver sending the
 // progress, and a func to call before answering.
 func withBudgetProgress(ctx context.Context, meta *mcp.Meta) (context.Context, func()) {
-	srv := server.ServerFromContext(ctx)
-	if meta == nil || meta.ProgressToken == nil || srv == nil {
+	n := mcpadapt.NewNotifier(ctx)
+	if meta == nil || meta.ProgressToken == nil || n == nil {
 		return ctx, func() {}
 	}
 	token := meta.ProgressToken
-	var (
-		mu   sync.Mutex
-		n    int
-		last time.Time
-	)
+	var sent atomic.Int64
 	obs := func(left time.Duration) {
-		mu.Lock()
-		n++
-		progress := n
-		last = time.Now()
-		mu.Unlock()
 		secs := int(math.Ceil(left.Seconds()))
-		_ = srv.SendNotificationToClient(ctx, string(mcp.MethodNotificationProgress), map[string]any{
+		_ = n.Notify(mcp.MethodNotificationProgress, map[string]any{
 			"progressToken": token,
-			"progress":      progress,
+			"progress":      sent.Add(1),
 			"message":       fmt.Sprintf("Waiting for the HubSpot rate budget: this call's turn comes in %ds.", secs),
 		})
 	}
-	settle := func() {
-		mu.Lock()
-		since := time.Since(last)
-		sent := n > 0
-		mu.Unlock()
-		if sent && since < progressSettle {
-			t := time.NewTimer(progressSettle - since)
-			defer t.Stop()
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-			}
-		}
-	}
-	return inbox.WithWaitObserver(ctx, obs), settle
+	return inbox.WithWaitObserver(ctx, obs), n.Settle
 }

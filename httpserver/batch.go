@@ -1,7 +1,6 @@
 package httpserver
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -147,14 +146,15 @@ func (r *batchRecorder) Write(p []byte) (int, error) {
 	return r.body.Write(p)
 }
 
-// Flush lets the handler stream: the events are read once it returns.
-func (r *batchRecorder) Flush() {}
-
-// responses returns the JSON-RPC responses the message got: none for a
-// notification or a response (202), the JSON body, or the response events
-// of an event stream (notifications sent meanwhile are dropped: a batch
-// answer has no place for them). ok is false when the POST itself was
-// refused without a JSON-RPC answer (an unknown session, say).
+// responses returns the JSON-RPC response the message got: none for a
+// notification or a response (202), or the JSON body. ok is false when the
+// POST itself was refused without a JSON-RPC answer (an unknown session,
+// say).
+//
+// batchRecorder is not an http.Flusher, so mcp-go takes it for a response
+// that cannot stream (server.HTTPResponseWriter.CanStream): it answers with
+// one JSON body and never upgrades to an event stream. Notifications sent
+// meanwhile are dropped, as a batch answer has no place for them.
 func (r *batchRecorder) responses() ([]json.RawMessage, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -162,23 +162,12 @@ func (r *batchRecorder) responses() ([]json.RawMessage, bool) {
 	if status == 0 {
 		status = http.StatusOK
 	}
-	body := r.body.Bytes()
+	body := bytes.TrimSpace(r.body.Bytes())
 	switch {
 	case status == http.StatusAccepted:
 		return nil, true
-	case strings.HasPrefix(r.header.Get("Content-Type"), "text/event-stream"):
-		var out []json.RawMessage
-		sc := bufio.NewScanner(bytes.NewReader(body))
-		sc.Buffer(nil, len(body)+1)
-		for sc.Scan() {
-			data, ok := strings.CutPrefix(sc.Text(), "data: ")
-			if ok && isResponse([]byte(data)) {
-				out = append(out, json.RawMessage(data))
-			}
-		}
-		return out, true
-	case isResponse(bytes.TrimSpace(body)):
-		return []json.RawMessage{json.RawMessage(bytes.TrimSpace(body))}, true
+	case isResponse(body):
+		return []json.RawMessage{json.RawMessage(body)}, true
 	default:
 		return nil, false
 	}

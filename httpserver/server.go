@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -30,6 +31,7 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/mcpadapt"
 )
 
 // cutOffGrace is how long calls cut off at the shutdown timeout have to
@@ -62,10 +64,10 @@ type Options struct {
 	// MaxBodyBytes and BodyReadTimeout bound a request body.
 	MaxBodyBytes    int64
 	BodyReadTimeout time.Duration
-	// HalfOpenGrace is how long a session that made no request after its
-	// initialize keeps its slot against newcomers at MaxSessions; zero
-	// means 3 s.
-	HalfOpenGrace time.Duration
+	// ReclaimIdle is how long a session must have been idle before a
+	// newcomer may take its slot at MaxSessions; zero means a minute, or
+	// SessionIdleTimeout if shorter.
+	ReclaimIdle time.Duration
 	// ShutdownTimeout bounds how long calls in flight may finish.
 	ShutdownTimeout time.Duration
 	// Ready answers /readyz; nil answers 200.
@@ -85,10 +87,11 @@ type Server struct {
 	sessions atomic.Int64
 
 	streamable *server.StreamableHTTPServer
-	ids        *sessionIDs  // stateful Streamable HTTP only
+	ids        *sessionIDs  // stateful Streamable HTTP and SSE
+	sseCancels sync.Map     // SSE session ID → func ending its stream
 	listens    atomic.Int64 // open subscriptions/listen streams
 	sse        *server.SSEServer
-	sseStreams *sseStreams
+	sseStreams *mcpadapt.SSEStreams
 }
 
 // New serves mcp, whose calls calls counts (see NewCalls), for a listener
@@ -102,10 +105,18 @@ func New(mcp *server.MCPServer, calls *Calls, bound net.Addr, opts Options) (*Se
 	hs := &Server{opts: opts, logger: opts.Logger, calls: calls, bound: bound, refusals: newRefusalLog(opts.Logger)}
 	hooks.AddOnRegisterSession(func(context.Context, server.ClientSession) { hs.sessions.Add(1) })
 	hooks.AddOnUnregisterSession(func(context.Context, server.ClientSession) { hs.sessions.Add(-1) })
+	reclaim := opts.ReclaimIdle
+	if reclaim == 0 {
+		reclaim = min(reclaimIdle, max(opts.SessionIdleTimeout, time.Second))
+	}
 	if opts.SSE {
-		hs.sseStreams = newSSEStreams(hooks)
+		hs.ids = newSessionIDs(opts.MaxSessions, reclaim)
+		hs.ids.end = hs.endSSEStream
+		calls.sessions = hs.ids
+		hs.sseStreams = mcpadapt.NewSSEStreams(hooks)
 		hs.sse = server.NewSSEServer(mcp,
 			server.WithSSEEndpoint("/sse"),
+			server.WithSessionIDGenerator(hs.sseSessionID),
 			server.WithMessageEndpoint("/message"),
 			server.WithKeepAliveInterval(25*time.Second),
 			// checkHost does the DNS-rebinding check, MCP_ALLOWED_HOSTS
@@ -122,14 +133,15 @@ func New(mcp *server.MCPServer, calls *Calls, bound net.Addr, opts Options) (*Se
 	if opts.Stateless {
 		sopts = append(sopts, server.WithStateLess(true))
 	} else {
-		grace := opts.HalfOpenGrace
-		if grace == 0 {
-			grace = halfOpenGrace
-		}
-		hs.ids = newSessionIDs(opts.MaxSessions, grace)
-		sopts = append(sopts, server.WithSessionIdManagerResolver(hs.ids))
+		hs.ids = newSessionIDs(opts.MaxSessions, reclaim)
+		calls.sessions = hs.ids
+		sopts = append(sopts, server.WithSessionIdManager(hs.ids))
+		hooks.AddOnRegisterSession(hs.forgetUnknown)
 	}
 	hs.streamable = server.NewStreamableHTTPServer(mcp, sopts...)
+	if hs.ids != nil {
+		hs.ids.end = hs.endSession
+	}
 	return hs, nil
 }
 
@@ -183,7 +195,7 @@ func (hs *Server) Handler() http.Handler {
 		return hs.checkHost(hs.authenticate(hs.limitBody(hs.userToken(hs.capSessions(h)))))
 	}
 	if hs.sse != nil {
-		mux.Handle("/sse", protect(hs.sseStreams.stream(hs.sse.SSEHandler())))
+		mux.Handle("/sse", protect(hs.sseStreams.Stream(hs.sse.SSEHandler())))
 		mux.Handle("/message", protect(hs.batches(hs.sse.MessageHandler())))
 	} else {
 		mux.Handle("/mcp", protect(hs.batches(hs.streamable)))
@@ -296,20 +308,16 @@ func (hs *Server) userToken(next http.Handler) http.Handler {
 	})
 }
 
-// capSessions holds MCP_MAX_SESSIONS: on Streamable HTTP through its
-// session IDs and listen streams (admitStreamable), on SSE by refusing a
-// new stream while the cap's sessions are open.
+// capSessions holds MCP_MAX_SESSIONS through sessionIDs: on Streamable
+// HTTP (admitStreamable, which caps listen streams too) and on SSE
+// (admitSSE).
 func (hs *Server) capSessions(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if hs.sse == nil {
 			hs.admitStreamable(w, r, next)
 			return
 		}
-		if r.Method == http.MethodGet && r.URL.Path == "/sse" && hs.sessions.Load() >= int64(hs.opts.MaxSessions) {
-			tooManySessions(w, hs.opts.MaxSessions)
-			return
-		}
-		next.ServeHTTP(w, r)
+		hs.admitSSE(w, r, next)
 	})
 }
 
@@ -370,7 +378,7 @@ func (hs *Server) shutdown(srv *http.Server, errc <-chan error) error {
 		calls.wait(grace)
 	}
 	if hs.sse != nil {
-		hs.sseStreams.flush(grace, hs.sse)
+		hs.sseStreams.Drain(grace, hs.sse)
 		hs.sse.CloseSessions()
 	}
 	if hs.streamable != nil {

@@ -1,17 +1,19 @@
 package httpserver
 
 import (
+	"container/list"
 	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/mcpadapt"
 )
 
 // MaxStreamsPerSession caps the GET streams one Streamable HTTP session may
@@ -19,113 +21,120 @@ import (
 // the server has noticed that the old connection died.
 const MaxStreamsPerSession = 4
 
-// sessionIDPrefix starts our session IDs, as it does mcp-go's.
-const sessionIDPrefix = "mcp-session-"
+// minPendingSlots is the smallest pool of sessions that have not been used
+// since their initialize (see sessionIDs). At 200 bare initializes a
+// second, a client has 320 ms between its initialize and its first request.
+const minPendingSlots = 64
 
-// halfOpenGrace is how long a session that has made no request since its
-// initialize keeps its slot against newcomers when MCP_MAX_SESSIONS are
-// open. A client follows its initialize at once (notifications/initialized);
-// a flood of bare initializes must not lock clients out until idle expiry.
-const halfOpenGrace = 3 * time.Second
+// reclaimIdle is how long an established session must have been idle (no
+// request in flight, none started since) before a newcomer may take its
+// slot at MCP_MAX_SESSIONS; MCP_SESSION_IDLE_TIMEOUT, if shorter, ends it
+// anyway.
+const reclaimIdle = time.Minute
 
 // sessionIDs is the session ID manager of the stateful Streamable HTTP
-// transport, and the one place where its sessions are counted: a session
-// begins when mcp-go has an ID minted for it (an initialize, whatever
-// headers it carries) and ends when mcp-go terminates it (DELETE, idle
-// expiry, shutdown). It replaces mcp-go's InsecureStatefulSessionIdManager,
-// which never forgets an ID. Safe for concurrent use.
+// transport, and the one place where its sessions are admitted and counted.
+// It replaces mcp-go's InsecureStatefulSessionIdManager, which never
+// forgets an ID. Safe for concurrent use.
 //
-// When the cap is reached, an initialize takes the slot of the oldest
-// half-open session (one that made no request after its initialize for
-// halfOpenGrace), if there is one.
+// Admission is fair to clients that use their sessions. A session is
+// pending from its initialize until its first use (any later POST or GET
+// stream with its ID, notifications/initialized included), then
+// established:
+//
+//   - Established sessions are at most max (MCP_MAX_SESSIONS). When they
+//     are all taken, the first use of a pending session takes the slot of
+//     the established session idle longest, if it has been idle for the
+//     reclaim time (no request in flight, none started since); otherwise
+//     that use is refused with 503 and the session stays pending.
+//   - Pending sessions live in their own pool of pending slots
+//     (max(MCP_MAX_SESSIONS, 64)). When it is full, an initialize takes the
+//     slot of the oldest pending session, which is ended.
+//   - An initialize is refused at once (503) when every established slot is
+//     taken by a session that is not idle: its session could not be used.
+//
+// So a flood of bare initializes only churns the pending pool: it never
+// takes an established slot, and a client that uses its session soon
+// after its initialize, as clients do, gets one. Live but idle sessions
+// cannot lock a newcomer out for longer than the reclaim time.
 type sessionIDs struct {
-	max   int
-	grace time.Duration // Options.HalfOpenGrace, or halfOpenGrace
+	max, pendingMax int
+	reclaim         time.Duration
+	now             func() time.Time
+	// end makes mcp-go forget a session the manager dropped (set once,
+	// before serving).
+	end func(id string)
 
-	mu       sync.Mutex
-	live     map[string]*sessionState
-	reserved int // initializes admitted that have not minted an ID yet
+	mu          sync.Mutex
+	live        map[string]*sessionState
+	pending     *list.List // of *sessionState, oldest first
+	established *list.List // of *sessionState, least recently used first
 }
 
 type sessionState struct {
-	born    time.Time
-	used    bool // a request besides the initialize came with the ID
-	streams int  // open GET streams
+	id          string
+	established bool
+	elem        *list.Element // in pending or established
+	lastUsed    time.Time     // when the latest request started or ended
+	active      int           // requests in flight
+	// streams end the session's open GET streams, by key: mcp-go v1.2.1
+	// does not end them when a session is terminated
+	// (mcpadapt.TestPinned_DeleteLeavesTheGETStreamOpen).
+	streams    map[int]context.CancelFunc
+	nextStream int
 }
 
-func newSessionIDs(max int, grace time.Duration) *sessionIDs {
-	return &sessionIDs{max: max, grace: grace, live: map[string]*sessionState{}}
+func newSessionIDs(maxSessions int, reclaim time.Duration) *sessionIDs {
+	return &sessionIDs{
+		max: maxSessions, pendingMax: max(maxSessions, minPendingSlots), reclaim: reclaim, now: time.Now,
+		end:  func(string) {},
+		live: map[string]*sessionState{}, pending: list.New(), established: list.New(),
+	}
 }
 
-// reservation is one initialize's claim on a session slot.
-type reservation struct {
-	ids  *sessionIDs
-	used bool // guarded by ids.mu
-}
-
-type reservationKey struct{}
-
-// reserve claims a slot for a session an initialize may create; false when
-// MCP_MAX_SESSIONS are open or being opened and none is half-open. evicted
-// is the half-open session whose slot was taken: the caller must end it.
-func (s *sessionIDs) reserve() (res *reservation, evicted string, ok bool) {
+// admits tells whether an initialize may open a session: whether one more
+// session could be established now.
+func (s *sessionIDs) admits() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.live)+s.reserved >= s.max {
-		now := time.Now()
-		var oldest *sessionState
-		for id, st := range s.live {
-			if !st.used && now.Sub(st.born) >= s.grace && (oldest == nil || st.born.Before(oldest.born)) {
-				oldest, evicted = st, id
-			}
+	return s.established.Len() < s.max || s.reclaimableLocked() != nil
+}
+
+// reclaimableLocked returns the established session idle longest if it has
+// been idle for the reclaim time.
+func (s *sessionIDs) reclaimableLocked() *sessionState {
+	for el := s.established.Front(); el != nil; el = el.Next() {
+		st := el.Value.(*sessionState)
+		if st.active > 0 {
+			continue // in use, whenever it started
 		}
-		if oldest == nil {
-			return nil, "", false
+		// The list is in the order of last use: none after st is older.
+		if s.now().Sub(st.lastUsed) < s.reclaim {
+			return nil
 		}
-		delete(s.live, evicted)
+		return st
 	}
-	s.reserved++
-	return &reservation{ids: s}, evicted, true
+	return nil
 }
 
-// release gives back a slot the request did not use.
-func (r *reservation) release() {
-	r.ids.mu.Lock()
-	defer r.ids.mu.Unlock()
-	if !r.used {
-		r.used = true
-		r.ids.reserved--
-	}
-}
-
-// Generate mints the ID of a session the reservation was made for.
-func (r *reservation) Generate() string {
-	id := r.ids.Generate()
-	r.release()
-	return id
-}
-
-func (r *reservation) Validate(id string) (bool, error)  { return r.ids.Validate(id) }
-func (r *reservation) Terminate(id string) (bool, error) { return r.ids.Terminate(id) }
-
-// ResolveSessionIdManager gives mcp-go the reservation of the request, so
-// the session it creates takes the slot the request was admitted with.
-func (s *sessionIDs) ResolveSessionIdManager(r *http.Request) server.SessionIdManager {
-	if r != nil {
-		if res, ok := r.Context().Value(reservationKey{}).(*reservation); ok {
-			return res
-		}
-	}
-	return s
-}
-
-// Generate mints a session ID. Sessions are admitted by reserve; an ID
-// minted without a reservation still counts.
+// Generate mints the ID of a new, pending session; when the pending pool is
+// full, the oldest pending session is ended.
 func (s *sessionIDs) Generate() string {
-	id := sessionIDPrefix + rand.Text()
+	id := rand.Text()
 	s.mu.Lock()
-	s.live[id] = &sessionState{born: time.Now()}
+	st := &sessionState{id: id, lastUsed: s.now()}
+	st.elem = s.pending.PushBack(st)
+	s.live[id] = st
+	var evicted string
+	if s.pending.Len() > s.pendingMax {
+		oldest := s.pending.Front().Value.(*sessionState)
+		s.removeLocked(oldest)
+		evicted = oldest.id
+	}
 	s.mu.Unlock()
+	if evicted != "" {
+		s.end(evicted)
+	}
 	return id
 }
 
@@ -137,53 +146,143 @@ func (s *sessionIDs) Validate(id string) (bool, error) {
 	return false, nil
 }
 
-// Terminate ends a session; its ID is forgotten, and later requests with it
-// get 404 like any unknown ID.
+// Terminate ends a session (the client's DELETE, mcp-go's idle sweeper or
+// shutdown); its ID is forgotten, and later requests with it get 404 like
+// any unknown ID.
 func (s *sessionIDs) Terminate(id string) (bool, error) {
 	s.mu.Lock()
-	delete(s.live, id)
+	if st, ok := s.live[id]; ok {
+		s.removeLocked(st)
+	}
 	s.mu.Unlock()
 	return false, nil
 }
 
-func (s *sessionIDs) known(id string) bool {
-	if !strings.HasPrefix(id, sessionIDPrefix) {
-		return false
+// removeLocked forgets a session and ends its GET streams.
+func (s *sessionIDs) removeLocked(st *sessionState) {
+	delete(s.live, st.id)
+	if st.established {
+		s.established.Remove(st.elem)
+	} else {
+		s.pending.Remove(st.elem)
 	}
+	for _, cancel := range st.streams {
+		cancel()
+	}
+	st.streams = nil
+}
+
+func (s *sessionIDs) known(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, ok := s.live[id]
 	return ok
 }
 
-// use records that a request came with the session's ID.
-func (s *sessionIDs) use(id string) {
+// counts returns how many sessions are established and pending.
+func (s *sessionIDs) counts() (established, pending int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.established.Len(), s.pending.Len()
+}
+
+// errNoSlot refuses the first use of a pending session at MCP_MAX_SESSIONS.
+var errNoSlot = errors.New("no session slot")
+
+// use records a request of session id until the func it returns is called:
+// the session is established by its first use (taking an idle session's
+// slot at the cap, which is then ended) and is not idle meanwhile. An
+// unknown ID is left to mcp-go (404). errNoSlot means the session could not
+// be established.
+func (s *sessionIDs) use(id string) (func(), error) {
+	s.mu.Lock()
+	st, ok := s.live[id]
+	if !ok {
+		s.mu.Unlock()
+		return func() {}, nil
+	}
+	reclaimed, err := s.establishLocked(st)
+	if err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
+	st.active++
+	st.lastUsed = s.now()
+	s.established.MoveToBack(st.elem)
+	s.mu.Unlock()
+	if reclaimed != "" {
+		s.end(reclaimed)
+	}
+	return sync.OnceFunc(func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		st.active--
+		if s.live[st.id] == st {
+			st.lastUsed = s.now()
+			s.established.MoveToBack(st.elem)
+		}
+	}), nil
+}
+
+// establishLocked makes a pending session established, reclaiming the slot
+// of an idle one at the cap (whose ID it returns, to be ended).
+func (s *sessionIDs) establishLocked(st *sessionState) (reclaimed string, err error) {
+	if st.established {
+		return "", nil
+	}
+	if s.established.Len() >= s.max {
+		idle := s.reclaimableLocked()
+		if idle == nil {
+			return "", errNoSlot
+		}
+		s.removeLocked(idle)
+		reclaimed = idle.id
+	}
+	s.pending.Remove(st.elem)
+	st.established = true
+	st.elem = s.established.PushBack(st)
+	return reclaimed, nil
+}
+
+// openStream counts a GET stream of session id, which establishes it;
+// cancel ends the stream, as the session's end must. It reports whether
+// the session is open, and the key that closeStream takes.
+func (s *sessionIDs) openStream(id string, cancel context.CancelFunc) (known bool, key int, err error) {
+	s.mu.Lock()
+	st, known := s.live[id]
+	if !known {
+		s.mu.Unlock()
+		return false, 0, nil
+	}
+	if len(st.streams) >= MaxStreamsPerSession {
+		s.mu.Unlock()
+		return true, 0, errTooManyStreams
+	}
+	reclaimed, err := s.establishLocked(st)
+	if err != nil {
+		s.mu.Unlock()
+		return true, 0, err
+	}
+	if st.streams == nil {
+		st.streams = map[int]context.CancelFunc{}
+	}
+	st.nextStream++
+	key = st.nextStream
+	st.streams[key] = cancel
+	s.mu.Unlock()
+	if reclaimed != "" {
+		s.end(reclaimed)
+	}
+	return true, key, nil
+}
+
+var errTooManyStreams = errors.New("too many GET streams")
+
+func (s *sessionIDs) closeStream(id string, key int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if st, ok := s.live[id]; ok {
-		st.used = true
-	}
-}
-
-// openStream counts a GET stream of session id; it reports whether the
-// session is open and whether it may open another stream.
-func (s *sessionIDs) openStream(id string) (known, ok bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, known := s.live[id]
-	if !known || st.streams >= MaxStreamsPerSession {
-		return known, false
-	}
-	st.streams++
-	st.used = true
-	return true, true
-}
-
-func (s *sessionIDs) closeStream(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if st, ok := s.live[id]; ok && st.streams > 0 {
-		st.streams--
+		delete(st.streams, key)
 	}
 }
 
@@ -195,10 +294,11 @@ func (s *sessionIDs) closeStream(id string) {
 // header does not say so.
 //
 // Without sessions (MCP_STATELESS), a GET gets 405: there is no stream.
-// With sessions, an initialize (with or without an
-// Mcp-Session-Id header) needs a free session slot, and a GET stream needs
-// an open session (mcp-go would otherwise create one for any ID, uncounted)
-// and may be one of at most MaxStreamsPerSession.
+// With sessions, sessionIDs admits them: an initialize (with or without an
+// Mcp-Session-Id header) needs a slot it could be established in, a
+// session's first use establishes it, and a GET stream needs an open
+// session (mcp-go would otherwise create one for any ID, uncounted) and may
+// be one of at most MaxStreamsPerSession.
 func (hs *Server) admitStreamable(w http.ResponseWriter, r *http.Request, next http.Handler) {
 	switch {
 	case isModernHTTP(r):
@@ -220,58 +320,121 @@ func (hs *Server) admitStreamable(w http.ResponseWriter, r *http.Request, next h
 			return
 		}
 	case r.Method == http.MethodPost && isInitialize(r):
-		res, evicted, ok := hs.ids.reserve()
-		if !ok {
-			tooManySessions(w, hs.opts.MaxSessions)
+		if !hs.ids.admits() {
+			hs.tooManySessions(w, r)
 			return
 		}
-		defer res.release()
-		if evicted != "" {
-			hs.endSession(r.Context(), evicted)
-		}
-		r = r.WithContext(context.WithValue(r.Context(), reservationKey{}, res))
 	case r.Method == http.MethodGet:
 		id := r.Header.Get("Mcp-Session-Id")
 		if id == "" {
 			rejectRequest(w, http.StatusBadRequest, "a GET stream needs the Mcp-Session-Id header of an initialized session")
 			return
 		}
-		known, ok := hs.ids.openStream(id)
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		r = r.WithContext(ctx)
+		known, key, err := hs.ids.openStream(id, cancel)
 		switch {
 		case !known:
 			rejectRequest(w, http.StatusNotFound, "unknown or ended session: initialize a new one")
 			return
-		case !ok:
+		case errors.Is(err, errTooManyStreams):
 			rejectRequest(w, http.StatusConflict, fmt.Sprintf("this session already has %d GET streams open, the most it may; close one first", MaxStreamsPerSession))
 			return
+		case err != nil:
+			hs.tooManySessions(w, r)
+			return
 		}
-		defer hs.ids.closeStream(id)
-	default:
-		hs.ids.use(r.Header.Get("Mcp-Session-Id"))
+		defer hs.ids.closeStream(id, key)
+	case r.Method == http.MethodPost:
+		done, err := hs.ids.use(r.Header.Get("Mcp-Session-Id"))
+		if err != nil {
+			hs.tooManySessions(w, r)
+			return
+		}
+		defer done()
 	}
 	next.ServeHTTP(w, r)
 }
 
-// endSession ends a session as its client's DELETE would, so that mcp-go
-// frees what it holds for it.
-func (hs *Server) endSession(ctx context.Context, id string) {
-	hs.streamable.Handle(discardResponse{http.Header{}}, &server.HTTPRequest{
-		Method:  http.MethodDelete,
-		Header:  http.Header{"Mcp-Session-Id": {id}},
-		Context: context.WithoutCancel(ctx),
-	})
-	hs.logger.InfoContext(ctx, "session evicted to admit a new one: it made no request after initialize", "max_sessions", hs.opts.MaxSessions)
+// admitSSE is capSessions for the legacy SSE transport, where a session
+// lives as long as its stream: sessionIDs admits a new stream as it admits
+// an initialize, a message establishes its session, and a session the
+// manager drops is ended by ending its stream (endSSEStream), after which
+// mcp-go unregisters it.
+func (hs *Server) admitSSE(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	switch {
+	case r.Method == http.MethodGet && r.URL.Path == "/sse":
+		if !hs.ids.admits() {
+			hs.tooManySessions(w, r)
+			return
+		}
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		st := &sseStream{cancel: cancel}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, sseStreamKey{}, st)))
+		if st.id != "" {
+			hs.sseCancels.Delete(st.id)
+			_, _ = hs.ids.Terminate(st.id)
+		}
+		return
+	case r.Method == http.MethodPost:
+		done, err := hs.ids.use(r.URL.Query().Get("sessionId"))
+		if err != nil {
+			hs.tooManySessions(w, r)
+			return
+		}
+		defer done()
+	}
+	next.ServeHTTP(w, r)
 }
 
-// discardResponse is the response writer of requests the server makes to
-// itself.
-type discardResponse struct{ h http.Header }
+// sseStream is an SSE stream being served: its session's ID, and the func
+// that ends it.
+type sseStream struct {
+	id     string
+	cancel context.CancelFunc
+}
 
-func (d discardResponse) Header() http.Header       { return d.h }
-func (discardResponse) WriteHeader(int)             {}
-func (discardResponse) Write(p []byte) (int, error) { return len(p), nil }
-func (discardResponse) Flush()                      {}
-func (discardResponse) CanStream() bool             { return false }
+type sseStreamKey struct{}
+
+// sseSessionID mints an SSE session's ID (mcp-go's session ID generator).
+func (hs *Server) sseSessionID(_ context.Context, r *http.Request) (string, error) {
+	st, ok := r.Context().Value(sseStreamKey{}).(*sseStream)
+	if !ok {
+		return "", errors.New("an SSE stream outside admitSSE")
+	}
+	st.id = hs.ids.Generate()
+	hs.sseCancels.Store(st.id, st.cancel)
+	if !hs.ids.known(st.id) {
+		// Evicted before its stream could be ended: end it now.
+		hs.endSSEStream(st.id)
+	}
+	return st.id, nil
+}
+
+// endSSEStream ends the stream of an SSE session the manager dropped.
+func (hs *Server) endSSEStream(id string) {
+	if cancel, ok := hs.sseCancels.LoadAndDelete(id); ok {
+		cancel.(context.CancelFunc)()
+		hs.logger.Debug("SSE stream ended to make room (MCP_MAX_SESSIONS)")
+	}
+}
+
+// endSession makes mcp-go forget a session the manager dropped.
+func (hs *Server) endSession(id string) {
+	mcpadapt.EndSession(context.Background(), hs.streamable, id)
+	hs.logger.Debug("session ended to make room (MCP_MAX_SESSIONS)")
+}
+
+// forgetUnknown ends a session mcp-go registers after the manager dropped
+// it (a pending session evicted while its initialize was still being
+// answered), so that mcp-go does not hold it until idle expiry.
+func (hs *Server) forgetUnknown(_ context.Context, cs server.ClientSession) {
+	if id := cs.SessionID(); hs.ids != nil && id != "" && !hs.ids.known(id) {
+		go hs.endSession(id)
+	}
+}
 
 // isModernHTTP tells a 2026-07-28 request by its MCP-Protocol-Version
 // header, as mcp-go does.
@@ -279,7 +442,8 @@ func isModernHTTP(r *http.Request) bool {
 	return mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion))
 }
 
-func tooManySessions(w http.ResponseWriter, max int) {
+func (hs *Server) tooManySessions(w http.ResponseWriter, r *http.Request) {
+	hs.refusals.log(r, "MCP_MAX_SESSIONS sessions in use", "status", http.StatusServiceUnavailable)
 	w.Header().Set("Retry-After", "30")
-	rejectRequest(w, http.StatusServiceUnavailable, fmt.Sprintf("too many sessions: this server allows %d at once (MCP_MAX_SESSIONS); close an idle client or try again later", max))
+	rejectRequest(w, http.StatusServiceUnavailable, fmt.Sprintf("too many sessions: this server allows %d in use at once (MCP_MAX_SESSIONS); close an idle client or try again later", hs.opts.MaxSessions))
 }

@@ -264,7 +264,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c := &Client{
 		baseURL:    base,
 		token:      token,
-		httpClient: &http.Client{Transport: NewTransport()},
+		httpClient: &http.Client{Transport: sharedTransport},
 		logger:     slog.New(slog.DiscardHandler),
 		userAgent:  "hubspot-conversations-mcp",
 		maxRetries: defaultMaxRetries,
@@ -297,17 +297,35 @@ const MaxTokenLength = 4096
 // ErrTokenTooLong is NormalizeToken's error for a token over MaxTokenLength.
 var ErrTokenTooLong = fmt.Errorf("HubSpot access token is longer than %d characters", MaxTokenLength)
 
-// maxIdleConns is how many idle connections to HubSpot a client keeps.
-// net/http keeps two per host by default, so concurrent calls beyond two
-// would each open a new connection, and a TLS handshake, to HubSpot.
-const maxIdleConns = 64
+// maxIdleConns is how many idle connections to HubSpot the clients keep
+// between bursts. net/http keeps two per host by default, so concurrent
+// calls beyond two would each open a new connection, and a TLS handshake,
+// to HubSpot.
+const maxIdleConns = 32
 
-// NewTransport returns a new transport as NewClient uses by default: Go's
-// default transport keeping up to 64 idle connections to HubSpot.
-func NewTransport() *http.Transport {
+// maxConns bounds the connections to one host the clients hold at once,
+// busy or idle: further calls wait for one to be free.
+const maxConns = 128
+
+// sharedTransport carries the requests of every Client built without
+// WithHTTPClient: however many clients a server builds (one per user token
+// with a credential pool), they share one bounded set of connections, and
+// a client dropped from a pool leaves none of its own open. Credentials
+// travel in each request's Authorization header, never in a connection's
+// state, so sharing connections shares nothing between users.
+var sharedTransport = newTransport()
+
+// DefaultTransport returns the transport every Client uses unless given
+// an HTTP client (WithHTTPClient): one bounded set of connections shared
+// by all clients of the process. A caller that wraps the transport of its
+// clients wraps this one to keep that bound.
+func DefaultTransport() http.RoundTripper { return sharedTransport }
+
+func newTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = maxIdleConns
 	t.MaxIdleConnsPerHost = maxIdleConns
+	t.MaxConnsPerHost = maxConns
 	return t
 }
 

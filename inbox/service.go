@@ -30,8 +30,9 @@ type Config struct {
 	// Limiter returns the rate limiter of a credential, by its fingerprint
 	// (CredentialID); default hubspot.NewWindowLimiter(hubspot.DefaultRate).
 	Limiter func(credential string) hubspot.Limiter
-	// Transport carries the requests to HubSpot; default a new
-	// hubspot.NewTransport() per credential.
+	// Transport carries the requests to HubSpot; default
+	// hubspot.DefaultTransport(), one bounded set of connections shared by
+	// every credential.
 	Transport http.RoundTripper
 	// CacheTTL is how long each credential's client keeps answers that
 	// rarely change (HUBSPOT_CACHE_TTL, see hubspot.WithCache); zero
@@ -154,7 +155,7 @@ func (s *Service) newCredential(token string) (*credential, error) {
 	}
 	rt := s.cfg.Transport
 	if rt == nil {
-		rt = hubspot.NewTransport()
+		rt = hubspot.DefaultTransport()
 	}
 	logger := s.cfg.Logger
 	if logger == nil {

@@ -164,7 +164,7 @@ func (p prompt) validate(in map[string]string) (map[string]string, error) {
 	}
 	for name := range in {
 		if !slices.Contains(known, name) {
-			return nil, fmt.Errorf("%s: unknown argument %q; it takes %s", p.name, name, strings.Join(known, ", "))
+			return nil, fmt.Errorf("%s: unknown argument %s; it takes %s", p.name, hubspot.Quote(name), strings.Join(known, ", "))
 		}
 	}
 	return args, nil

@@ -3,6 +3,8 @@ package resources
 import (
 	"fmt"
 
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
@@ -12,6 +14,7 @@ import (
 // It carries HubSpot's status, category, message and correlation id, never
 // the token, which no client error holds.
 func readError(uri string, err error) error {
+	uri = hubspot.Truncate(uri, 200) // a client's input, quoted back
 	fail := view.Explain(err)
 	switch fail.Kind {
 	case view.InvalidArgument:

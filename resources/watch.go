@@ -69,7 +69,7 @@ type sink struct {
 
 type pollerKey struct {
 	sink       string
-	credential string // hubspot.CredentialID
+	credential string // inbox.CredentialID
 }
 
 // poller polls one sink's subscriptions with one client.

@@ -67,7 +67,7 @@ type Limiter struct {
 }
 
 // New returns a limiter for the credential credentialID (see
-// hubspot.CredentialID; never the token itself) enforcing r.
+// inbox.CredentialID; never the token itself) enforcing r.
 func New(rdb redis.UniversalClient, credentialID string, r hubspot.Rate) *Limiter {
 	return &Limiter{rdb: rdb, key: KeyPrefix + credentialID, rate: r}
 }
