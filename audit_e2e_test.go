@@ -13,8 +13,8 @@ import (
 	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/httpserver"
-	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
 var logField = regexp.MustCompile(`(\w+)=("(?:[^"\\]|\\.)*"|\S*)`)
@@ -128,7 +128,7 @@ func TestHTTP_AuditRecordsEveryWriteAndNoSecret(t *testing.T) {
 	if len(writes) != 7 {
 		t.Fatalf("the sandbox received %d writes, want 7", len(writes))
 	}
-	cred := hubspot.CredentialID(token)
+	cred := inbox.CredentialID(token)
 	var session string
 	for i, w := range want {
 		r := recs[i]

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
 // The tests in this file reproduce finding 1 of issue 15: a person's "yes"
@@ -116,7 +117,7 @@ func plannedDigest(t *testing.T, cs *gomcp.ClientSession, args map[string]any) s
 	if err != nil {
 		t.Fatal(err)
 	}
-	return hubspot.PlannedRequest{Method: p.Method, Path: p.Path, Body: encoded}.Digest()
+	return inbox.PlannedRequest{Method: p.Method, Path: p.Path, Body: encoded}.Digest()
 }
 
 // TestStdio_AStateComputedFromADryRunIsNoConfirmation: a 2026-07-28 client

@@ -35,6 +35,7 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/tools"
 )
 
@@ -234,13 +235,10 @@ func (r *recorder) all() []exchange {
 // of it and a constructor of clients for a token.
 func serveSandbox(t *testing.T, opts ...hubspot.Option) (*sandbox.Server, *recorder, func(token string) *hubspot.Client) {
 	t.Helper()
-	sb := sandbox.New()
-	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
-	rec := &recorder{next: srv.Client().Transport}
+	sb, rec, url := serveRecordedSandbox(t)
 	return sb, rec, func(token string) *hubspot.Client {
 		c, err := hubspot.NewClient(token, append([]hubspot.Option{
-			hubspot.WithBaseURL(srv.URL),
+			hubspot.WithBaseURL(url),
 			hubspot.WithHTTPClient(&http.Client{Transport: rec}),
 			hubspot.WithLimiter(hubspot.NewWindowLimiter(hubspot.Rate{Calls: 100000, Per: time.Second})),
 		}, opts...)...)
@@ -249,6 +247,16 @@ func serveSandbox(t *testing.T, opts ...hubspot.Option) (*sandbox.Server, *recor
 		}
 		return c
 	}
+}
+
+// serveRecordedSandbox serves a fresh sandbox over HTTP and returns it,
+// the recorder to send requests through, and its URL.
+func serveRecordedSandbox(t *testing.T) (*sandbox.Server, *recorder, string) {
+	t.Helper()
+	sb := sandbox.New()
+	srv := httptest.NewServer(sb)
+	t.Cleanup(srv.Close)
+	return sb, &recorder{next: srv.Client().Transport}, srv.URL
 }
 
 // verify checks every exchange against the specs, logs how many were
@@ -404,8 +412,16 @@ func TestContract(t *testing.T) {
 
 	t.Run("tools", func(t *testing.T) {
 		t.Parallel()
-		_, rec, newClient := serveSandbox(t)
-		all := tools.All(newClient(sandbox.DefaultToken), tools.Config{SenderActorID: sandbox.AgentActorID})
+		_, rec, url := serveRecordedSandbox(t)
+		svc, err := inbox.New(inbox.Config{Token: sandbox.DefaultToken, SenderActorID: sandbox.AgentActorID,
+			ClientOptions: []hubspot.Option{hubspot.WithBaseURL(url)}, Transport: rec,
+			Limiter: func(string) hubspot.Limiter {
+				return hubspot.NewWindowLimiter(hubspot.Rate{Calls: 100000, Per: time.Second})
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := tools.All(svc, tools.Config{})
 		d := &toolDriver{t: t, rec: rec, tools: map[string]server.ServerTool{}, called: map[string]bool{}}
 		for _, st := range all {
 			d.tools[st.Tool.Name] = st

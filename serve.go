@@ -20,6 +20,7 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/httpserver"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/mcpadapt"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
@@ -58,10 +59,11 @@ func serveHTTP(ctx context.Context, a *app) error {
 // newHTTPServer configures the HTTP transport from the app's configuration.
 func newHTTPServer(a *app, bound net.Addr) (*httpserver.Server, error) {
 	cfg := a.cfg
-	// With one configured token, readiness checks it; a *hubspot.Client is
-	// its own provider.
-	single, _ := a.provider.(*hubspot.Client)
-	ready := &readiness{hs: single, ttl: 30 * time.Second}
+	// With one configured token, readiness checks it.
+	ready := &readiness{ttl: 30 * time.Second}
+	if !a.svc.PerUserTokens() {
+		ready.svc = a.svc
+	}
 	return httpserver.New(a.mcp, a.calls, bound, httpserver.Options{
 		SSE:                cfg.Transport == "sse",
 		Stateless:          cfg.Stateless,
@@ -84,7 +86,7 @@ func newHTTPServer(a *app, bound net.Addr) (*httpserver.Server, error) {
 // accepts it. The HubSpot check costs one call of the budget and is cached
 // for ttl, so probes cannot drain the budget.
 type readiness struct {
-	hs  *hubspot.Client // nil with per-user tokens
+	svc *inbox.Service // nil with per-user tokens
 	ttl time.Duration
 
 	mu      sync.Mutex
@@ -103,7 +105,7 @@ func (rd *readiness) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (rd *readiness) check(ctx context.Context) error {
-	if rd.hs == nil {
+	if rd.svc == nil {
 		// Per-user tokens: there is no token of our own to check.
 		return nil
 	}
@@ -114,7 +116,7 @@ func (rd *readiness) check(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	_, err := rd.hs.ListInboxes(ctx, &hubspot.ListInboxesOptions{ListOptions: hubspot.ListOptions{Limit: 1}})
+	_, err := rd.svc.ListInboxes(ctx, &hubspot.ListInboxesOptions{ListOptions: hubspot.ListOptions{Limit: 1}})
 	rd.err, rd.checked = explainReadiness(err), time.Now()
 	return rd.err
 }
@@ -195,7 +197,7 @@ func budgetProgress() []server.ServerOption {
 	return []server.ServerOption{server.WithToolHandlerMiddleware(tools), server.WithResourceHandlerMiddleware(resources)}
 }
 
-// withBudgetProgress returns ctx with a hubspot.WaitObserver sending the
+// withBudgetProgress returns ctx with an inbox.WaitObserver sending the
 // progress, and a func to call before answering.
 func withBudgetProgress(ctx context.Context, meta *mcp.Meta) (context.Context, func()) {
 	n := mcpadapt.NewNotifier(ctx)
@@ -212,5 +214,5 @@ func withBudgetProgress(ctx context.Context, meta *mcp.Meta) (context.Context, f
 			"message":       fmt.Sprintf("Waiting for the HubSpot rate budget: this call's turn comes in %ds.", secs),
 		})
 	}
-	return hubspot.WithWaitObserver(ctx, obs), n.Settle
+	return inbox.WithWaitObserver(ctx, obs), n.Settle
 }

@@ -17,7 +17,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/mcpadapt"
 )
 
@@ -70,11 +70,11 @@ func newMCP(t *testing.T) (*server.MCPServer, *Calls, *kit) {
 		return mcp.NewToolResultText("progressed"), nil
 	})
 	s.AddTool(mcp.NewTool("token"), func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-		tok, ok := hubspot.TokenFromContext(ctx)
+		tok, ok := inbox.TokenFromContext(ctx)
 		if !ok {
 			return mcp.NewToolResultError("no token"), nil
 		}
-		return mcp.NewToolResultText(hubspot.CredentialID(tok)), nil
+		return mcp.NewToolResultText(inbox.CredentialID(tok)), nil
 	})
 	return s, calls, k
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
 const authToken = "test-auth-token-0123456789abcdef"
@@ -189,7 +190,7 @@ func TestUserTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if text, err := toolText(t.Context(), cs, "token", nil); err != nil || text != hubspot.CredentialID("user-token-1") {
+	if text, err := toolText(t.Context(), cs, "token", nil); err != nil || text != inbox.CredentialID("user-token-1") {
 		t.Errorf("the tool saw credential %q (%v), want the header's", text, err)
 	}
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/mcpadapt"
 )
 
@@ -303,7 +304,7 @@ func (hs *Server) userToken(next http.Handler) http.Handler {
 			rejectRequest(w, status, TokenHeader+": "+err.Error())
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(hubspot.ContextWithToken(r.Context(), tok)))
+		next.ServeHTTP(w, r.WithContext(inbox.ContextWithToken(r.Context(), tok)))
 	})
 }
 

@@ -6,9 +6,8 @@ import (
 	"time"
 )
 
-// Actor types. An actor ID is one letter for the type, a hyphen and an
-// identifier: A-123 (agent), V-456 (visitor), I-55 (integration),
-// S-hubspot (system), E-someone@example.com (email), B-… (bot), L-… (LLM).
+// Actor types. An actor ID is one capital letter for the type, a hyphen
+// and an identifier, such as A-123 for an agent: see ActorTypeOf.
 const (
 	ActorAgent      = "AGENT"
 	ActorBot        = "BOT"
@@ -28,22 +27,9 @@ type Actor struct {
 	Name   string `json:"name,omitempty"`
 	Email  string `json:"email,omitempty"`
 	Avatar string `json:"avatar,omitempty"`
-	// Extra holds the fields Actor does not declare, such as what HubSpot
-	// returns for a requested property.
+	// Extra holds the fields Actor does not declare, when a property was
+	// asked for: what HubSpot returns for it.
 	Extra Extra `json:"-"`
-}
-
-// UnmarshalJSON implements json.Unmarshaler, keeping undeclared fields in Extra.
-func (a *Actor) UnmarshalJSON(b []byte) error {
-	type plain Actor
-	var p plain
-	extra, err := extraFields(b, &p)
-	if err != nil {
-		return err
-	}
-	*a = Actor(p)
-	a.Extra = extra
-	return nil
 }
 
 // ActorBatch is the answer of BatchGetActors. HubSpot answers 207 when some
@@ -85,7 +71,7 @@ func (c *Client) GetActor(ctx context.Context, actorID, property string) (*Actor
 		}
 	}
 	var a Actor
-	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/actors/" + url.PathEscape(actorID), query: propertyQuery(property)}, &a); err != nil {
+	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/actors/" + url.PathEscape(actorID), query: propertyQuery(property)}, into(&a, property)); err != nil {
 		return nil, err
 	}
 	if property == "" {
@@ -124,7 +110,11 @@ func (c *Client) BatchGetActors(ctx context.Context, actorIDs []string, property
 			Inputs []string `json:"inputs"`
 		}{missing}
 		// A batch read changes nothing, so it is as safe to repeat as a GET.
-		err := c.call(ctx, request{method: "POST", path: conversationsPrefix + "/actors/batch/read", query: propertyQuery(property), body: body, idempotent: true, read: true}, &b)
+		var out any = &b
+		if property != "" {
+			out = results[Actor, *Actor]{dst: &b, items: func() []Actor { return b.Results }, property: property}
+		}
+		err := c.call(ctx, request{method: "POST", path: conversationsPrefix + "/actors/batch/read", query: propertyQuery(property), body: body, idempotent: true, read: true}, out)
 		if err != nil {
 			return nil, err
 		}

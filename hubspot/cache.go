@@ -1,7 +1,6 @@
 package hubspot
 
 import (
-	"context"
 	"errors"
 	"maps"
 	"net/url"
@@ -14,8 +13,7 @@ import (
 const maxCacheEntries = 10_000
 
 // WithCache keeps HubSpot's answers about things that rarely change for
-// ttl: inboxes, channels, channel accounts, actors, and which inbox each
-// thread is in. Messages are never cached, and threads only for seconds:
+// ttl: inboxes, channels, channel accounts and actors. Messages are never cached, and threads only for seconds:
 // a thread from a listing answers GetThread for ListedThreadTTL. Zero
 // turns the cache off (the default). A Client holds one credential, so nothing cached is
 // ever shown to another user.
@@ -49,13 +47,9 @@ type cacheEntry struct {
 	expires time.Time
 }
 
-// Cache key prefixes. Raw answers are keyed by request line; the rest by
-// what they describe.
-const (
-	keyActor        = "actor "
-	keyThreadInbox  = "thread-inbox "
-	keyAccountInbox = "channel-account-inbox "
-)
+// keyActor prefixes the cache keys of actors. Raw answers are keyed by
+// request line.
+const keyActor = "actor "
 
 func (c *cache) get(key string) (any, bool) {
 	if c == nil {
@@ -102,15 +96,6 @@ func (c *cache) drop(key string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.entries, key)
-}
-
-// noteThreads remembers the inbox of each thread read or written.
-func (c *Client) noteThreads(ths ...Thread) {
-	for _, th := range ths {
-		if th.ID != "" && th.InboxID != "" {
-			c.inboxes.put(keyThreadInbox+th.ID, th.InboxID)
-		}
-	}
 }
 
 // ListedThreadTTL is how long, at most, a thread from ListThreads answers
@@ -160,40 +145,6 @@ func (th Thread) clone() Thread {
 		th.ThreadAssociations = &cp
 	}
 	return th
-}
-
-// noteChannelAccounts remembers the inbox of each channel account read.
-func (c *Client) noteChannelAccounts(cas ...ChannelAccount) {
-	for _, ca := range cas {
-		if ca.ID != "" && ca.InboxID != "" {
-			c.inboxes.put(keyAccountInbox+ca.ID, ca.InboxID)
-		}
-	}
-}
-
-// knownInbox returns the inbox recorded for key, if any.
-func (c *Client) knownInbox(key string) (string, bool) {
-	v, ok := c.inboxes.get(key)
-	if !ok {
-		return "", false
-	}
-	return v.(string), true
-}
-
-// ThreadInbox returns the ID of the inbox a thread is in: from the cache
-// when a read in the last TTL saw the thread, otherwise with one GetThread.
-func (c *Client) ThreadInbox(ctx context.Context, threadID string) (string, error) {
-	if err := ValidateNumericID("threadId", threadID); err != nil {
-		return "", err
-	}
-	if inboxID, ok := c.knownInbox(keyThreadInbox + threadID); ok {
-		return inboxID, nil
-	}
-	th, err := c.GetThread(ctx, threadID, nil)
-	if err != nil {
-		return "", err
-	}
-	return th.InboxID, nil
 }
 
 // cachedActors splits ids into the actors the cache knows and the IDs it

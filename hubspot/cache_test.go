@@ -145,44 +145,6 @@ func TestCache_BatchAsksOnlyForUnknownActors(t *testing.T) {
 	}
 }
 
-func TestCache_ThreadInbox(t *testing.T) {
-	t.Parallel()
-	sb, c := newSandboxClient(t, time.Minute)
-	got, err := c.ThreadInbox(t.Context(), sandbox.EmailThreadID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != sandbox.HelpDeskInboxID {
-		t.Errorf("inbox %q, want %q", got, sandbox.HelpDeskInboxID)
-	}
-	if _, err := c.ListThreads(t.Context(), &ListThreadsOptions{ThreadStatus: StatusOpen}); err != nil {
-		t.Fatal(err)
-	}
-	calls(sb)
-	for _, id := range []string{sandbox.EmailThreadID, sandbox.AssignedThreadID, sandbox.HostileThreadID} {
-		if _, err := c.ThreadInbox(t.Context(), id); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if n := calls(sb); n != 0 {
-		t.Errorf("inboxes of threads already read: %d calls, want 0", n)
-	}
-	if _, err := c.ThreadInbox(t.Context(), "12/../1"); err == nil {
-		t.Error("a malformed thread ID was accepted")
-	}
-	// Archiving forgets the thread: it may be gone from the next read.
-	if err := c.ArchiveThread(t.Context(), sandbox.EmailThreadID); err != nil {
-		t.Fatal(err)
-	}
-	calls(sb)
-	if _, err := c.ThreadInbox(t.Context(), sandbox.EmailThreadID); err == nil {
-		t.Error("the inbox of an archived thread came from the cache")
-	}
-	if n := calls(sb); n != 1 {
-		t.Errorf("after archiving: %d calls, want 1", n)
-	}
-}
-
 func TestCache_WritesShowInTheNextRead(t *testing.T) {
 	t.Parallel()
 	sb, c := newSandboxClient(t, time.Minute)

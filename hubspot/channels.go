@@ -123,28 +123,9 @@ func (c *Client) ListChannelAccounts(ctx context.Context, opts *ListChannelAccou
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	if c.guard != nil {
-		o := ListChannelAccountsOptions{}
-		if opts != nil {
-			o = *opts
-		}
-		var none bool
-		if o.InboxIDs, none = c.guard.inboxFilter(o.InboxIDs); none {
-			zero := 0
-			return &Page[ChannelAccount]{Results: []ChannelAccount{}, Total: &zero}, nil
-		}
-		opts = &o
-	}
 	var p Page[ChannelAccount]
 	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/channel-accounts", query: opts.values(), cached: true}, &p); err != nil {
 		return nil, err
-	}
-	c.noteChannelAccounts(p.Results...)
-	if c.guard != nil {
-		all := len(p.Results)
-		if p.Results = c.guard.allowedChannelAccounts(p.Results); len(p.Results) != all {
-			p.Total = filteredTotal(opts.After == "", &p)
-		}
 	}
 	return &p, nil
 }
@@ -161,13 +142,8 @@ func (c *Client) GetChannelAccount(ctx context.Context, channelAccountID string,
 	setBool(q, "archived", archived)
 	var ca ChannelAccount
 	path := conversationsPrefix + "/channel-accounts/" + url.PathEscape(channelAccountID)
-	err := c.call(ctx, request{method: "GET", path: path, query: q, cached: true}, &ca)
-	if err != nil {
+	if err := c.call(ctx, request{method: "GET", path: path, query: q, cached: true}, &ca); err != nil {
 		return nil, err
-	}
-	c.noteChannelAccounts(ca)
-	if c.guard != nil && !c.guard.allows(ca.InboxID) {
-		return nil, hiddenNotFound("GET", path, "Channel account", channelAccountID)
 	}
 	return &ca, nil
 }

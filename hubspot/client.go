@@ -77,10 +77,6 @@ type Client struct {
 	holdMu    sync.Mutex
 	holdUntil time.Time
 
-	// refusedAt is when HubSpot last answered 401 (Unix nanoseconds; 0
-	// after a success): a Pool keeps a refused credential only briefly.
-	refusedAt atomic.Int64
-
 	// sent holds when this client's latest requests that HubSpot counted
 	// were sent (a ring), to know when HubSpot's window frees up.
 	sent     [maxTrackedSends]time.Time
@@ -88,10 +84,6 @@ type Client struct {
 
 	// cache keeps answers that rarely change (WithCache); nil when off.
 	cache *cache
-	// inboxes records which inbox each thread and channel account is in:
-	// the cache's TTL, or ownerTTL under an allowlist without a cache;
-	// nil when neither is on.
-	inboxes *cache
 	// listed keeps the threads of recent listings for ListedThreadTTL,
 	// when the cache is on; nil when off.
 	listed *cache
@@ -101,8 +93,10 @@ type Client struct {
 	// joins a flight that started before it.
 	writes atomic.Uint64
 
-	// guard confines the client to an inbox allowlist; nil allows all.
-	guard *inboxGuard
+	// beforeWrite is called before each write is sent (WithBeforeWrite).
+	beforeWrite func(ctx context.Context, w Write) error
+	// rateWait waits out the rate budget's delays (WithRateWait).
+	rateWait func(ctx context.Context, d time.Duration) error
 }
 
 // Option configures a Client.
@@ -219,6 +213,45 @@ func WithMaxWait(d time.Duration) Option {
 	}
 }
 
+// Write is a request that changes something in HubSpot, exactly as the
+// client sends it: what WithBeforeWrite's function sees.
+type Write struct {
+	Method string `json:"method"`
+	// Path is the path and query string, relative to the API host.
+	Path string `json:"path"`
+	// Body is the JSON body; absent when the request has none.
+	Body json.RawMessage `json:"body,omitempty"`
+}
+
+// WithBeforeWrite sets a function the client calls before it sends a
+// write (any request that is not a read), once per call, after the
+// arguments were checked and before the rate budget and any retry. When it
+// returns an error, the call returns that error as is and nothing is sent;
+// it may make reads with the same client. A caller can use it to capture a
+// planned request instead of sending it, or to refuse a write other than
+// an approved one. Reads never reach it.
+func WithBeforeWrite(f func(ctx context.Context, w Write) error) Option {
+	return func(c *Client) error {
+		c.beforeWrite = f
+		return nil
+	}
+}
+
+// WithRateWait sets how the client waits out the delays of the rate
+// budget: the turn its Limiter gave, HubSpot's own window reported spent,
+// and a 429's Retry-After. f must wait d, or return ctx.Err() as soon as
+// ctx ends. The default sleeps; a server can pass a function that also
+// tells its user why a call is slow.
+func WithRateWait(f func(ctx context.Context, d time.Duration) error) Option {
+	return func(c *Client) error {
+		if f == nil {
+			return errors.New("nil rate wait")
+		}
+		c.rateWait = f
+		return nil
+	}
+}
+
 // NewClient returns a client for the access token of a private app or an
 // OAuth app. The token may carry its "Bearer " prefix, as the connector asks
 // users to type it.
@@ -237,6 +270,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		maxRetries: defaultMaxRetries,
 		timeout:    defaultTimeout,
 		backoff:    jitteredBackoff,
+		rateWait:   Sleep,
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
@@ -249,12 +283,8 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	if c.search == nil {
 		c.search = NewWindowLimiter(SearchRate)
 	}
-	switch {
-	case c.cache != nil:
-		c.inboxes = &cache{ttl: c.cache.ttl, entries: map[string]cacheEntry{}}
+	if c.cache != nil {
 		c.listed = &cache{ttl: min(c.cache.ttl, ListedThreadTTL), entries: map[string]cacheEntry{}}
-	case c.guard != nil:
-		c.inboxes = &cache{ttl: ownerTTL, entries: map[string]cacheEntry{}}
 	}
 	return c, nil
 }
@@ -285,6 +315,12 @@ const maxConns = 128
 // state, so sharing connections shares nothing between users.
 var sharedTransport = newTransport()
 
+// DefaultTransport returns the transport every Client uses unless given
+// an HTTP client (WithHTTPClient): one bounded set of connections shared
+// by all clients of the process. A caller that wraps the transport of its
+// clients wraps this one to keep that bound.
+func DefaultTransport() http.RoundTripper { return sharedTransport }
+
 func newTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = maxIdleConns
@@ -313,21 +349,6 @@ func NormalizeToken(token string) (string, error) {
 		}
 	}
 	return token, nil
-}
-
-// CredentialID returns the fingerprint of the client's token (see the
-// function CredentialID), for logs that must tell users apart and to key
-// per-credential state: a Pool may replace a Client by another for the
-// same credential.
-func (c *Client) CredentialID() string { return CredentialID(c.token) }
-
-// ClientFor returns c itself: a single-credential Client is its own Provider.
-func (c *Client) ClientFor(context.Context) (*Client, error) { return c, nil }
-
-// Provider supplies the Client for a request: one shared Client, or one per
-// user when each request brings its own HubSpot token.
-type Provider interface {
-	ClientFor(ctx context.Context) (*Client, error)
 }
 
 // request describes one API call.
@@ -365,11 +386,14 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 			return fmt.Errorf("%s %s: encode body: %w", req.method, req.path, err)
 		}
 	}
-	if planned(ctx, req, body) {
-		return ErrDryRun
-	}
-	if unexpected(ctx, req, body) {
-		return ErrWriteChanged
+	if !req.isRead() && c.beforeWrite != nil {
+		path := req.path
+		if q := req.query.Encode(); q != "" {
+			path += "?" + q
+		}
+		if err := c.beforeWrite(ctx, Write{Method: req.method, Path: path, Body: json.RawMessage(body)}); err != nil {
+			return err
+		}
 	}
 	var (
 		ans answer
@@ -445,13 +469,11 @@ func leaderGaveUp(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &be)
 }
 
-// wrote drops from the cache what a write to req.path may have changed
-// (a thread archived leaves its inbox),
+// wrote drops from the cache what a write to req.path may have changed,
 // whatever its outcome: it may have reached HubSpot even if it failed.
 func (c *Client) wrote(req request) {
 	c.writes.Add(1)
 	if id, ok := threadOf(req.path); ok {
-		c.inboxes.drop(keyThreadInbox + id)
 		c.listed.drop(id)
 	}
 }
@@ -488,11 +510,6 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (answer, er
 			}
 			return answer{}, &RequestError{Method: req.method, Path: req.path, MaybeSent: !notSent && !req.safeToRepeat(), Attempts: attempt, Err: sendErr}
 		}
-		if status == http.StatusUnauthorized {
-			c.refusedAt.Store(time.Now().UnixNano())
-		} else if status >= 200 && status < 300 {
-			c.refusedAt.Store(0)
-		}
 		if status >= 200 && status < 300 {
 			return answer{status: status, body: respBody, attempts: attempt}, nil
 		}
@@ -526,9 +543,9 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (answer, er
 }
 
 // waitTurn waits for HubSpot's own window if it reported it spent, then
-// for the limiter, then for a search the search limiter, at most maxWait
-// in all. The search limiter comes last, right before the send, because
-// its window (a second) is the short one HubSpot holds searches to.
+// for the limiter's turn, then for a search the search limiter's, at most
+// maxWait in all. The search limiter comes last, right before the send,
+// because its window (a second) is the short one HubSpot holds searches to.
 func (c *Client) waitTurn(ctx context.Context, req request) error {
 	if c.maxWait > 0 {
 		var cancel context.CancelFunc
@@ -542,15 +559,29 @@ func (c *Client) waitTurn(ctx context.Context, req request) error {
 		if !fitsDeadline(ctx, hold) {
 			return &BudgetError{Rate: Rate{}, Wait: hold}
 		}
-		if err := Await(ctx, hold); err != nil {
+		if err := c.rateWait(ctx, hold); err != nil {
 			return err
 		}
 	}
-	if err := c.limiter.Wait(ctx); err != nil {
+	if err := c.takeTurn(ctx, c.limiter); err != nil {
 		return err
 	}
 	if req.search {
-		return c.search.Wait(ctx)
+		return c.takeTurn(ctx, c.search)
+	}
+	return nil
+}
+
+// takeTurn reserves a turn from l and waits for it with the rate wait,
+// releasing it if ctx ends first.
+func (c *Client) takeTurn(ctx context.Context, l Limiter) error {
+	delay, release, err := l.Reserve(ctx)
+	if err != nil || delay <= 0 {
+		return err
+	}
+	if err := c.rateWait(ctx, delay); err != nil {
+		release()
+		return err
 	}
 	return nil
 }
@@ -585,7 +616,6 @@ func (c *Client) do(ctx context.Context, req request, body []byte) (int, http.He
 	start := time.Now()
 	resp, err := c.httpClient.Do(hr)
 	if err != nil {
-		traceCall(ctx, req, 0, nil)
 		c.logger.DebugContext(ctx, "hubspot request failed", "method", req.method, "path", req.path, "duration", time.Since(start), "error", RedactURL(err))
 		return 0, nil, nil, RedactURL(err)
 	}
@@ -596,7 +626,6 @@ func (c *Client) do(ctx context.Context, req request, body []byte) (int, http.He
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	c.observeRateHeaders(resp.StatusCode, resp.Header, start)
-	traceCall(ctx, req, resp.StatusCode, resp.Header)
 	c.logger.DebugContext(ctx, "hubspot request", "method", req.method, "path", req.path, "status", resp.StatusCode,
 		"duration", time.Since(start), "correlation_id", resp.Header.Get("X-HubSpot-Correlation-Id"),
 		"ratelimit_remaining", resp.Header.Get("X-HubSpot-RateLimit-Remaining"))
@@ -670,11 +699,11 @@ func (c *Client) sleep(ctx context.Context, d time.Duration, req request, attemp
 		attrs = append(attrs, "error", cause)
 	}
 	c.logger.WarnContext(ctx, "hubspot retry", attrs...)
-	wait := sleep
+	wait := Sleep
 	if strings.HasPrefix(reason, "429") {
 		// HubSpot's budget is spent: the caller waits for its turn as
-		// much as in the limiter, so its WaitObserver hears.
-		wait = Await
+		// much as in the limiter.
+		wait = c.rateWait
 	}
 	if err := wait(ctx, d); err != nil {
 		return &RequestError{Method: req.method, Path: req.path, Attempts: attempt, Err: err}
@@ -682,8 +711,9 @@ func (c *Client) sleep(ctx context.Context, d time.Duration, req request, attemp
 	return nil
 }
 
-// sleep waits for d, or returns ctx.Err() if ctx ends first.
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits for d, or returns ctx.Err() if ctx ends first: the default
+// rate wait (see WithRateWait).
+func Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

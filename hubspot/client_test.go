@@ -3,6 +3,7 @@ package hubspot
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -13,6 +14,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // fakeHubSpot is an in-memory RoundTripper: no sockets, so it works inside
@@ -458,6 +461,93 @@ func TestClient_HoldsAWholeWindowWhenOthersShareTheBudget(t *testing.T) {
 		}
 		if got := f.times[1].Sub(start); got != 10*time.Second {
 			t.Errorf("second request after %s, want 10s", got)
+		}
+	})
+}
+
+// FuzzNormalizeToken: an accepted token is non-empty, at most
+// MaxTokenLength long, free of spaces and control characters; an error
+// never repeats the token.
+func FuzzNormalizeToken(f *testing.F) {
+	for _, s := range []string{"pat-na1-abc", "Bearer pat-na1-abc", "bearer ", " ", "a b", "tok\x00en", strings.Repeat("k", MaxTokenLength+1)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		tok, err := NormalizeToken(raw)
+		if err != nil {
+			if len(raw) > 8 && strings.Contains(err.Error(), raw) {
+				t.Errorf("error %q repeats the token", err)
+			}
+			return
+		}
+		if tok == "" || len(tok) > MaxTokenLength || strings.ContainsFunc(tok, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
+			t.Errorf("NormalizeToken(%q) = %q", raw, tok)
+		}
+	})
+}
+
+// TestClient_BeforeWriteSeesEveryWriteOnce: the hook hears each write
+// once, exactly as sent, never a read; its error stops the write before
+// anything is sent.
+func TestClient_BeforeWriteSeesEveryWriteOnce(t *testing.T) {
+	t.Parallel()
+	f := &fakeHubSpot{answers: []fakeAnswer{{status: 200, body: threadJSON}}}
+	var seen []Write
+	refuse := errors.New("not this one")
+	c := newFakeClient(t, f, WithBeforeWrite(func(_ context.Context, w Write) error {
+		seen = append(seen, w)
+		if strings.Contains(string(w.Body), "refused") {
+			return refuse
+		}
+		return nil
+	}))
+	if _, err := c.GetThread(t.Context(), "123", nil); err != nil {
+		t.Fatal(err)
+	}
+	no := false
+	if _, err := c.UpdateThread(t.Context(), "123", UpdateThreadRequest{Archived: &no}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SendMessage(t.Context(), "123", SendMessageRequest{Type: "COMMENT", Text: "refused"}); !errors.Is(err, refuse) {
+		t.Errorf("a refused write: err = %v, want the hook's", err)
+	}
+	want := []Write{
+		{Method: "PATCH", Path: "/conversations/v3/conversations/threads/123?archived=true", Body: json.RawMessage(`{"archived":false}`)},
+		{Method: "POST", Path: "/conversations/v3/conversations/threads/123/messages", Body: json.RawMessage(`{"type":"COMMENT","text":"refused","attachments":[]}`)},
+	}
+	if diff := cmp.Diff(want, seen); diff != "" {
+		t.Errorf("writes the hook saw (-want +got):\n%s", diff)
+	}
+	if n := f.count(); n != 2 {
+		t.Errorf("%d requests sent, want the read and the first write", n)
+	}
+}
+
+// TestClient_RateWaitSpendsTheBudgetsWaits: the limiter's turn and a
+// 429's Retry-After pass through the rate wait.
+func TestClient_RateWaitSpendsTheBudgetsWaits(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		f := &fakeHubSpot{answers: []fakeAnswer{
+			{status: 200, body: `{}`},
+			{status: 429, header: http.Header{"Retry-After": {"3"}}, body: `{"status":"error","errorType":"RATE_LIMIT","policyName":"TEN_SECONDLY_ROLLING"}`},
+			{status: 200, body: `{}`},
+		}}
+		var waits []time.Duration
+		c := newFakeClient(t, f, WithLimiter(NewWindowLimiter(Rate{Calls: 1, Per: 5 * time.Second})),
+			WithRateWait(func(ctx context.Context, d time.Duration) error {
+				waits = append(waits, d)
+				return Sleep(ctx, d)
+			}))
+		for range 2 {
+			if _, err := c.GetChannel(t.Context(), "1000"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The second call waits 5 s plus the guard for its turn, then 3 s
+		// after the 429, then its turn again.
+		if len(waits) < 2 || waits[0] != 5250*time.Millisecond || waits[1] != 3*time.Second {
+			t.Errorf("waits %v, want 5.25s then 3s first", waits)
 		}
 	})
 }

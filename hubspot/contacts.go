@@ -133,8 +133,9 @@ func ValidateEmail(name, email string) error {
 	return nil
 }
 
-// IsNotFound tells whether err is HubSpot's 404: the object asked for does
-// not exist (or, with an inbox allowlist, is hidden; see HiddenByAllowlist).
+// IsNotFound tells whether err is HubSpot's 404 (or an answer given in
+// its place, such as a 404 for an object a caller hides): the object asked
+// for does not exist.
 func IsNotFound(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.StatusCode == 404

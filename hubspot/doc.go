@@ -11,6 +11,19 @@
 // is one HTTP request; the client never pages on its own. Lists return a
 // *Page whose NextAfter is the cursor of the next page.
 //
+// The client knows nothing of the server built on it: no MCP, sessions,
+// credential pools, confirmations or progress. What such a server adds
+// plugs into four seams, each knowing nothing of the product:
+//   - WithHTTPClient: the *http.Client, whose RoundTripper sees every
+//     attempt (a server traces them for its audit log);
+//   - WithLimiter: the Limiter, which a server may wrap (to add its own
+//     budget, such as polling's share);
+//   - WithRateWait: how the waits of the rate budget are spent (a server
+//     reports long ones to its user);
+//   - WithBeforeWrite: a function called before each write is sent, which
+//     may refuse it (a server captures a dry run's request there, or
+//     refuses a write other than the one a user approved).
+//
 // # Rate limiting
 //
 // Every request, retries included, first waits on the client's Limiter.
@@ -22,17 +35,15 @@
 // reaches 0 (its own window, shared with every other integration using the
 // same app), the client holds further requests until the window frees up:
 // after the oldest of its own last Max calls leaves it, or a whole window
-// when other integrations' calls fill it. Limiters wait through Await, so a
-// WaitObserver in the context (WithWaitObserver) hears about every wait
-// longer than a second, every second. A CRM search then also waits on the
-// search limiter (WithSearchLimiter; SearchRate, HubSpot's five searches a
-// second per account, by default).
+// when other integrations' calls fill it. A CRM search then also waits on
+// the search limiter (WithSearchLimiter; SearchRate, HubSpot's five
+// searches a second per account, by default). Every such wait, and a
+// 429's Retry-After, passes through the rate wait (WithRateWait).
 //
 // # Caching
 //
 // WithCache keeps, per Client (one credential), what rarely changes:
-// inboxes, channels, channel accounts, actors, and each thread's inbox
-// (ThreadInbox). Messages are never cached; a thread from ListThreads
+// inboxes, channels, channel accounts and actors. Messages are never cached; a thread from ListThreads
 // answers GetThread with the same options for ListedThreadTTL (5 s), and
 // threads are otherwise never cached. Identical reads in
 // flight at the same moment share one request whether or not the cache is
@@ -58,22 +69,6 @@
 // tells a token without a scope the call needs (403 MISSING_SCOPES) and
 // which scopes HubSpot names; IsNotFound tells a 404. No error, log line
 // or answer ever contains the access token.
-//
-// # Inbox allowlist
-//
-// WithInboxAllowlist confines a client to some inboxes: lists leave the
-// others out, and a thread, message or channel account of another inbox
-// fails exactly as an unknown ID does (HiddenByAllowlist tells the two
-// apart for logs). A thread's inbox is looked up once and cached.
-//
-// # Dry runs, confirmed writes and traces
-//
-// A context from WithDryRun lets reads through but stops the first write:
-// the method returns ErrDryRun and the PlannedRequest holds exactly what
-// would have been sent. A context from WithExpectedWrite sends only the
-// write with a given PlannedRequest.Digest (the one a user confirmed) and
-// fails others with ErrWriteChanged. A context from WithTrace records the
-// method, path, status and correlation ID of every request sent.
 //
 // # Decoding
 //

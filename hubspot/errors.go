@@ -13,7 +13,9 @@ import (
 type Error struct {
 	// StatusCode is the HTTP status.
 	StatusCode int
-	// Method and Path identify the request (the path has no query string).
+	// Method and Path identify the request (the path has no query string);
+	// both are empty on an answer given in HubSpot's place for no one
+	// request.
 	Method, Path string
 
 	Message       string
@@ -47,7 +49,10 @@ type ErrorDetail struct {
 // Error renders the error without the token or the query string.
 func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s: HubSpot answered %d", e.Method, e.Path, e.StatusCode)
+	if e.Method != "" {
+		b.WriteString(e.Method + " " + e.Path + ": ")
+	}
+	fmt.Fprintf(&b, "HubSpot answered %d", e.StatusCode)
 	if e.Category != "" {
 		b.WriteString(" " + e.Category)
 	}

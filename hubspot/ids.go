@@ -30,12 +30,61 @@ var (
 	messageIDRE = regexp.MustCompile(MessageIDPattern)
 )
 
-// agentPrefix starts the actor ID of every agent.
-const agentPrefix = "A-"
+// actorKinds is HubSpot's actor-ID vocabulary, the one table of it: the
+// capital letter before an actor ID's hyphen tells the actor's type.
+var actorKinds = []struct{ prefix, typ, name string }{
+	{"A", ActorAgent, "agent (a HubSpot user)"},
+	{"V", ActorVisitor, "visitor"},
+	{"I", ActorIntegrator, "integration"},
+	{"B", ActorBot, "bot"},
+	{"S", ActorSystem, "system"},
+	{"E", ActorEmail, "email"},
+	{"L", ActorLLM, "LLM"},
+}
+
+// ActorTypeOf returns the type of the actor id names, from its prefix:
+// ActorAgent for A-123, ActorVisitor for V-456 and so on; "" when the
+// prefix is none HubSpot documents.
+func ActorTypeOf(id string) string {
+	prefix, _, ok := strings.Cut(id, "-")
+	if !ok {
+		return ""
+	}
+	for _, k := range actorKinds {
+		if k.prefix == prefix {
+			return k.typ
+		}
+	}
+	return ""
+}
+
+// ActorPrefixes lists the actor-ID prefixes in words, for people and
+// models: "A- agent (a HubSpot user), V- visitor, …".
+func ActorPrefixes() string {
+	parts := make([]string, len(actorKinds))
+	for i, k := range actorKinds {
+		parts[i] = k.prefix + "- " + k.name
+	}
+	return strings.Join(parts, ", ")
+}
+
+// actorID is the actor ID of type typ with identifier id, such as A-123.
+func actorID(typ, id string) string {
+	for _, k := range actorKinds {
+		if k.typ == typ {
+			return k.prefix + "-" + id
+		}
+	}
+	panic("hubspot: no actor type " + typ)
+}
+
+// VisitorActorID is the actor ID of a contact or visitor: V-<id>, whose
+// name and email BatchGetActors can tell.
+func VisitorActorID(contactID string) string { return actorID(ActorVisitor, contactID) }
 
 // IsAgentID reports whether id is an agent's actor ID (A-…): HubSpot sends
 // messages only as agents and never delivers them to agents.
-func IsAgentID(id string) bool { return strings.HasPrefix(id, agentPrefix) }
+func IsAgentID(id string) bool { return ActorTypeOf(id) == ActorAgent }
 
 // ValidateAgentID checks the actor ID of an agent, such as A-123.
 func ValidateAgentID(name, id string) error {

@@ -3,7 +3,6 @@ package hubspot
 import (
 	"context"
 	"net/url"
-	"slices"
 	"strconv"
 )
 
@@ -44,16 +43,8 @@ func (o *ListInboxesOptions) values() url.Values {
 // HubSpot API: GET /conversations/v3/conversations/inboxes
 func (c *Client) ListInboxes(ctx context.Context, opts *ListInboxesOptions) (*Page[Inbox], error) {
 	var p Page[Inbox]
-	err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/inboxes", query: opts.values(), cached: true}, &p)
-	if err != nil {
+	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/inboxes", query: opts.values(), cached: true}, &p); err != nil {
 		return nil, err
-	}
-	if c.guard != nil {
-		all := p.Results
-		p.Results = slices.DeleteFunc(slices.Clone(all), func(in Inbox) bool { return !c.guard.allows(in.ID) })
-		if len(p.Results) != len(all) {
-			p.Total = filteredTotal(opts.first(), &p)
-		}
 	}
 	return &p, nil
 }
@@ -65,9 +56,6 @@ func (c *Client) GetInbox(ctx context.Context, inboxID string, archived bool) (*
 	if err := ValidateNumericID("inboxId", inboxID); err != nil {
 		return nil, err
 	}
-	if c.guard != nil && !c.guard.allows(inboxID) {
-		return nil, hiddenNotFound("GET", conversationsPrefix+"/inboxes/"+url.PathEscape(inboxID), "Inbox", inboxID)
-	}
 	q := url.Values{}
 	setBool(q, "archived", archived)
 	var in Inbox
@@ -77,18 +65,6 @@ func (c *Client) GetInbox(ctx context.Context, inboxID string, archived bool) (*
 	}
 	return &in, nil
 }
-
-// filteredTotal is the total of a list the allowlist filtered: the count
-// of its results when this one page is the whole list, else unknown.
-func filteredTotal[T any](first bool, p *Page[T]) *int {
-	if !first || p.NextAfter() != "" {
-		return nil
-	}
-	n := len(p.Results)
-	return &n
-}
-
-func (o *ListInboxesOptions) first() bool { return o == nil || o.After == "" }
 
 func (o ListOptions) values() url.Values {
 	v := url.Values{}

@@ -67,29 +67,9 @@ type Message struct {
 	FromInboxID string `json:"fromInboxId,omitempty"`
 	ToInboxID   string `json:"toInboxId,omitempty"`
 
-	// Extra holds the fields Message does not declare, such as what
-	// HubSpot returns for a requested property.
+	// Extra holds the fields Message does not declare, when a property
+	// was asked for: what HubSpot returns for it.
 	Extra Extra `json:"-"`
-}
-
-// UnmarshalJSON implements json.Unmarshaler, keeping undeclared fields in Extra.
-func (m *Message) UnmarshalJSON(b []byte) error {
-	var p messageFields
-	extra, err := extraFields(b, &p)
-	if err != nil {
-		return err
-	}
-	*m = withExtra(p, extra)
-	return nil
-}
-
-// messageFields is Message without its UnmarshalJSON.
-type messageFields Message
-
-func withExtra(p messageFields, extra Extra) Message {
-	m := Message(p)
-	m.Extra = extra
-	return m
 }
 
 // Truncated tells whether HubSpot cut the message's text; the full text is
@@ -141,22 +121,9 @@ type MessageFailureDetails struct {
 type MessageContent struct {
 	Text     string `json:"text"`
 	RichText string `json:"richText"`
-	// Extra holds the fields MessageContent does not declare, such as what
-	// HubSpot returns for a requested property.
+	// Extra holds the fields MessageContent does not declare, when a
+	// property was asked for: what HubSpot returns for it.
 	Extra Extra `json:"-"`
-}
-
-// UnmarshalJSON implements json.Unmarshaler, keeping undeclared fields in Extra.
-func (c *MessageContent) UnmarshalJSON(b []byte) error {
-	type plain MessageContent
-	var p plain
-	extra, err := extraFields(b, &p)
-	if err != nil {
-		return err
-	}
-	*c = MessageContent(p)
-	c.Extra = extra
-	return nil
 }
 
 // ListMessagesOptions are the query parameters of ListMessages. Sort is
@@ -181,6 +148,13 @@ func (o *ListMessagesOptions) validate() error {
 	return nil
 }
 
+func (o *ListMessagesOptions) property() string {
+	if o == nil {
+		return ""
+	}
+	return o.Property
+}
+
 func (o *ListMessagesOptions) values() url.Values {
 	if o == nil {
 		return nil
@@ -203,17 +177,9 @@ func (c *Client) ListMessages(ctx context.Context, threadID string, opts *ListMe
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	if err := c.checkThread(ctx, "GET", threadPath(threadID)+"/messages", threadID); err != nil {
-		return nil, err
-	}
 	var p Page[Message]
-	if err := c.call(ctx, request{method: "GET", path: threadPath(threadID) + "/messages", query: opts.values()}, items[messageFields, Message]{&p, withExtra}); err != nil {
+	if err := c.call(ctx, request{method: "GET", path: threadPath(threadID) + "/messages", query: opts.values()}, pageInto(&p, opts.property())); err != nil {
 		return nil, err
-	}
-	if c.guard != nil {
-		for i := range p.Results {
-			c.guard.redactMessage(&p.Results[i])
-		}
 	}
 	return &p, nil
 }
@@ -227,15 +193,9 @@ func (c *Client) GetMessage(ctx context.Context, threadID, messageID, property s
 	if err != nil {
 		return nil, err
 	}
-	if err := c.checkThread(ctx, "GET", path, threadID); err != nil {
-		return nil, err
-	}
 	var m Message
-	if err := c.call(ctx, request{method: "GET", path: path, query: propertyQuery(property)}, &m); err != nil {
+	if err := c.call(ctx, request{method: "GET", path: path, query: propertyQuery(property)}, into(&m, property)); err != nil {
 		return nil, err
-	}
-	if c.guard != nil {
-		c.guard.redactMessage(&m)
 	}
 	return &m, nil
 }
@@ -249,11 +209,8 @@ func (c *Client) GetMessageOriginalContent(ctx context.Context, threadID, messag
 	if err != nil {
 		return nil, err
 	}
-	if err := c.checkThread(ctx, "GET", path+"/original-content", threadID); err != nil {
-		return nil, err
-	}
 	var mc MessageContent
-	if err := c.call(ctx, request{method: "GET", path: path + "/original-content", query: propertyQuery(property)}, &mc); err != nil {
+	if err := c.call(ctx, request{method: "GET", path: path + "/original-content", query: propertyQuery(property)}, into(&mc, property)); err != nil {
 		return nil, err
 	}
 	return &mc, nil
@@ -385,15 +342,8 @@ func (c *Client) SendMessage(ctx context.Context, threadID string, req SendMessa
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	path := threadPath(threadID) + "/messages"
-	if err := c.checkThread(ctx, "POST", path, threadID); err != nil {
-		return nil, err
-	}
-	if err := c.checkChannelAccount(ctx, "POST", path, req.ChannelAccountID); err != nil {
-		return nil, err
-	}
 	var m Message
-	if err := c.call(ctx, request{method: "POST", path: path, body: req}, &m); err != nil {
+	if err := c.call(ctx, request{method: "POST", path: threadPath(threadID) + "/messages", body: req}, &m); err != nil {
 		return nil, err
 	}
 	return &m, nil

@@ -77,7 +77,7 @@ func (o *Owner) AgentActorID() string {
 	if o.UserID <= 0 || o.Type == OwnerQueue {
 		return ""
 	}
-	return agentPrefix + strconv.FormatInt(int64(o.UserID), 10)
+	return actorID(ActorAgent, strconv.FormatInt(int64(o.UserID), 10))
 }
 
 // ListOwnersOptions are the query parameters of ListOwners.

@@ -69,12 +69,15 @@ func (r Rate) String() string {
 	return strconv.Itoa(r.Calls) + " calls per " + per
 }
 
-// Limiter decides when a request may be sent. Wait blocks until the request
-// may go, or returns an error, and then nothing may be sent: ctx.Err() when
-// ctx ends, *BudgetError when no slot comes before ctx's deadline.
-// Implementations wait with Await, so the caller's WaitObserver hears.
+// Limiter decides when a request may be sent. Reserve books a turn for one
+// request and says how long until it comes: the caller waits that long
+// (the client with its rate wait, see WithRateWait), then sends. A caller
+// that gives up before its turn calls release, which may hand the turn to
+// another caller. An error means no turn was booked and nothing may be
+// sent: ctx.Err() when ctx has ended, *BudgetError when no turn comes
+// before ctx's deadline, or the limiter's own failure.
 type Limiter interface {
-	Wait(ctx context.Context) error
+	Reserve(ctx context.Context) (delay time.Duration, release func(), err error)
 }
 
 // Guard is the margin kept between a send and the one Calls places after
@@ -119,16 +122,33 @@ func NewWindowLimiter(r Rate) *WindowLimiter {
 	}
 }
 
-// Wait blocks until a request may be sent.
+// Rate returns the limiter's budget.
+func (l *WindowLimiter) Rate() Rate { return l.rate }
+
+// Wait blocks until a request may be sent: Reserve, then sleep until the
+// turn, releasing it if ctx ends first.
 func (l *WindowLimiter) Wait(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
+	d, release, err := l.Reserve(ctx)
+	if err != nil {
 		return err
+	}
+	if err := Sleep(ctx, d); err != nil {
+		release()
+		return err
+	}
+	return nil
+}
+
+// Reserve implements Limiter.
+func (l *WindowLimiter) Reserve(ctx context.Context) (time.Duration, func(), error) {
+	if err := ctx.Err(); err != nil {
+		return 0, nil, err
 	}
 	l.mu.Lock()
 	now := time.Now()
 	if at, ok := l.takeFreed(ctx, now); ok {
 		l.mu.Unlock()
-		return l.await(ctx, at, now)
+		return at.Sub(now), l.releaser(at), nil
 	}
 	res := l.bucket.ReserveN(now, 1)
 	at := now.Add(res.DelayFrom(now))
@@ -140,30 +160,24 @@ func (l *WindowLimiter) Wait(ctx context.Context) error {
 	if dl, ok := ctx.Deadline(); ok && at.After(dl) {
 		res.CancelAt(now)
 		l.mu.Unlock()
-		return &BudgetError{Rate: l.rate, Wait: at.Sub(now)}
+		return 0, nil, &BudgetError{Rate: l.rate, Wait: at.Sub(now)}
 	}
 	l.sent[l.next] = at.UnixNano()
 	l.next = (l.next + 1) % len(l.sent)
 	l.mu.Unlock()
-	return l.await(ctx, at, now)
+	return at.Sub(now), l.releaser(at), nil
 }
 
-// await waits for the slot at; if ctx ends first, the slot is freed for
-// another caller.
-func (l *WindowLimiter) await(ctx context.Context, at, now time.Time) error {
-	d := at.Sub(now)
-	if d <= 0 {
-		return nil
-	}
-	err := Await(ctx, d)
-	if err != nil {
+// releaser returns the release of the slot at: a slot still in the future
+// is freed for another caller.
+func (l *WindowLimiter) releaser(at time.Time) func() {
+	return func() {
 		l.mu.Lock()
 		if at.After(time.Now()) {
 			l.freed = append(l.freed, at.UnixNano())
 		}
 		l.mu.Unlock()
 	}
-	return err
 }
 
 // takeFreed takes the earliest freed slot still in the future that ctx's

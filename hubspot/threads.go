@@ -35,29 +35,9 @@ type Thread struct {
 	OriginalChannelAccountID       string `json:"originalChannelAccountId"`
 	// ThreadAssociations is set when associations were requested and exist.
 	ThreadAssociations *ThreadAssociations `json:"threadAssociations,omitempty"`
-	// Extra holds the fields Thread does not declare, such as what HubSpot
-	// returns for a requested property.
+	// Extra holds the fields Thread does not declare, when a property was
+	// asked for: what HubSpot returns for it.
 	Extra Extra `json:"-"`
-}
-
-// UnmarshalJSON implements json.Unmarshaler, keeping undeclared fields in Extra.
-func (t *Thread) UnmarshalJSON(b []byte) error {
-	var p threadFields
-	extra, err := extraFields(b, &p)
-	if err != nil {
-		return err
-	}
-	*t = threadWithExtra(p, extra)
-	return nil
-}
-
-// threadFields is Thread without its UnmarshalJSON.
-type threadFields Thread
-
-func threadWithExtra(p threadFields, extra Extra) Thread {
-	t := Thread(p)
-	t.Extra = extra
-	return t
 }
 
 // ThreadAssociations holds the objects a thread is associated with.
@@ -144,6 +124,13 @@ func (o *ListThreadsOptions) validate() error {
 	return nil
 }
 
+func (o *ListThreadsOptions) property() string {
+	if o == nil {
+		return ""
+	}
+	return o.Property
+}
+
 func (o *ListThreadsOptions) values() url.Values {
 	if o == nil {
 		return nil
@@ -182,35 +169,16 @@ func (c *Client) ListThreads(ctx context.Context, opts *ListThreadsOptions) (*Pa
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	if c.guard != nil {
-		o := ListThreadsOptions{}
-		if opts != nil {
-			o = *opts
-		}
-		if o.AssociatedContactID == "" {
-			// HubSpot filters by inbox, so pages stay full; a contact's
-			// threads cannot be filtered so and are filtered below.
-			var none bool
-			if o.InboxIDs, none = c.guard.inboxFilter(o.InboxIDs); none {
-				return &Page[Thread]{Results: []Thread{}}, nil
-			}
-		}
-		opts = &o
-	}
 	var p Page[Thread]
 	writes := c.writes.Load()
-	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/threads", query: opts.values()}, items[threadFields, Thread]{&p, threadWithExtra}); err != nil {
+	if err := c.call(ctx, request{method: "GET", path: conversationsPrefix + "/threads", query: opts.values()}, pageInto(&p, opts.property())); err != nil {
 		return nil, err
 	}
-	c.noteThreads(p.Results...)
 	if c.writes.Load() == writes { // a write while listing may have changed them
 		if opts == nil {
 			opts = &ListThreadsOptions{}
 		}
 		c.noteListed(threadQuery(opts.Association, opts.Archived, opts.Property), p.Results)
-	}
-	if c.guard != nil {
-		p.Results = c.guard.allowedThreads(p.Results)
 	}
 	return &p, nil
 }
@@ -256,18 +224,11 @@ func (c *Client) GetThread(ctx context.Context, threadID string, opts *GetThread
 		q = threadQuery(opts.Association, opts.Archived, opts.Property)
 	}
 	if th, ok := c.listedThread(threadID, q); ok {
-		if c.guard != nil && !c.guard.allows(th.InboxID) {
-			return nil, hiddenNotFound("GET", threadPath(threadID), "Thread", threadID)
-		}
 		return &th, nil
 	}
 	var th Thread
-	if err := c.call(ctx, request{method: "GET", path: threadPath(threadID), query: q}, &th); err != nil {
+	if err := c.call(ctx, request{method: "GET", path: threadPath(threadID), query: q}, into(&th, q.Get("property"))); err != nil {
 		return nil, err
-	}
-	c.noteThreads(th)
-	if c.guard != nil && !c.guard.allows(th.InboxID) {
-		return nil, hiddenNotFound("GET", threadPath(threadID), "Thread", threadID)
 	}
 	return &th, nil
 }
@@ -294,22 +255,18 @@ func (c *Client) UpdateThread(ctx context.Context, threadID string, req UpdateTh
 	restore := req.Archived != nil && !*req.Archived
 	switch {
 	case req.Status == "" && req.Archived == nil:
-		return nil, &ArgumentError{Name: "status", Reason: "or archived is required: set status to OPEN or CLOSED, or archived to false to restore"}
+		return nil, &ArgumentError{Name: "status", Reason: "or archived is required: set status to OPEN or CLOSED, or archived to false to restore a trashed thread"}
 	case req.Archived != nil && *req.Archived:
-		return nil, &ArgumentError{Name: "archived", Reason: "can only be false, to restore an archived thread; archiving is a separate call"}
+		return nil, &ArgumentError{Name: "archived", Reason: "can only be false (restore); archiving a thread is a call of its own"}
 	case restore && req.Status != "":
-		return nil, &ArgumentError{Name: "status", Reason: "cannot be changed while restoring; restore first, then update the status"}
+		return nil, &ArgumentError{Name: "archived", Reason: "cannot be combined with status: restore the thread first, then change its status in a second call"}
 	}
 	q := url.Values{}
 	setBool(q, "archived", restore)
-	if err := c.checkThread(ctx, "PATCH", threadPath(threadID), threadID); err != nil {
-		return nil, err
-	}
 	var th Thread
 	if err := c.call(ctx, request{method: "PATCH", path: threadPath(threadID), query: q, body: req, idempotent: true}, &th); err != nil {
 		return nil, err
 	}
-	c.noteThreads(th)
 	return &th, nil
 }
 
@@ -319,9 +276,6 @@ func (c *Client) UpdateThread(ctx context.Context, threadID string, req UpdateTh
 // HubSpot API: DELETE /conversations/v3/conversations/threads/{threadId}
 func (c *Client) ArchiveThread(ctx context.Context, threadID string) error {
 	if err := ValidateNumericID("threadId", threadID); err != nil {
-		return err
-	}
-	if err := c.checkThread(ctx, "DELETE", threadPath(threadID), threadID); err != nil {
 		return err
 	}
 	return c.call(ctx, request{method: "DELETE", path: threadPath(threadID), idempotent: true}, nil)
@@ -340,14 +294,10 @@ func (c *Client) AssignThread(ctx context.Context, threadID, actorID string) (*T
 	body := struct {
 		ActorID string `json:"actorId"`
 	}{actorID}
-	if err := c.checkThread(ctx, "PUT", assigneePath(threadID), threadID); err != nil {
-		return nil, err
-	}
 	var th Thread
 	if err := c.call(ctx, request{method: "PUT", path: assigneePath(threadID), body: body, idempotent: true}, &th); err != nil {
 		return nil, err
 	}
-	c.noteThreads(th)
 	return &th, nil
 }
 
@@ -356,9 +306,6 @@ func (c *Client) AssignThread(ctx context.Context, threadID, actorID string) (*T
 // HubSpot API: DELETE /conversations/conversations/v3/threads/{threadId}/assignee
 func (c *Client) UnassignThread(ctx context.Context, threadID string) error {
 	if err := ValidateNumericID("threadId", threadID); err != nil {
-		return err
-	}
-	if err := c.checkThread(ctx, "DELETE", assigneePath(threadID), threadID); err != nil {
 		return err
 	}
 	return c.call(ctx, request{method: "DELETE", path: assigneePath(threadID), idempotent: true}, nil)

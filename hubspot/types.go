@@ -188,23 +188,24 @@ const (
 var DeliveryIdentifierTypes = []string{DeliveryEmail, DeliveryPhone, DeliveryShortCode, DeliveryChannelOpaque}
 
 // Extra holds the top-level fields of a HubSpot object that its Go type
-// does not declare: whatever HubSpot adds for a requested property, and
-// fields it adds over time.
+// does not declare, such as what HubSpot adds for a requested property. It
+// is filled only when a method's property parameter is set: decoding it
+// costs a second pass over the answer.
 type Extra map[string]json.RawMessage
+
+// withExtra is a type with an Extra field.
+type withExtra[T any] interface {
+	*T
+	extra() *Extra
+}
+
+func (t *Thread) extra() *Extra         { return &t.Extra }
+func (m *Message) extra() *Extra        { return &m.Extra }
+func (c *MessageContent) extra() *Extra { return &c.Extra }
+func (a *Actor) extra() *Extra          { return &a.Extra }
 
 // declared caches the JSON names each type declares.
 var declared sync.Map // reflect.Type → map[string]bool
-
-// extraFields decodes raw into v (a pointer to a struct without a custom
-// decoder) and returns the fields of raw that v's type does not declare.
-// Finding them costs one pass over raw's top-level keys, without decoding
-// the values a second time; Extra copies only the undeclared ones.
-func extraFields(raw []byte, v any) (Extra, error) {
-	if err := json.Unmarshal(raw, v); err != nil {
-		return nil, err
-	}
-	return undeclared(raw, declaredNames(reflect.TypeOf(v).Elem())), nil
-}
 
 // declaredNames returns the JSON names the struct type t declares.
 func declaredNames(t reflect.Type) map[string]bool {
@@ -223,174 +224,89 @@ func declaredNames(t reflect.Type) map[string]bool {
 	return names.(map[string]bool)
 }
 
-// undeclared returns the top-level fields of the JSON object raw whose
-// names are not in names, the last one winning when a name repeats (as
-// encoding/json does), or nil when there are none or raw is no object.
-// raw must be valid JSON: encoding/json checked it before.
-func undeclared(raw []byte, names map[string]bool) Extra {
-	i := skipSpace(raw, 0)
-	if i >= len(raw) || raw[i] != '{' {
+// undeclared returns the top-level fields of the JSON object raw that T
+// does not declare, or nil when there are none or raw is no object.
+func undeclared[T any](raw []byte) Extra {
+	var all map[string]json.RawMessage
+	if json.Unmarshal(raw, &all) != nil {
 		return nil
 	}
+	names := declaredNames(reflect.TypeFor[T]())
 	var out Extra
-	for i = skipSpace(raw, i+1); i < len(raw) && raw[i] == '"'; i = skipSpace(raw, i) {
-		end := skipString(raw, i)
-		key := raw[i:end]
-		known := false
-		if len(key) >= 2 && bytes.IndexByte(key, '\\') < 0 {
-			known = names[string(key[1:len(key)-1])]
-		}
-		i = skipSpace(raw, end)
-		if i >= len(raw) || raw[i] != ':' {
-			return out
-		}
-		start := skipSpace(raw, i+1)
-		i = skipValue(raw, start)
-		if !known {
-			var name string
-			if err := json.Unmarshal(key, &name); err == nil && !names[name] {
-				if out == nil {
-					out = Extra{}
-				}
-				out[name] = append(json.RawMessage(nil), raw[start:i]...)
+	for k, v := range all {
+		if !names[k] {
+			if out == nil {
+				out = Extra{}
 			}
-		}
-		if i = skipSpace(raw, i); i < len(raw) && raw[i] == ',' {
-			i = skipSpace(raw, i+1)
+			out[k] = v
 		}
 	}
 	return out
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// skipString returns the index just after the string literal at b[i].
-func skipString(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return len(b)
-}
-
-// skipValue returns the index just after the JSON value at b[i].
-func skipValue(b []byte, i int) int {
-	if i >= len(b) {
-		return i
-	}
-	switch b[i] {
-	case '"':
-		return skipString(b, i)
-	case '{', '[':
-		depth := 0
-		for i < len(b) {
-			switch b[i] {
-			case '"':
-				i = skipString(b, i)
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				if depth--; depth == 0 {
-					return i + 1
-				}
-			}
-			i++
-		}
-		return i
-	}
-	for i < len(b) && b[i] != ',' && b[i] != '}' && b[i] != ']' && b[i] != ' ' && b[i] != '\t' && b[i] != '\n' && b[i] != '\r' {
-		i++
-	}
-	return i
 }
 
 // bodyDecoder is an answer's destination that decodes the body itself;
 // Client.call hands it the body instead of calling json.Unmarshal.
 type bodyDecoder interface{ decodeBody(body []byte) error }
 
-// items decodes a list answer into p in one pass of encoding/json, for
-// item types that keep their undeclared fields in Extra. Decoding into
-// Page[T] would validate and decode every item a second time inside T's
-// UnmarshalJSON; items instead decodes the items as F, T's fields without
-// its UnmarshalJSON, then finds each item's undeclared fields with one
-// scan of the body, and builds each T with conv.
-type items[F, T any] struct {
-	p    *Page[T]
-	conv func(F, Extra) T
+// object decodes an answer into v and, when a property was asked for,
+// the fields of the answer v's type does not declare into v's Extra.
+type object[T any, PT withExtra[T]] struct {
+	v        PT
+	property string
 }
 
-func (d items[F, T]) decodeBody(body []byte) error {
-	var plain Page[F]
-	if err := json.Unmarshal(body, &plain); err != nil {
+func (d object[T, PT]) decodeBody(body []byte) error {
+	if err := json.Unmarshal(body, d.v); err != nil {
 		return err
 	}
-	names := declaredNames(reflect.TypeFor[F]())
-	var extras []Extra
-	if raw := topLevel(body, "results"); len(raw) > 0 && raw[0] == '[' {
-		for i := skipSpace(raw, 1); i < len(raw) && raw[i] != ']'; {
-			end := skipValue(raw, i)
-			extras = append(extras, undeclared(raw[i:end], names))
-			if i = skipSpace(raw, end); i < len(raw) && raw[i] == ',' {
-				i = skipSpace(raw, i+1)
-			}
-		}
-	}
-	if len(extras) != len(plain.Results) {
-		// "results" spelt in another case, which encoding/json accepts:
-		// the long way is rare and exact.
-		return json.Unmarshal(body, d.p)
-	}
-	d.p.Total, d.p.Paging = plain.Total, plain.Paging
-	if plain.Results == nil {
-		d.p.Results = nil
-		return nil
-	}
-	d.p.Results = make([]T, len(plain.Results))
-	for i, f := range plain.Results {
-		d.p.Results[i] = d.conv(f, extras[i])
+	if d.property != "" {
+		*d.v.extra() = undeclared[T](body)
 	}
 	return nil
 }
 
-// topLevel returns the raw value of the top-level field that
-// encoding/json decodes into a field called name (the last one whose name
-// equals it under case folding) of the valid JSON object raw, or nil.
-func topLevel(raw []byte, name string) []byte {
-	i := skipSpace(raw, 0)
-	if i >= len(raw) || raw[i] != '{' {
+// into returns the destination of an answer decoded into v, with the
+// undeclared fields when property is set.
+func into[T any, PT withExtra[T]](v PT, property string) any {
+	if property == "" {
+		return v
+	}
+	return object[T, PT]{v, property}
+}
+
+// results decodes a list answer (a Page, or an actor batch: anything with
+// results) into dst and, when a property was asked for, each result's
+// undeclared fields into its Extra.
+type results[T any, PT withExtra[T]] struct {
+	dst      any
+	items    func() []T
+	property string
+}
+
+func (d results[T, PT]) decodeBody(body []byte) error {
+	if err := json.Unmarshal(body, d.dst); err != nil {
+		return err
+	}
+	if d.property == "" {
 		return nil
 	}
-	var out []byte
-	for i = skipSpace(raw, i+1); i < len(raw) && raw[i] == '"'; i = skipSpace(raw, i) {
-		end := skipString(raw, i)
-		key := raw[i:end]
-		if i = skipSpace(raw, end); i >= len(raw) || raw[i] != ':' {
-			return out
-		}
-		start := skipSpace(raw, i+1)
-		i = skipValue(raw, start)
-		var k string
-		if s, ok := plainString(key); ok {
-			k = s
-		} else if json.Unmarshal(key, &k) != nil {
-			continue
-		}
-		if strings.EqualFold(k, name) { // as encoding/json matches names
-			out = raw[start:i]
-		}
-		if i = skipSpace(raw, i); i < len(raw) && raw[i] == ',' {
-			i = skipSpace(raw, i+1)
-		}
+	var raw struct {
+		Results []json.RawMessage `json:"results"`
 	}
-	return out
+	items := d.items()
+	if json.Unmarshal(body, &raw) != nil || len(raw.Results) != len(items) {
+		return nil
+	}
+	for i := range items {
+		*PT(&items[i]).extra() = undeclared[T](raw.Results[i])
+	}
+	return nil
+}
+
+// pageInto returns the destination of a list answer decoded into p.
+func pageInto[T any, PT withExtra[T]](p *Page[T], property string) any {
+	if property == "" {
+		return p
+	}
+	return results[T, PT]{dst: p, items: func() []T { return p.Results }, property: property}
 }

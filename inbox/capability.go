@@ -86,7 +86,7 @@ type ConfirmSubject struct {
 	Path   string
 	Body   []byte
 	// Credential is the fingerprint of the HubSpot credential that sends
-	// it (hubspot.CredentialID).
+	// it (CredentialID).
 	Credential string
 }
 

@@ -39,11 +39,7 @@ func (c *Catalog) complete(ctx context.Context, arg mcp.CompleteArgument, cc mcp
 	case "status":
 		cands = []candidate{{value: hubspot.StatusOpen}, {value: hubspot.StatusClosed}}
 	case "inboxId", "threadId", "toActorId":
-		client, err := c.provider.ClientFor(ctx)
-		if err != nil {
-			return nil, readError("completion/complete", err)
-		}
-		s, err := c.cache.get(ctx, client)
+		s, err := c.cache.get(ctx, c.svc)
 		if err != nil {
 			return nil, readError("completion/complete", err)
 		}

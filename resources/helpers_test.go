@@ -14,6 +14,7 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
 // handlerTransport serves requests with an http.Handler in memory: no
@@ -26,23 +27,32 @@ func (ht handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return rec.Result(), nil
 }
 
-// newSandboxClient returns a fresh sandbox and a client for it.
-func newSandboxClient(t testing.TB, opts ...sandbox.Option) (*sandbox.Server, *hubspot.Client) {
+// newSandboxClient returns a fresh sandbox and a service for it.
+func newSandboxClient(t testing.TB, opts ...sandbox.Option) (*sandbox.Server, *inbox.Service) {
 	t.Helper()
 	sb := sandbox.New(opts...)
-	c, err := hubspot.NewClient(sandbox.DefaultToken,
-		hubspot.WithBaseURL("http://sandbox.test"),
-		hubspot.WithHTTPClient(&http.Client{Transport: handlerTransport{sb}}),
-		hubspot.WithLimiter(hubspot.NewWindowLimiter(hubspot.Rate{Calls: 1000, Per: time.Millisecond})),
-	)
+	return sb, newService(t, sb, sandbox.DefaultToken)
+}
+
+// newService returns a service for token's account of sb.
+func newService(t testing.TB, sb *sandbox.Server, token string) *inbox.Service {
+	t.Helper()
+	svc, err := inbox.New(inbox.Config{
+		Token:         token,
+		ClientOptions: []hubspot.Option{hubspot.WithBaseURL("http://sandbox.test")},
+		Transport:     handlerTransport{sb},
+		Limiter: func(string) hubspot.Limiter {
+			return hubspot.NewWindowLimiter(hubspot.Rate{Calls: 1000, Per: time.Millisecond})
+		},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sb, c
+	return svc
 }
 
 // newTestCatalog returns a catalog on a fresh sandbox, closed at cleanup.
-func newTestCatalog(t testing.TB, opts Options) (*Catalog, *sandbox.Server, *hubspot.Client) {
+func newTestCatalog(t testing.TB, opts Options) (*Catalog, *sandbox.Server, *inbox.Service) {
 	t.Helper()
 	sb, c := newSandboxClient(t)
 	cat := New(c, opts)

@@ -110,19 +110,19 @@ func (c *Catalog) checkListen(ctx context.Context, uris []string) ([]*sub, error
 		}
 		subs = append(subs, &sub{uri: uri, target: targetOf(r)})
 	}
-	if _, err := c.provider.ClientFor(ctx); err != nil {
+	if _, err := c.svc.Credential(ctx); err != nil {
 		return nil, readError("subscribe", err)
 	}
 	return subs, nil
 }
 
-// prepare probes a legacy subscription's URI with the caller's client and
+// prepare probes a legacy subscription's URI with the caller's credential and
 // parks the result under key until mcp-go accepts the request.
 func (c *Catalog) prepare(ctx context.Context, key pendingKey, sinkKey, uri string) error {
 	if c.watch.count(sinkKey)+1 > maxSubscriptions {
 		return fmt.Errorf("resources/subscribe: a session may hold at most %d subscriptions", maxSubscriptions)
 	}
-	client, err := c.provider.ClientFor(ctx)
+	cred, err := c.svc.Credential(ctx)
 	if err != nil {
 		return readError("subscribe", err)
 	}
@@ -131,17 +131,17 @@ func (c *Catalog) prepare(ctx context.Context, key pendingKey, sinkKey, uri stri
 		return readError(uri, err)
 	}
 	t := targetOf(r)
-	st, err := probe(ctx, client, nil, t)
+	st, err := probe(ctx, c.svc, t)
 	if err != nil {
 		return readError(uri, err)
 	}
 	// The baseline for list_changed; without it the poller takes one on
 	// its first cycle.
-	open, err := openSet(ctx, client, nil)
+	open, err := openSet(ctx, c.svc)
 	if err != nil {
 		open = ""
 	}
-	c.watch.hold(key, pending{client: client, subs: []*sub{{uri: uri, target: t, state: st}}, listChanged: true, open: open})
+	c.watch.hold(key, pending{credential: cred, subs: []*sub{{uri: uri, target: t, state: st}}, listChanged: true, open: open})
 	return nil
 }
 
@@ -156,7 +156,7 @@ func (c *Catalog) afterSubscribe(ctx context.Context, id any, _ *mcp.SubscribeRe
 	}
 	s := sessionSink(ctx)
 	s.listChanged, s.open, s.base = p.listChanged, p.open, ctx
-	c.watch.add(s, p.client, p.subs)
+	c.watch.add(s, p.credential, p.subs)
 }
 
 // onError drops what a refused resources/subscribe left waiting.
@@ -178,7 +178,7 @@ func (c *Catalog) afterUnsubscribe(ctx context.Context, _ any, req *mcp.Unsubscr
 var listenSeq atomic.Uint64
 
 // beforeListen probes a subscriptions/listen request's URIs with the
-// caller's client and starts polling, bound to the stream's context:
+// caller's credential and starts polling, bound to the stream's context:
 // cancelling the request (go-sdk's Unsubscribe) or closing the session
 // stops it. A URI whose probe fails (an unknown thread, HubSpot trouble) is
 // taken out of the request, so mcp-go's acknowledgement lists only the
@@ -195,7 +195,7 @@ func (c *Catalog) beforeListen(ctx context.Context, _ any, req *mcp.Subscription
 		f.ResourceSubscriptions, f.ResourcesListChanged = nil, false
 		return
 	}
-	client, err := c.provider.ClientFor(ctx)
+	cred, err := c.svc.Credential(ctx)
 	if err != nil {
 		f.ResourceSubscriptions, f.ResourcesListChanged = nil, false
 		return
@@ -209,7 +209,7 @@ func (c *Catalog) beforeListen(ctx context.Context, _ any, req *mcp.Subscription
 			if failed[sb.target] {
 				continue
 			}
-			if st, err = probe(ctx, client, nil, sb.target); err != nil {
+			if st, err = probe(ctx, c.svc, sb.target); err != nil {
 				failed[sb.target] = true
 				c.logger.InfoContext(ctx, "subscriptions/listen: resource left out", "uri", sb.uri, "error", readError(sb.uri, err))
 				continue
@@ -225,7 +225,7 @@ func (c *Catalog) beforeListen(ctx context.Context, _ any, req *mcp.Subscription
 	}
 	var open string
 	if f.ResourcesListChanged {
-		if open, err = openSet(ctx, client, nil); err != nil {
+		if open, err = openSet(ctx, c.svc); err != nil {
 			open = ""
 		}
 	}
@@ -234,7 +234,7 @@ func (c *Catalog) beforeListen(ctx context.Context, _ any, req *mcp.Subscription
 	}
 	sid := sessionID(ctx)
 	key := fmt.Sprintf("listen %d", listenSeq.Add(1))
-	c.watch.add(sink{key: key, sessionID: sid, listen: ctx, listChanged: f.ResourcesListChanged, open: open}, client, kept)
+	c.watch.add(sink{key: key, sessionID: sid, listen: ctx, listChanged: f.ResourcesListChanged, open: open}, cred, kept)
 }
 
 func (c *Catalog) sessionEnded(_ context.Context, s server.ClientSession) {

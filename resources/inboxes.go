@@ -6,6 +6,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
@@ -14,52 +15,52 @@ const recentInInbox = 20
 
 // readInboxes is hubspot://inboxes: every live inbox with its channel
 // accounts. Two calls: the inboxes and the channel accounts.
-func readInboxes(ctx context.Context, c *hubspot.Client, uri string) ([]mcp.ResourceContents, error) {
-	inboxes, err := listInboxes(ctx, c, nil)
+func readInboxes(ctx context.Context, svc *inbox.Service, uri string) ([]mcp.ResourceContents, error) {
+	inboxes, err := listInboxes(ctx, svc)
 	if err != nil {
 		return nil, err
 	}
-	byInbox := map[string][]channelAccountView{}
+	byInbox := map[string][]view.ChannelAccount{}
 	after := ""
 	for range maxInboxPages {
-		p, err := c.ListChannelAccounts(ctx, &hubspot.ListChannelAccountsOptions{ListOptions: hubspot.ListOptions{Limit: pageLimit, After: after}})
+		p, err := svc.ListChannelAccounts(ctx, &hubspot.ListChannelAccountsOptions{ListOptions: hubspot.ListOptions{Limit: pageLimit, After: after}})
 		if err != nil {
 			return nil, err
 		}
 		for _, ca := range p.Results {
-			byInbox[ca.InboxID] = append(byInbox[ca.InboxID], newChannelAccountView(ca))
+			byInbox[ca.InboxID] = append(byInbox[ca.InboxID], view.NewChannelAccount(ca))
 		}
 		if after = p.NextAfter(); after == "" {
 			break
 		}
 	}
 	out := struct {
-		URI     string      `json:"uri"`
-		Inboxes []inboxView `json:"inboxes"`
-	}{URI: InboxesURI, Inboxes: make([]inboxView, len(inboxes))}
+		URI     string       `json:"uri"`
+		Inboxes []inboxEntry `json:"inboxes"`
+	}{URI: InboxesURI, Inboxes: make([]inboxEntry, len(inboxes))}
 	for i, in := range inboxes {
-		out.Inboxes[i] = newInboxView(in, byInbox[in.ID])
+		out.Inboxes[i] = newInboxEntry(in, byInbox[in.ID])
 	}
 	return jsonContents(uri, out)
 }
 
 // readInbox is hubspot://inboxes/{inboxId}: the inbox, its channel accounts
 // and its most recently active open threads.
-func readInbox(ctx context.Context, c *hubspot.Client, uri string, r ref) ([]mcp.ResourceContents, error) {
-	in, err := c.GetInbox(ctx, r.inboxID, false)
+func readInbox(ctx context.Context, svc *inbox.Service, uri string, r ref) ([]mcp.ResourceContents, error) {
+	in, err := svc.GetInbox(ctx, r.inboxID, false)
 	if err != nil {
 		return nil, err
 	}
-	cas, err := c.ListChannelAccounts(ctx, &hubspot.ListChannelAccountsOptions{
+	cas, err := svc.ListChannelAccounts(ctx, &hubspot.ListChannelAccountsOptions{
 		ListOptions: hubspot.ListOptions{Limit: pageLimit}, InboxIDs: []string{r.inboxID}})
 	if err != nil {
 		return nil, err
 	}
-	accounts := make([]channelAccountView, len(cas.Results))
+	accounts := make([]view.ChannelAccount, len(cas.Results))
 	for i, ca := range cas.Results {
-		accounts[i] = newChannelAccountView(ca)
+		accounts[i] = view.NewChannelAccount(ca)
 	}
-	threads, more, err := listOpenThreads(ctx, c, nil, []string{r.inboxID})
+	threads, more, err := listOpenThreads(ctx, svc, []string{r.inboxID})
 	if err != nil {
 		return nil, err
 	}
@@ -67,20 +68,20 @@ func readInbox(ctx context.Context, c *hubspot.Client, uri string, r ref) ([]mcp
 	if len(threads) > recentInInbox {
 		threads, more = threads[:recentInInbox], true
 	}
-	people := view.Lookup(ctx, c, view.ThreadActors(threads))
+	people := svc.People(ctx, view.ThreadActors(threads))
 	out := struct {
-		inboxView
+		inboxEntry
 		OpenThreadCount   int           `json:"openThreadCount"`
 		RecentOpenThreads []threadEntry `json:"recentOpenThreads"`
 		MoreOpenThreads   bool          `json:"moreOpenThreads"`
-	}{newInboxView(*in, accounts), total, threadEntries(threads, people), more}
+	}{newInboxEntry(*in, accounts), total, threadEntries(threads, people), more}
 	return jsonContents(uri, out)
 }
 
 // readThreadList is hubspot://inboxes/{inboxId}/threads{?status,after} and
 // hubspot://threads{?status,after}: one page of threads in HubSpot's order
 // (oldest thread first), with the names of contacts and assignees.
-func readThreadList(ctx context.Context, c *hubspot.Client, uri string, r ref) ([]mcp.ResourceContents, error) {
+func readThreadList(ctx context.Context, svc *inbox.Service, uri string, r ref) ([]mcp.ResourceContents, error) {
 	opts := &hubspot.ListThreadsOptions{
 		ListOptions:  hubspot.ListOptions{Limit: listingPageLimit, After: r.after},
 		ThreadStatus: r.status,
@@ -89,18 +90,18 @@ func readThreadList(ctx context.Context, c *hubspot.Client, uri string, r ref) (
 	var inboxName string
 	if r.kind == kindInboxThreads {
 		// An unknown inbox must be an error, not an empty list.
-		in, err := c.GetInbox(ctx, r.inboxID, false)
+		in, err := svc.GetInbox(ctx, r.inboxID, false)
 		if err != nil {
 			return nil, err
 		}
 		inboxName = view.Line(in.Name, 200)
 		opts.InboxIDs = []string{r.inboxID}
 	}
-	p, err := c.ListThreads(ctx, opts)
+	p, err := svc.ListThreads(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
-	people := view.Lookup(ctx, c, view.ThreadActors(p.Results))
+	people := svc.People(ctx, view.ThreadActors(p.Results))
 	out := struct {
 		URI        string        `json:"uri"`
 		InboxID    string        `json:"inboxId,omitempty"`

@@ -1,6 +1,7 @@
 package resources
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -145,27 +146,15 @@ func (m *entry) event(inboxNames map[string]string) string {
 	return view.Word(m.Type)
 }
 
+// personLine is the one person line (view.Person.Line) with names in code
+// spans: who someone is, by name (or email address) and IDs; the
+// transcript shows no addresses beside a name.
 func personLine(p *view.Person) string {
-	var ids []string
-	if p.ActorID != "" {
-		ids = append(ids, safeID(p.ActorID))
-	}
-	if p.ContactID != "" {
-		ids = append(ids, "contact "+safeID(p.ContactID))
-	}
-	name := p.Name
-	if name == "" {
-		name = p.Email
-	}
-	switch {
-	case name == "" && len(ids) == 0:
+	if p == nil {
 		return "(unknown)"
-	case name == "":
-		return strings.Join(ids, ", ")
-	case len(ids) == 0:
-		return code(name)
 	}
-	return code(name) + " (" + strings.Join(ids, ", ") + ")"
+	shown := view.Person{ActorID: p.ActorID, ContactID: p.ContactID, Name: cmp.Or(p.Name, p.Email)}
+	return cmp.Or(shown.Line(code), "(unknown)")
 }
 
 func inboxLine(id string, names map[string]string) string {
@@ -180,12 +169,7 @@ func inboxLine(id string, names map[string]string) string {
 
 // safeID shows an ID as is when it is a well-formed HubSpot ID, and as a
 // code span otherwise.
-func safeID(id string) string {
-	if hubspot.ValidateNumericID("id", id) == nil || hubspot.ValidateActorID("id", id) == nil {
-		return id
-	}
-	return code(id)
-}
+func safeID(id string) string { return view.ID(id, code) }
 
 func when(t view.Time) string {
 	if t.IsZero() {

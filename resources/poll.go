@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
 // What a subscription poll checks, and how it tells that something changed.
@@ -63,46 +64,41 @@ type state struct {
 
 // probe takes a target's first state. Subscribing calls it with the
 // request's context, so an unknown ID fails the subscription with
-// HubSpot's error.
-func probe(ctx context.Context, c *hubspot.Client, w waitFunc, t target) (state, error) {
+// HubSpot's error. Polls run with polling's budget in the context (see
+// inbox.WithBudget): every HubSpot request of a check takes a turn from it.
+func probe(ctx context.Context, svc *inbox.Service, t target) (state, error) {
 	switch t.kind {
 	case targetThread:
-		return checkThread(ctx, c, w, t.id, state{})
+		return checkThread(ctx, svc, t.id, state{})
 	case targetActivity:
 		if t.id != "" {
-			if err := w.wait(ctx); err != nil {
-				return state{}, err
-			}
-			if _, err := c.GetInbox(ctx, t.id, false); err != nil {
+			if _, err := svc.GetInbox(ctx, t.id, false); err != nil {
 				return state{}, err
 			}
 		}
-		return checkActivity(ctx, c, w, t.id, state{since: time.Now().Add(-lookback), seen: map[string]time.Time{}})
+		return checkActivity(ctx, svc, t.id, state{since: time.Now().Add(-lookback), seen: map[string]time.Time{}})
 	}
-	return checkInboxes(ctx, c, w)
+	return checkInboxes(ctx, svc)
 }
 
 // check polls a target; changed tells whether it differs from st.
-func check(ctx context.Context, c *hubspot.Client, w waitFunc, t target, st state) (state, bool, error) {
+func check(ctx context.Context, svc *inbox.Service, t target, st state) (state, bool, error) {
 	var next state
 	var err error
 	switch t.kind {
 	case targetThread:
-		next, err = checkThread(ctx, c, w, t.id, st)
+		next, err = checkThread(ctx, svc, t.id, st)
 		return next, err == nil && next.newest != st.newest, err
 	case targetActivity:
-		next, err = checkActivity(ctx, c, w, t.id, st)
+		next, err = checkActivity(ctx, svc, t.id, st)
 		return next, err == nil && changedSince(st.seen, next.seen), err
 	}
-	next, err = checkInboxes(ctx, c, w)
+	next, err = checkInboxes(ctx, svc)
 	return next, err == nil && next.fingerprint != st.fingerprint, err
 }
 
-func checkThread(ctx context.Context, c *hubspot.Client, w waitFunc, threadID string, st state) (state, error) {
-	if err := w.wait(ctx); err != nil {
-		return st, err
-	}
-	p, err := c.ListMessages(ctx, threadID, &hubspot.ListMessagesOptions{
+func checkThread(ctx context.Context, svc *inbox.Service, threadID string, st state) (state, error) {
+	p, err := svc.ListMessages(ctx, threadID, &hubspot.ListMessagesOptions{
 		ListOptions: hubspot.ListOptions{Limit: 1, Sort: []string{"-createdAt"}}})
 	if err != nil {
 		return st, err
@@ -116,7 +112,7 @@ func checkThread(ctx context.Context, c *hubspot.Client, w waitFunc, threadID st
 
 // checkActivity reads the threads whose latest message is at or after the
 // watermark, up to three pages, and moves the watermark to the newest.
-func checkActivity(ctx context.Context, c *hubspot.Client, w waitFunc, inboxID string, st state) (state, error) {
+func checkActivity(ctx context.Context, svc *inbox.Service, inboxID string, st state) (state, error) {
 	next := state{since: st.since, seen: maps.Clone(st.seen)}
 	if next.seen == nil {
 		next.seen = map[string]time.Time{}
@@ -129,10 +125,7 @@ func checkActivity(ctx context.Context, c *hubspot.Client, w waitFunc, inboxID s
 		opts.InboxIDs = []string{inboxID}
 	}
 	for range maxInboxPages {
-		if err := w.wait(ctx); err != nil {
-			return st, err
-		}
-		p, err := c.ListThreads(ctx, opts)
+		p, err := svc.ListThreads(ctx, opts)
 		if err != nil {
 			return st, err
 		}
@@ -167,8 +160,8 @@ func changedSince(before, now map[string]time.Time) bool {
 	return false
 }
 
-func checkInboxes(ctx context.Context, c *hubspot.Client, w waitFunc) (state, error) {
-	inboxes, err := listInboxes(ctx, c, w)
+func checkInboxes(ctx context.Context, svc *inbox.Service) (state, error) {
+	inboxes, err := listInboxes(ctx, svc)
 	if err != nil {
 		return state{}, err
 	}
@@ -180,8 +173,8 @@ func checkInboxes(ctx context.Context, c *hubspot.Client, w waitFunc) (state, er
 }
 
 // openSet lists the IDs of the open threads, for list_changed.
-func openSet(ctx context.Context, c *hubspot.Client, w waitFunc) (string, error) {
-	threads, more, err := listOpenThreads(ctx, c, w, nil)
+func openSet(ctx context.Context, svc *inbox.Service) (string, error) {
+	threads, more, err := listOpenThreads(ctx, svc, nil)
 	if err != nil {
 		return "", err
 	}

@@ -6,8 +6,8 @@
 // resources/list extension that lists the inboxes and the most recently
 // active open threads, completion of IDs, and subscriptions, which it
 // serves by polling HubSpot within a share of the rate budget. Every call
-// to HubSpot goes through the caller's client from the Provider, so it
-// shares that client's rate limit.
+// to HubSpot goes through the service (package inbox) with the caller's
+// context, so it shares the caller's credential and rate limit.
 package resources
 
 import (
@@ -22,6 +22,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
@@ -72,16 +73,16 @@ func PollRate(budget hubspot.Rate, share float64) hubspot.Rate {
 // Resources and Templates, install it with Attach, and Close it when the
 // server stops. Safe for concurrent use.
 type Catalog struct {
-	provider hubspot.Provider
-	opts     Options
-	logger   *slog.Logger
-	cache    *snapshotCache
-	watch    *watcher
-	srv      *server.MCPServer
+	svc    *inbox.Service
+	opts   Options
+	logger *slog.Logger
+	cache  *snapshotCache
+	watch  *watcher
+	srv    *server.MCPServer
 }
 
-// New returns a Catalog that gets each request's HubSpot client from p.
-func New(p hubspot.Provider, opts Options) *Catalog {
+// New returns a Catalog that serves each request through svc.
+func New(svc *inbox.Service, opts Options) *Catalog {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -97,7 +98,7 @@ func New(p hubspot.Provider, opts Options) *Catalog {
 	if opts.RecentThreads <= 0 {
 		opts.RecentThreads = 50
 	}
-	c := &Catalog{provider: p, opts: opts, logger: opts.Logger, cache: newSnapshotCache(opts.CacheTTL)}
+	c := &Catalog{svc: svc, opts: opts, logger: opts.Logger, cache: newSnapshotCache(opts.CacheTTL)}
 	c.watch = newWatcher(c)
 	return c
 }
@@ -149,20 +150,16 @@ func (c *Catalog) Read(ctx context.Context, uri string) ([]mcp.ResourceContents,
 	if err != nil {
 		return nil, readError(uri, err)
 	}
-	client, err := c.provider.ClientFor(ctx)
-	if err != nil {
-		return nil, readError(uri, err)
-	}
 	var contents []mcp.ResourceContents
 	switch r.kind {
 	case kindInboxes:
-		contents, err = readInboxes(ctx, client, uri)
+		contents, err = readInboxes(ctx, c.svc, uri)
 	case kindInbox:
-		contents, err = readInbox(ctx, client, uri, r)
+		contents, err = readInbox(ctx, c.svc, uri, r)
 	case kindInboxThreads, kindThreads:
-		contents, err = readThreadList(ctx, client, uri, r)
+		contents, err = readThreadList(ctx, c.svc, uri, r)
 	case kindThread, kindThreadJSON:
-		contents, err = c.readThread(ctx, client, uri, r)
+		contents, err = c.readThread(ctx, uri, r)
 	}
 	if err != nil {
 		return nil, readError(uri, err)
@@ -171,8 +168,8 @@ func (c *Catalog) Read(ctx context.Context, uri string) ([]mcp.ResourceContents,
 }
 
 // readThread renders a transcript as Markdown or JSON.
-func (c *Catalog) readThread(ctx context.Context, client *hubspot.Client, uri string, r ref) ([]mcp.ResourceContents, error) {
-	t, err := loadTranscript(ctx, client, r.threadID, c.inboxNames(ctx, client))
+func (c *Catalog) readThread(ctx context.Context, uri string, r ref) ([]mcp.ResourceContents, error) {
+	t, err := loadTranscript(ctx, c.svc, r.threadID, c.inboxNames(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -190,11 +187,11 @@ func (c *Catalog) readThread(ctx context.Context, client *hubspot.Client, uri st
 // inboxNames names inboxes for transcripts, from the cached snapshot when
 // there is one (inboxes rarely change), else with one call. Failure only
 // costs the names.
-func (c *Catalog) inboxNames(ctx context.Context, client *hubspot.Client) map[string]string {
+func (c *Catalog) inboxNames(ctx context.Context) map[string]string {
 	var inboxes []hubspot.Inbox
-	if s := c.cache.peek(client); s != nil {
+	if s := c.cache.peek(ctx, c.svc); s != nil {
 		inboxes = s.inboxes
-	} else if list, err := listInboxes(ctx, client, nil); err == nil {
+	} else if list, err := listInboxes(ctx, c.svc); err == nil {
 		inboxes = list
 	}
 	names := make(map[string]string, len(inboxes))
@@ -227,7 +224,7 @@ func (c *Catalog) listed(s *snapshot) []mcp.Resource {
 		}
 		desc := "Open thread in " + orDefault(names[th.InboxID], "inbox "+th.InboxID) + "; latest message " + when(view.At(th.LatestMessageTimestamp))
 		if v.Assignee != nil {
-			desc += "; assigned to " + label(v.Assignee)
+			desc += "; assigned to " + v.Assignee.Line(nil)
 		} else {
 			desc += "; unassigned"
 		}
@@ -257,18 +254,18 @@ func (c *Catalog) afterListResources(ctx context.Context, _ any, req *mcp.ListRe
 		return
 	}
 	static := c.registered()
-	client, err := c.provider.ClientFor(ctx)
+	cred, err := c.svc.Credential(ctx)
 	var snap *snapshot
 	offset := 0
 	if err == nil && req.Params.Cursor != "" {
 		seq, off, cerr := decodeCursor(string(req.Params.Cursor))
 		if cerr == nil {
 			offset = off
-			snap = c.cache.find(client, seq)
+			snap = c.cache.find(cred, seq)
 		}
 	}
 	if err == nil && snap == nil {
-		snap, err = c.cache.get(ctx, client)
+		snap, err = c.cache.get(ctx, c.svc)
 	}
 	if err != nil {
 		// resources/list has no error channel in a hook: list what is
@@ -317,7 +314,7 @@ func nonNilResources(rs []mcp.Resource) []mcp.Resource {
 func (c *Catalog) Close() { c.watch.close() }
 
 // Forget drops what the catalog keeps for a credential (a snapshot, an
-// idle polling budget), such as one whose client hubspot.Pool evicted.
+// idle polling budget), such as one the service's pool evicted.
 func (c *Catalog) Forget(credential string) {
 	c.cache.forget(credential)
 	c.watch.forget(credential)

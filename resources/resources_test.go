@@ -3,7 +3,6 @@ package resources
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -58,7 +57,7 @@ func TestListResources_InboxesAndRecentOpenThreads(t *testing.T) {
 	if pages != 1 {
 		t.Errorf("%d pages, want 1", pages)
 	}
-	open, _, err := listOpenThreads(t.Context(), c, nil, nil)
+	open, _, err := listOpenThreads(t.Context(), c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,26 +109,18 @@ func TestListResources_PagesWithOurCursorAndCaches(t *testing.T) {
 }
 
 // TestListResources_KeyedByCredential: snapshots belong to a credential,
-// not to a *hubspot.Client: another user never sees one, and a client
-// rebuilt for the same credential (as hubspot.Pool does) finds it.
+// not to a client: another user never sees one, and a client rebuilt for
+// the same credential (as the service's pool does) finds it.
 func TestListResources_KeyedByCredential(t *testing.T) {
 	t.Parallel()
 	cat, sb, c := newTestCatalog(t, Options{})
 	if _, err := cat.cache.get(t.Context(), c); err != nil {
 		t.Fatal(err)
 	}
-	clientWith := func(token string) *hubspot.Client {
-		other, err := hubspot.NewClient(token, hubspot.WithBaseURL("http://sandbox.test"),
-			hubspot.WithHTTPClient(&http.Client{Transport: handlerTransport{sb}}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return other
-	}
-	if cat.cache.peek(clientWith("another-users-token")) != nil {
+	if cat.cache.peek(t.Context(), newService(t, sb, "another-users-token")) != nil {
 		t.Errorf("another credential sees the first one's snapshot")
 	}
-	if cat.cache.peek(clientWith(sandbox.DefaultToken)) == nil {
+	if cat.cache.peek(t.Context(), newService(t, sb, sandbox.DefaultToken)) == nil {
 		t.Errorf("a client rebuilt for the same credential does not find its snapshot")
 	}
 }
@@ -261,7 +252,7 @@ func TestComplete(t *testing.T) {
 	threadTpl := map[string]any{"type": "ref/resource", "uri": ThreadTemplate}
 	prompt := map[string]any{"type": "ref/prompt", "name": "handoff_note"}
 
-	open, _, _ := listOpenThreads(t.Context(), c, nil, nil)
+	open, _, _ := listOpenThreads(t.Context(), c, nil)
 	all := complete(threadTpl, "threadId", "", nil)
 	if len(all.Values) != len(open) || all.Values[0] != open[0].ID {
 		t.Errorf("threadId with no prefix: %v, want the %d open threads, most recent first", all.Values, len(open))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
@@ -27,30 +28,30 @@ type snapshot struct {
 
 // fetchSnapshot costs three HubSpot calls for an account with up to 100
 // inboxes and 100 open threads: inboxes, open threads, one actor batch.
-func fetchSnapshot(ctx context.Context, c *hubspot.Client) (*snapshot, error) {
-	inboxes, err := listInboxes(ctx, c, nil)
+func fetchSnapshot(ctx context.Context, svc *inbox.Service) (*snapshot, error) {
+	inboxes, err := listInboxes(ctx, svc)
 	if err != nil {
 		return nil, err
 	}
-	open, more, err := listOpenThreads(ctx, c, nil, nil)
+	open, more, err := listOpenThreads(ctx, svc, nil)
 	if err != nil {
 		return nil, err
 	}
 	return &snapshot{
 		taken: time.Now(), inboxes: inboxes, open: open, moreOpen: more,
-		actors: view.Lookup(ctx, c, view.ThreadActors(open)),
+		actors: svc.People(ctx, view.ThreadActors(open)),
 	}, nil
 }
 
-// snapshotCache keeps one snapshot per HubSpot client (one credential)
-// for a short time, so listing and completion don't hammer HubSpot. It is
-// keyed by the client pointer a Provider returns, never shared across
-// credentials. The previous snapshot is kept too, so a client paging
-// through resources/list sees one consistent list. Safe for concurrent
-// use.
+// snapshotCache keeps one snapshot per credential for a short time, so
+// listing and completion don't hammer HubSpot. It is keyed by the
+// credential's fingerprint (inbox.Service.Credential), never shared
+// across credentials. The previous snapshot is kept too, so a client
+// paging through resources/list sees one consistent list. Safe for
+// concurrent use.
 type snapshotCache struct {
 	ttl   time.Duration
-	fetch func(context.Context, *hubspot.Client) (*snapshot, error)
+	fetch func(context.Context, *inbox.Service) (*snapshot, error)
 
 	mu      sync.Mutex
 	seq     uint64
@@ -72,10 +73,9 @@ func newSnapshotCache(ttl time.Duration) *snapshotCache {
 	return &snapshotCache{ttl: ttl, fetch: fetchSnapshot, entries: map[string]*cacheEntry{}}
 }
 
-// entry returns the entry of c's credential, creating it, and drops
-// entries nobody used for a long time (users who went away).
-func (sc *snapshotCache) entry(c *hubspot.Client) *cacheEntry {
-	cred := c.CredentialID()
+// entry returns the entry of a credential, creating it, and drops entries
+// nobody used for a long time (users who went away).
+func (sc *snapshotCache) entry(cred string) *cacheEntry {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	now := time.Now()
@@ -107,9 +107,14 @@ func (e *cacheEntry) fresh(ttl time.Duration) *snapshot {
 	return nil
 }
 
-// get returns a fresh snapshot for c, fetching one if needed.
-func (sc *snapshotCache) get(ctx context.Context, c *hubspot.Client) (*snapshot, error) {
-	e := sc.entry(c)
+// get returns a fresh snapshot of the caller's credential, fetching one
+// if needed.
+func (sc *snapshotCache) get(ctx context.Context, svc *inbox.Service) (*snapshot, error) {
+	cred, err := svc.Credential(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e := sc.entry(cred)
 	if s := e.fresh(sc.ttl); s != nil {
 		return s, nil
 	}
@@ -118,7 +123,7 @@ func (sc *snapshotCache) get(ctx context.Context, c *hubspot.Client) (*snapshot,
 	if s := e.fresh(sc.ttl); s != nil {
 		return s, nil
 	}
-	s, err := sc.fetch(ctx, c)
+	s, err := sc.fetch(ctx, svc)
 	if err != nil {
 		return nil, err
 	}
@@ -132,9 +137,10 @@ func (sc *snapshotCache) get(ctx context.Context, c *hubspot.Client) (*snapshot,
 	return s, nil
 }
 
-// find returns c's snapshot with sequence number seq, if still kept.
-func (sc *snapshotCache) find(c *hubspot.Client, seq uint64) *snapshot {
-	e := sc.entry(c)
+// find returns a credential's snapshot with sequence number seq, if still
+// kept.
+func (sc *snapshotCache) find(cred string, seq uint64) *snapshot {
+	e := sc.entry(cred)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, s := range []*snapshot{e.cur, e.prev} {
@@ -145,10 +151,15 @@ func (sc *snapshotCache) find(c *hubspot.Client, seq uint64) *snapshot {
 	return nil
 }
 
-// peek returns c's latest snapshot, however old, without fetching.
-func (sc *snapshotCache) peek(c *hubspot.Client) *snapshot {
+// peek returns the caller's latest snapshot, however old, without
+// fetching.
+func (sc *snapshotCache) peek(ctx context.Context, svc *inbox.Service) *snapshot {
+	cred, err := svc.Credential(ctx)
+	if err != nil {
+		return nil
+	}
 	sc.mu.Lock()
-	e, ok := sc.entries[c.CredentialID()]
+	e, ok := sc.entries[cred]
 	sc.mu.Unlock()
 	if !ok {
 		return nil
@@ -158,8 +169,6 @@ func (sc *snapshotCache) peek(c *hubspot.Client) *snapshot {
 	return e.cur
 }
 
-// invalidate makes the next get fetch again; paging cursors into the old
-// snapshot keep working.
 // forget drops a credential's entry.
 func (sc *snapshotCache) forget(credential string) {
 	sc.mu.Lock()
@@ -167,9 +176,11 @@ func (sc *snapshotCache) forget(credential string) {
 	delete(sc.entries, credential)
 }
 
-func (sc *snapshotCache) invalidate(c *hubspot.Client) {
+// invalidate makes the credential's next get fetch again; paging cursors
+// into the old snapshot keep working.
+func (sc *snapshotCache) invalidate(cred string) {
 	sc.mu.Lock()
-	e, ok := sc.entries[c.CredentialID()]
+	e, ok := sc.entries[cred]
 	sc.mu.Unlock()
 	if ok {
 		e.mu.Lock()

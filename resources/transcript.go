@@ -3,9 +3,9 @@ package resources
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
@@ -47,15 +47,15 @@ const (
 // loadTranscript reads a thread and up to maxMessagePages pages of its
 // history (newest first, so a long thread shows its latest part), and
 // resolves every actor it mentions with one BatchGetActors call.
-func loadTranscript(ctx context.Context, c *hubspot.Client, threadID string, inboxNames map[string]string) (*transcript, error) {
-	th, err := c.GetThread(ctx, threadID, &hubspot.GetThreadOptions{Association: []string{"TICKET"}})
+func loadTranscript(ctx context.Context, svc *inbox.Service, threadID string, inboxNames map[string]string) (*transcript, error) {
+	th, err := svc.GetThread(ctx, threadID, &hubspot.GetThreadOptions{Association: []string{"TICKET"}})
 	if err != nil {
 		return nil, err
 	}
 	var msgs []hubspot.Message
 	after := ""
 	for range maxMessagePages {
-		p, err := c.ListMessages(ctx, threadID, &hubspot.ListMessagesOptions{
+		p, err := svc.ListMessages(ctx, threadID, &hubspot.ListMessagesOptions{
 			ListOptions: hubspot.ListOptions{Limit: pageLimit, After: after, Sort: []string{"-createdAt"}}})
 		if err != nil {
 			return nil, err
@@ -77,7 +77,7 @@ func loadTranscript(ctx context.Context, c *hubspot.Client, threadID string, inb
 			ids = append(ids, r.ActorID)
 		}
 	}
-	people := view.Lookup(ctx, c, ids)
+	people := svc.People(ctx, ids)
 
 	t := &transcript{
 		Thread:       view.NewThread(*th, people, ""),
@@ -113,19 +113,18 @@ func (m *entry) role() string {
 	if m.From != nil {
 		actorID = m.From.ActorID
 	}
-	prefix, _, _ := strings.Cut(actorID, "-")
-	switch prefix {
-	case "A":
+	switch hubspot.ActorTypeOf(actorID) {
+	case hubspot.ActorAgent:
 		return "agent"
-	case "B":
+	case hubspot.ActorBot:
 		return "bot"
-	case "L":
+	case hubspot.ActorLLM:
 		return "ai-assistant"
-	case "I":
+	case hubspot.ActorIntegrator:
 		return "integration"
-	case "S":
+	case hubspot.ActorSystem:
 		return "system"
-	case "V", "E":
+	case hubspot.ActorVisitor, hubspot.ActorEmail:
 		if m.Direction == "" {
 			return roleCustomer
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
@@ -110,7 +111,7 @@ func parseTranscript(t *testing.T, md string) []parsedEntry {
 }
 
 // sandboxHistory lists a thread's messages oldest first.
-func sandboxHistory(t *testing.T, c *hubspot.Client, threadID string) []hubspot.Message {
+func sandboxHistory(t *testing.T, c *inbox.Service, threadID string) []hubspot.Message {
 	t.Helper()
 	p, err := c.ListMessages(t.Context(), threadID, &hubspot.ListMessagesOptions{ListOptions: hubspot.ListOptions{Limit: 100, Sort: []string{"createdAt"}}})
 	if err != nil {

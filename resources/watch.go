@@ -15,6 +15,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
 // Subscriptions are served by polling. The subscription engine is this
@@ -26,15 +27,16 @@ import (
 // is established) and stops it (when its last URI is unsubscribed, its
 // session ends, its listen stream ends, or the catalog closes); pollers
 // are keyed by sink and HubSpot credential ID, and so are the polling
-// budgets, never by a *hubspot.Client, which hubspot.Pool may replace.
+// budgets.
 //
 // Each sink (a session, or one subscriptions/listen stream of the
 // 2026-07-28 protocol) with something to watch has one poller per
-// credential; it checks its targets every PollInterval with the client the
-// provider gives for the subscriber's context, waiting before each HubSpot
-// call on a limiter shared by all pollers of that credential and sized to
-// PollRate. With many subscriptions the budget, not the interval, sets the
-// pace: a cycle simply takes longer.
+// credential; it checks its targets every PollInterval through the service
+// with the subscriber's context (which names the credential), each HubSpot
+// request taking a turn from a limiter shared by all pollers of that
+// credential and sized to PollRate (inbox.WithBudget). With many
+// subscriptions the budget, not the interval, sets the pace: a cycle
+// simply takes longer.
 
 // sub is one subscribed URI, with the state its probe saw.
 type sub struct {
@@ -67,7 +69,7 @@ type sink struct {
 
 type pollerKey struct {
 	sink       string
-	credential string // hubspot.CredentialID
+	credential string // inbox.CredentialID
 }
 
 // poller polls one sink's subscriptions with one client.
@@ -77,9 +79,6 @@ type poller struct {
 	sink   sink
 	budget *pollBudget
 	cancel context.CancelFunc
-	// client is the client the subscription was made with, used when the
-	// provider gives none for the subscriber's context.
-	client *hubspot.Client
 
 	mu   sync.Mutex
 	subs map[string]*sub // by URI
@@ -118,7 +117,7 @@ type watcher struct {
 // pending is a subscription probed at request initialization, waiting for
 // mcp-go to accept the request.
 type pending struct {
-	client      *hubspot.Client
+	credential  string
 	subs        []*sub
 	listChanged bool
 	open        string
@@ -192,15 +191,16 @@ func (w *watcher) count(sinkKey string) int {
 	return n
 }
 
-// add starts watching subs for the sink with client c, creating the
-// sink's poller if needed. A listen sink's poller ends with its context.
-func (w *watcher) add(s sink, c *hubspot.Client, subs []*sub) {
+// add starts watching subs for the sink with the credential of the
+// subscriber, creating the sink's poller if needed. A listen sink's poller
+// ends with its context.
+func (w *watcher) add(s sink, credential string, subs []*sub) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.closed || !w.enabled() {
 		return
 	}
-	key := pollerKey{s.key, c.CredentialID()}
+	key := pollerKey{s.key, credential}
 	p, ok := w.pollers[key]
 	if !ok {
 		base := context.Background()
@@ -211,7 +211,7 @@ func (w *watcher) add(s sink, c *hubspot.Client, subs []*sub) {
 			base = context.WithoutCancel(s.base)
 		}
 		ctx, cancel := context.WithCancel(base)
-		p = &poller{w: w, key: key, sink: s, budget: w.acquire(key.credential), cancel: cancel, client: c, subs: map[string]*sub{}, states: map[target]state{}}
+		p = &poller{w: w, key: key, sink: s, budget: w.acquire(key.credential), cancel: cancel, subs: map[string]*sub{}, states: map[target]state{}}
 		w.pollers[key] = p
 		w.wg.Add(1)
 		go func() {
@@ -359,15 +359,12 @@ func (p *poller) run(ctx context.Context) {
 }
 
 // cycle checks every target once; it returns false when the sink is gone.
+// The subscriber's context names the credential, so a pool of per-user
+// credentials sees it in use and keeps it.
 func (p *poller) cycle(ctx context.Context) bool {
 	logger := p.w.cat.logger
-	wait := waitFunc(p.budget.limiter.Wait)
-	c := p.client
-	// Ask the provider again with the subscriber's context: a pool of
-	// per-user clients then sees the client in use and keeps it.
-	if fresh, err := p.w.cat.provider.ClientFor(ctx); err == nil && fresh != nil {
-		c = fresh
-	}
+	svc := p.w.cat.svc
+	ctx = inbox.WithBudget(ctx, p.budget.limiter)
 
 	p.mu.Lock()
 	byTarget := map[target][]*sub{}
@@ -385,7 +382,7 @@ func (p *poller) cycle(ctx context.Context) bool {
 	for _, t := range targets {
 		subs := byTarget[t]
 		prev := states[t]
-		next, changed, err := check(ctx, c, wait, t, prev)
+		next, changed, err := check(ctx, svc, t, prev)
 		if ctx.Err() != nil {
 			return true
 		}
@@ -426,10 +423,10 @@ func (p *poller) cycle(ctx context.Context) bool {
 		}
 	}
 	if activity {
-		p.w.cat.cache.invalidate(c)
+		p.w.cat.cache.invalidate(p.key.credential)
 	}
 	if listChanged {
-		set, err := openSet(ctx, c, wait)
+		set, err := openSet(ctx, svc)
 		p.mu.Lock()
 		prev := p.open
 		if err == nil {
@@ -442,7 +439,7 @@ func (p *poller) cycle(ctx context.Context) bool {
 		case prev == "":
 			// No baseline yet (it could not be taken at subscribe time).
 		case set != prev:
-			p.w.cat.cache.invalidate(c)
+			p.w.cat.cache.invalidate(p.key.credential)
 			if !p.deliver(ctx, mcp.MethodNotificationResourcesListChanged, nil) {
 				return false
 			}

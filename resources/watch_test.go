@@ -15,6 +15,7 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
 // recorder collects the notifications a catalog's watcher sends.
@@ -43,7 +44,7 @@ func (r *recorder) drain() []string {
 }
 
 // subscribe probes uri and adds it to the sink, as the hooks do.
-func subscribe(t *testing.T, cat *Catalog, c *hubspot.Client, s sink, uris ...string) {
+func subscribe(t *testing.T, cat *Catalog, c *inbox.Service, s sink, uris ...string) {
 	t.Helper()
 	var subs []*sub
 	for _, uri := range uris {
@@ -51,20 +52,24 @@ func subscribe(t *testing.T, cat *Catalog, c *hubspot.Client, s sink, uris ...st
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := probe(t.Context(), c, nil, targetOf(r))
+		st, err := probe(t.Context(), c, targetOf(r))
 		if err != nil {
 			t.Fatalf("probe %s: %v", uri, err)
 		}
 		subs = append(subs, &sub{uri: uri, target: targetOf(r), state: st})
 	}
 	if s.listChanged && s.open == "" {
-		open, err := openSet(t.Context(), c, nil)
+		open, err := openSet(t.Context(), c)
 		if err != nil {
 			t.Fatal(err)
 		}
 		s.open = open
 	}
-	cat.watch.add(s, c, subs)
+	cred, err := c.Credential(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat.watch.add(s, cred, subs)
 }
 
 const updated = mcp.MethodNotificationResourceUpdated

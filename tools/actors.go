@@ -7,11 +7,12 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
-// actorIDHint says what actor IDs look like.
-const actorIDHint = "Actor IDs: A- agent (a HubSpot user), V- visitor, I- integration, B- bot, S- system, E- email, L- LLM."
+// actorIDHint says what actor IDs look like, from HubSpot's vocabulary.
+var actorIDHint = "Actor IDs: " + hubspot.ActorPrefixes() + "."
 
 // actorOutput is a participant in conversations.
 type actorOutput struct {
@@ -37,18 +38,18 @@ type getActorInput struct {
 	Property string  `json:"property,omitempty" jsonschema:"HubSpot property to return"`
 }
 
-func getActor(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[getActorInput, actorOutput]{
+func getActor(svc *inbox.Service, _ Config) server.ServerTool {
+	return define(svc, spec[getActorInput, actorOutput]{
 		name:        "get_actor",
 		description: "Get one actor (a participant in conversations): type, name and email. " + actorIDHint,
-		hints:       readOnlyTool("Get actor"),
+		title:       "Get actor",
 		scope:       scopeRead,
 		action:      func(in getActorInput) string { return "get actor " + string(in.ActorID) },
 		notFound: func(in getActorInput) string {
 			return "actor " + string(in.ActorID) + " not found; actor IDs come from list_messages and get_thread"
 		},
-		run: func(ctx context.Context, c *hubspot.Client, in getActorInput) (actorOutput, error) {
-			a, err := c.GetActor(ctx, string(in.ActorID), in.Property)
+		run: func(ctx context.Context, svc *inbox.Service, in getActorInput) (actorOutput, error) {
+			a, err := svc.GetActor(ctx, string(in.ActorID), in.Property)
 			return convert(a, err, newActorOutput(in.Property))
 		},
 	})
@@ -74,15 +75,15 @@ type batchError struct {
 	IDs      []string `json:"ids,omitempty"`
 }
 
-func batchGetActors(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[batchGetActorsInput, batchGetActorsOutput]{
+func batchGetActors(svc *inbox.Service, _ Config) server.ServerTool {
+	return define(svc, spec[batchGetActorsInput, batchGetActorsOutput]{
 		name:        "batch_get_actors",
 		description: "Get up to 100 actors (see get_actor) at once; IDs that cannot be read are listed under errors.",
-		hints:       readOnlyTool("Get actors"),
+		title:       "Get actors",
 		scope:       scopeRead,
 		action:      func(in batchGetActorsInput) string { return "get actors " + strings.Join(strs(in.Inputs), ", ") },
-		run: func(ctx context.Context, c *hubspot.Client, in batchGetActorsInput) (batchGetActorsOutput, error) {
-			b, err := c.BatchGetActors(ctx, strs(in.Inputs), in.Property)
+		run: func(ctx context.Context, svc *inbox.Service, in batchGetActorsInput) (batchGetActorsOutput, error) {
+			b, err := svc.BatchGetActors(ctx, strs(in.Inputs), in.Property)
 			if err != nil {
 				return batchGetActorsOutput{}, err
 			}

@@ -2,37 +2,39 @@ package tools
 
 import "github.com/mark3labs/mcp-go/mcp"
 
-// mcp.NewTool marks every tool destructive, non-idempotent and not
-// read-only unless told otherwise, so every tool states all four hints
-// through one of these two bundles.
+// access is what a tool may do, declared once per tool in the registry:
+// the tool's annotations, the read-only filter, the README's tools table
+// and the tools command all follow it.
 //
+// mcp.NewTool marks every tool destructive, non-idempotent and not
+// read-only unless told otherwise, so every tool states all four hints.
 // openWorldHint is true for every tool: each one talks to a HubSpot
 // account, an external system that people and other integrations change
 // at the same time, so what a tool sees or does is not closed over this
 // server's own state.
-
-// readOnlyTool marks a tool that only reads HubSpot: calling it again
-// changes nothing.
-func readOnlyTool(title string) mcp.ToolOption {
-	return hints(title, true, false, true)
+type access struct {
+	// readOnly tools only read HubSpot: calling one again changes nothing.
+	readOnly bool
+	// destructive writes cannot be undone with another tool call.
+	destructive bool
+	// idempotent writes change nothing more when repeated with the same
+	// arguments.
+	idempotent bool
 }
 
-// writeTool marks a tool that changes HubSpot. destructive means the change
-// cannot be undone with another tool call; idempotent means repeating the
-// call with the same arguments changes nothing more.
-func writeTool(title string, destructive, idempotent bool) mcp.ToolOption {
-	return hints(title, false, destructive, idempotent)
-}
+// readOnly is the access of tools that only read.
+var readOnly = access{readOnly: true, idempotent: true}
 
-func hints(title string, readOnly, destructive, idempotent bool) mcp.ToolOption {
+// hints sets the tool's title and its four annotations.
+func (a access) hints(title string) mcp.ToolOption {
 	return func(t *mcp.Tool) {
 		// The title is the tool's own (MCP 2025-06-18); repeating it in the
 		// annotations would only add to every tools/list.
 		t.Title = title
 		t.Annotations = mcp.ToolAnnotation{
-			ReadOnlyHint:    mcp.ToBoolPtr(readOnly),
-			DestructiveHint: mcp.ToBoolPtr(destructive),
-			IdempotentHint:  mcp.ToBoolPtr(idempotent),
+			ReadOnlyHint:    mcp.ToBoolPtr(a.readOnly),
+			DestructiveHint: mcp.ToBoolPtr(a.destructive),
+			IdempotentHint:  mcp.ToBoolPtr(a.idempotent),
 			OpenWorldHint:   mcp.ToBoolPtr(true),
 		}
 	}

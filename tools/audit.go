@@ -2,14 +2,14 @@ package tools
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"strconv"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 // Outcomes of a write attempt, as audit records name them.
@@ -67,35 +67,18 @@ func noteError(ctx context.Context, err error) {
 	noteAudit(ctx, func(a *audit) { a.classify(err) })
 }
 
+// classify records the failure's outcome and reason as view reads it.
 func (a *audit) classify(err error) {
-	var (
-		argErr    *hubspot.ArgumentError
-		budgetErr *hubspot.BudgetError
-		apiErr    *hubspot.Error
-		reqErr    *hubspot.RequestError
-		step      *stepError
-	)
-	a.outcome = outcomeFailed
+	fail := view.Explain(err)
+	a.outcome, a.reason = outcomeFailed, fail.Reason()
+	if fail.Refused() {
+		a.outcome = outcomeRefused
+	}
 	switch {
-	case hubspot.HiddenByAllowlist(err):
-		a.outcome, a.reason = outcomeRefused, "inbox_allowlist"
-	case errors.Is(err, hubspot.ErrWriteChanged):
-		a.outcome, a.reason = outcomeRefused, "changed_since_confirmed"
-	case errors.As(err, &argErr), errors.As(err, &step) && errors.As(step.err, &argErr):
-		a.outcome, a.reason = outcomeRefused, "invalid_arguments"
-	case errors.As(err, &budgetErr):
-		a.reason = "rate_budget"
-	case errors.As(err, &apiErr):
-		a.reason, a.status, a.correlationID = "hubspot_error", apiErr.StatusCode, apiErr.CorrelationID
-		if errors.As(err, &step) {
-			a.reason = "lookup_failed"
-		}
-	case errors.As(err, &reqErr):
-		a.reason, a.status, a.maybeSent = "no_answer", reqErr.StatusCode, reqErr.MaybeSent
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		a.reason = "cancelled"
-	default:
-		a.reason = "error"
+	case fail.API != nil && !fail.Hidden:
+		a.status, a.correlationID = fail.API.StatusCode, fail.API.CorrelationID
+	case fail.Request != nil:
+		a.status, a.maybeSent = fail.Request.StatusCode, fail.Request.MaybeSent
 	}
 }
 
@@ -105,7 +88,7 @@ func (a *audit) classify(err error) {
 // session and, with per-user tokens, the credential's fingerprint. A call
 // that asks the user to confirm (an input-required result) is recorded
 // when the answer comes back.
-func auditWrites(p hubspot.Provider, cfg Config, st server.ServerTool) server.ServerTool {
+func auditWrites(svc *inbox.Service, cfg Config, st server.ServerTool) server.ServerTool {
 	if cfg.Audit == nil || isReadOnly(st.Tool) {
 		return st
 	}
@@ -115,8 +98,8 @@ func auditWrites(p hubspot.Provider, cfg Config, st server.ServerTool) server.Se
 		args := req.GetArguments()
 		a.threadID = idArgument(args["threadId"])
 		a.msgType, _ = args["type"].(string)
-		var trace hubspot.Trace
-		ctx = hubspot.WithTrace(context.WithValue(ctx, auditKey{}, a), &trace)
+		var trace inbox.Trace
+		ctx = inbox.WithTrace(context.WithValue(ctx, auditKey{}, a), &trace)
 
 		res, err := next(ctx, req)
 		switch {
@@ -156,8 +139,8 @@ func auditWrites(p hubspot.Provider, cfg Config, st server.ServerTool) server.Se
 			attrs = appendNonEmpty(attrs, "session", s.SessionID())
 		}
 		if cfg.PerUserTokens {
-			if c, err := p.ClientFor(ctx); err == nil {
-				attrs = append(attrs, slog.String("credential", c.CredentialID()))
+			if id, err := svc.Credential(ctx); err == nil {
+				attrs = append(attrs, slog.String("credential", id))
 			}
 		}
 		cfg.Audit.LogAttrs(ctx, slog.LevelInfo, "write attempt", attrs...)

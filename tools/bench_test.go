@@ -14,6 +14,7 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
 // inProcess serves the sandbox to the client without sockets: each
@@ -51,17 +52,21 @@ func (p replay) RoundTrip(r *http.Request) (*http.Response, error) {
 // configured as the server configures it by default.
 func benchTools(b *testing.B, rt http.RoundTripper) map[string]server.ServerTool {
 	b.Helper()
-	c, err := hubspot.NewClient(sandbox.DefaultToken,
-		hubspot.WithBaseURL("https://api.hubapi.com"),
-		hubspot.WithHTTPClient(&http.Client{Transport: rt}),
-		hubspot.WithLimiter(hubspot.NewWindowLimiter(hubspot.Rate{Calls: 10_000, Per: time.Millisecond})),
+	svc, err := inbox.New(inbox.Config{
+		Token:         sandbox.DefaultToken,
+		ClientOptions: []hubspot.Option{hubspot.WithBaseURL("https://api.hubapi.com")},
+		Transport:     rt,
+		Limiter: func(string) hubspot.Limiter {
+			return hubspot.NewWindowLimiter(hubspot.Rate{Calls: 10_000, Per: time.Millisecond})
+		},
 		// The server's default (HUBSPOT_CACHE_TTL=5m): actor names are read once.
-		hubspot.WithCache(5*time.Minute))
+		CacheTTL: 5 * time.Minute,
+	})
 	if err != nil {
 		b.Fatal(err)
 	}
 	out := map[string]server.ServerTool{}
-	for _, st := range All(c, Config{}) {
+	for _, st := range All(svc, Config{}) {
 		out[st.Tool.Name] = st
 	}
 	return out

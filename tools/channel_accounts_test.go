@@ -6,9 +6,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
-var salesEmailAccount = channelAccountOutput{
+var salesEmailAccount = view.ChannelAccount{
 	ID: sandbox.SalesEmailChannelAccountID, Name: "sales@juniper-outdoor.example", ChannelID: sandbox.EmailChannelID, InboxID: sandbox.InboxID,
 	Active: true, Authorized: true, CreatedAt: at("2025-03-19T01:00:00Z"), Address: "sales@juniper-outdoor.example",
 }
@@ -35,9 +36,9 @@ func TestListChannelAccountsTool(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
-			var got listOutput[channelAccountOutput]
+			var got listOutput[view.ChannelAccount]
 			e.ok(t, "list_channel_accounts", tt.args, &got)
-			if diff := cmp.Diff(tt.wantIDs, mapSlice(got.Results, func(c channelAccountOutput) string { return c.ID })); diff != "" {
+			if diff := cmp.Diff(tt.wantIDs, mapSlice(got.Results, func(c view.ChannelAccount) string { return c.ID })); diff != "" {
 				t.Errorf("IDs (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff([]string{tt.wantRequest}, e.requests()); diff != "" {
@@ -57,7 +58,7 @@ func TestListChannelAccountsTool(t *testing.T) {
 func TestGetChannelAccountTool(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	var got channelAccountOutput
+	var got view.ChannelAccount
 	e.ok(t, "get_channel_account", `{"channelAccountId":"`+sandbox.SalesEmailChannelAccountID+`"}`, &got)
 	if diff := cmp.Diff(salesEmailAccount, got); diff != "" {
 		t.Errorf("channel account (-want +got):\n%s", diff)

@@ -6,6 +6,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
 // channelOutput is a channel: a kind of conversation such as live chat
@@ -25,15 +26,15 @@ type listChannelsInput struct {
 	Sort []sortField `json:"sort,omitempty" jsonschema:"Such as name or -name"`
 }
 
-func listChannels(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[listChannelsInput, listOutput[channelOutput]]{
+func listChannels(svc *inbox.Service, _ Config) server.ServerTool {
+	return define(svc, spec[listChannelsInput, listOutput[channelOutput]]{
 		name:        "list_channels",
 		description: "List the channel types connected to the account, such as live chat (1000), Messenger (1001) and email (1002). " + pagingHint,
-		hints:       readOnlyTool("List channels"),
+		title:       "List channels",
 		scope:       scopeRead,
 		action:      func(listChannelsInput) string { return "list channels" },
-		run: func(ctx context.Context, c *hubspot.Client, in listChannelsInput) (listOutput[channelOutput], error) {
-			page, err := c.ListChannels(ctx, &hubspot.ListChannelsOptions{ListOptions: options(in.pageInput, in.Sort)})
+		run: func(ctx context.Context, svc *inbox.Service, in listChannelsInput) (listOutput[channelOutput], error) {
+			page, err := svc.ListChannels(ctx, &hubspot.ListChannelsOptions{ListOptions: options(in.pageInput, in.Sort)})
 			return newListOutput(page, err, newChannelOutput)
 		},
 	})
@@ -44,16 +45,16 @@ type getChannelInput struct {
 	ChannelID numericID `json:"channelId" jsonschema:"Such as 1002 (email), from list_channels"`
 }
 
-func getChannel(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[getChannelInput, channelOutput]{
+func getChannel(svc *inbox.Service, _ Config) server.ServerTool {
+	return define(svc, spec[getChannelInput, channelOutput]{
 		name:        "get_channel",
 		description: "Get one channel type: its name, such as live chat or email.",
-		hints:       readOnlyTool("Get channel"),
+		title:       "Get channel",
 		scope:       scopeRead,
 		action:      func(in getChannelInput) string { return "get channel " + string(in.ChannelID) },
 		notFound:    notFoundIn("channel", "list_channels", func(in getChannelInput) string { return string(in.ChannelID) }),
-		run: func(ctx context.Context, c *hubspot.Client, in getChannelInput) (channelOutput, error) {
-			ch, err := c.GetChannel(ctx, string(in.ChannelID))
+		run: func(ctx context.Context, svc *inbox.Service, in getChannelInput) (channelOutput, error) {
+			ch, err := svc.GetChannel(ctx, string(in.ChannelID))
 			return convert(ch, err, newChannelOutput)
 		},
 	})

@@ -17,6 +17,7 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
@@ -33,6 +34,8 @@ type envConfig struct {
 	token   string
 	sandbox []sandbox.Option
 	client  []hubspot.Option
+	limiter hubspot.Limiter
+	sender  string
 	tools   Config
 }
 
@@ -51,6 +54,12 @@ func withClient(opts ...hubspot.Option) envOption {
 	return func(c *envConfig) { c.client = append(c.client, opts...) }
 }
 
+// withLimiter gives the client limiter l.
+func withLimiter(l hubspot.Limiter) envOption { return func(c *envConfig) { c.limiter = l } }
+
+// withSender sets the service's default sender (HUBSPOT_SENDER_ACTOR_ID).
+func withSender(actorID string) envOption { return func(c *envConfig) { c.sender = actorID } }
+
 // withConfig sets the tools' Config.
 func withConfig(cfg Config) envOption { return func(c *envConfig) { c.tools = cfg } }
 
@@ -67,16 +76,21 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	sb := sandbox.New(cfg.sandbox...)
 	srv := httptest.NewServer(sb)
 	t.Cleanup(srv.Close)
-	clientOpts := append([]hubspot.Option{
-		hubspot.WithBaseURL(srv.URL),
-		hubspot.WithLimiter(hubspot.NewWindowLimiter(hubspot.Rate{Calls: 100000, Per: time.Second})),
-	}, cfg.client...)
-	c, err := hubspot.NewClient(cfg.token, clientOpts...)
+	limiter := cfg.limiter
+	if limiter == nil {
+		limiter = hubspot.NewWindowLimiter(hubspot.Rate{Calls: 100000, Per: time.Second})
+	}
+	svc, err := inbox.New(inbox.Config{
+		Token:         cfg.token,
+		ClientOptions: append([]hubspot.Option{hubspot.WithBaseURL(srv.URL)}, cfg.client...),
+		Limiter:       func(string) hubspot.Limiter { return limiter },
+		SenderActorID: cfg.sender,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := &env{sb: sb, url: srv.URL, tools: map[string]server.ServerTool{}}
-	for _, st := range All(c, cfg.tools) {
+	for _, st := range All(svc, cfg.tools) {
 		e.tools[st.Tool.Name] = st
 	}
 	return e

@@ -6,27 +6,9 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
-
-// inboxOutput is the trimmed view of an inbox.
-type inboxOutput struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-	// Type is INBOX or HELP_DESK.
-	Type       string    `json:"type"`
-	Archived   bool      `json:"archived,omitempty"`
-	ArchivedAt view.Time `json:"archivedAt,omitzero"`
-	CreatedAt  view.Time `json:"createdAt,omitzero"`
-	UpdatedAt  view.Time `json:"updatedAt,omitzero"`
-}
-
-func newInboxOutput(in hubspot.Inbox) inboxOutput {
-	return inboxOutput{
-		ID: in.ID, Name: view.Line(in.Name, 200), Type: view.Word(in.Type), Archived: in.Archived,
-		ArchivedAt: view.At(in.ArchivedAt), CreatedAt: view.At(in.CreatedAt), UpdatedAt: view.At(in.UpdatedAt),
-	}
-}
 
 // listInboxesInput holds list_inboxes' arguments.
 type listInboxesInput struct {
@@ -35,16 +17,16 @@ type listInboxesInput struct {
 	Archived bool        `json:"archived,omitempty"`
 }
 
-func listInboxes(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[listInboxesInput, listOutput[inboxOutput]]{
+func listInboxes(svc *inbox.Service, _ Config) server.ServerTool {
+	return define(svc, spec[listInboxesInput, listOutput[view.Inbox]]{
 		name:        "list_inboxes",
 		description: "List the account's conversation inboxes (ID, name, type INBOX or HELP_DESK). " + pagingHint,
-		hints:       readOnlyTool("List inboxes"),
+		title:       "List inboxes",
 		scope:       scopeRead,
 		action:      func(listInboxesInput) string { return "list inboxes" },
-		run: func(ctx context.Context, c *hubspot.Client, in listInboxesInput) (listOutput[inboxOutput], error) {
-			page, err := c.ListInboxes(ctx, &hubspot.ListInboxesOptions{ListOptions: options(in.pageInput, in.Sort), Archived: in.Archived})
-			return newListOutput(page, err, newInboxOutput)
+		run: func(ctx context.Context, svc *inbox.Service, in listInboxesInput) (listOutput[view.Inbox], error) {
+			page, err := svc.ListInboxes(ctx, &hubspot.ListInboxesOptions{ListOptions: options(in.pageInput, in.Sort), Archived: in.Archived})
+			return newListOutput(page, err, view.NewInbox)
 		},
 	})
 }
@@ -55,17 +37,17 @@ type getInboxInput struct {
 	Archived bool      `json:"archived,omitempty"`
 }
 
-func getInbox(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[getInboxInput, inboxOutput]{
+func getInbox(svc *inbox.Service, _ Config) server.ServerTool {
+	return define(svc, spec[getInboxInput, view.Inbox]{
 		name:        "get_inbox",
 		description: "Get one conversation inbox: name, type and timestamps.",
-		hints:       readOnlyTool("Get inbox"),
+		title:       "Get inbox",
 		scope:       scopeRead,
 		action:      func(in getInboxInput) string { return "get inbox " + string(in.InboxID) },
 		notFound:    notFoundIn("inbox", "list_inboxes", func(in getInboxInput) string { return string(in.InboxID) }),
-		run: func(ctx context.Context, c *hubspot.Client, in getInboxInput) (inboxOutput, error) {
-			inbox, err := c.GetInbox(ctx, string(in.InboxID), in.Archived)
-			return convert(inbox, err, newInboxOutput)
+		run: func(ctx context.Context, svc *inbox.Service, in getInboxInput) (view.Inbox, error) {
+			inbox, err := svc.GetInbox(ctx, string(in.InboxID), in.Archived)
+			return convert(inbox, err, view.NewInbox)
 		},
 	})
 }

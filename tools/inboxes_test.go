@@ -7,12 +7,13 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 var (
-	salesInbox = inboxOutput{ID: sandbox.InboxID, Name: "Sales & general", Type: "INBOX",
+	salesInbox = view.Inbox{ID: sandbox.InboxID, Name: "Sales & general", Type: "INBOX",
 		CreatedAt: at("2025-03-18T04:00:00Z"), UpdatedAt: at("2026-10-10T06:00:00Z")}
-	archivedInbox = inboxOutput{ID: sandbox.ArchivedInboxID, Name: "Holiday returns 2025", Type: "INBOX", Archived: true,
+	archivedInbox = view.Inbox{ID: sandbox.ArchivedInboxID, Name: "Holiday returns 2025", Type: "INBOX", Archived: true,
 		ArchivedAt: at("2026-02-25T05:00:00Z"), CreatedAt: at("2025-10-14T02:00:00Z"), UpdatedAt: at("2026-02-25T05:00:00Z")}
 )
 
@@ -37,9 +38,9 @@ func TestListInboxesTool(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
-			var got listOutput[inboxOutput]
+			var got listOutput[view.Inbox]
 			e.ok(t, "list_inboxes", tt.args, &got)
-			if diff := cmp.Diff(tt.wantIDs, mapSlice(got.Results, func(i inboxOutput) string { return i.ID })); diff != "" {
+			if diff := cmp.Diff(tt.wantIDs, mapSlice(got.Results, func(i view.Inbox) string { return i.ID })); diff != "" {
 				t.Errorf("inbox IDs (-want +got):\n%s", diff)
 			}
 			if got.Total == nil || *got.Total != tt.wantTotal {
@@ -57,7 +58,7 @@ func TestListInboxesTool(t *testing.T) {
 	t.Run("nextCursor pages through every inbox", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		var first, second listOutput[inboxOutput]
+		var first, second listOutput[view.Inbox]
 		e.ok(t, "list_inboxes", `{"limit":1}`, &first)
 		e.ok(t, "list_inboxes", `{"limit":1,"after":"`+first.NextCursor+`"}`, &second)
 		if len(first.Results) != 1 || len(second.Results) != 1 || first.Results[0].ID == second.Results[0].ID || second.NextCursor != "" {
@@ -84,7 +85,7 @@ func TestGetInboxTool(t *testing.T) {
 	tests := []struct {
 		name string
 		args string
-		want inboxOutput
+		want view.Inbox
 	}{
 		{"an inbox", `{"inboxId":"` + sandbox.InboxID + `"}`, salesInbox},
 		{"an archived inbox with archived=true", `{"inboxId":"` + sandbox.ArchivedInboxID + `","archived":true}`, archivedInbox},
@@ -92,7 +93,7 @@ func TestGetInboxTool(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var got inboxOutput
+			var got view.Inbox
 			e.ok(t, "get_inbox", tt.args, &got)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("inbox (-want +got):\n%s", diff)

@@ -6,6 +6,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
@@ -21,18 +22,18 @@ type listMessagesInput struct {
 	Property string        `json:"property,omitempty" jsonschema:"HubSpot property to return"`
 }
 
-func listMessages(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[listMessagesInput, listOutput[view.Message]]{
+func listMessages(svc *inbox.Service, _ Config) server.ServerTool {
+	return define(svc, spec[listMessagesInput, listOutput[view.Message]]{
 		name: "list_messages",
 		description: "List a thread's history, newest first: messages (INCOMING from the customer, OUTGOING from the team), " +
 			"internal COMMENTs and events, with sender, recipients and attachments. truncated: true means get_message_original_content has the full email. " +
 			untrustedHint + " " + pagingHint,
-		hints:    readOnlyTool("List messages"),
+		title:    "List messages",
 		scope:    scopeRead,
 		action:   func(in listMessagesInput) string { return "list the messages of thread " + string(in.ThreadID) },
 		notFound: notFoundIn("thread", "list_threads", listMessagesInput.threadID),
-		run: func(ctx context.Context, c *hubspot.Client, in listMessagesInput) (listOutput[view.Message], error) {
-			page, err := c.ListMessages(ctx, string(in.ThreadID), &hubspot.ListMessagesOptions{
+		run: func(ctx context.Context, svc *inbox.Service, in listMessagesInput) (listOutput[view.Message], error) {
+			page, err := svc.ListMessages(ctx, string(in.ThreadID), &hubspot.ListMessagesOptions{
 				ListOptions: options(in.pageInput, in.Sort), Archived: in.Archived, Property: in.Property,
 			})
 			return newListOutput(page, err, func(m hubspot.Message) view.Message { return view.NewMessage(m, nil, in.Property) })
@@ -51,18 +52,18 @@ func (in messageIDInput) notFound() string {
 	return "message " + string(in.MessageID) + " in thread " + string(in.ThreadID) + " not found; list_messages finds the thread's message IDs"
 }
 
-func getMessage(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[messageIDInput, view.Message]{
+func getMessage(svc *inbox.Service, _ Config) server.ServerTool {
+	return define(svc, spec[messageIDInput, view.Message]{
 		name:        "get_message",
 		description: "Get one entry of a thread's history, as list_messages shows it.",
-		hints:       readOnlyTool("Get message"),
+		title:       "Get message",
 		scope:       scopeRead,
 		action: func(in messageIDInput) string {
 			return "get message " + string(in.MessageID) + " of thread " + string(in.ThreadID)
 		},
 		notFound: messageIDInput.notFound,
-		run: func(ctx context.Context, c *hubspot.Client, in messageIDInput) (view.Message, error) {
-			m, err := c.GetMessage(ctx, string(in.ThreadID), string(in.MessageID), in.Property)
+		run: func(ctx context.Context, svc *inbox.Service, in messageIDInput) (view.Message, error) {
+			m, err := svc.GetMessage(ctx, string(in.ThreadID), string(in.MessageID), in.Property)
 			return convert(m, err, func(m hubspot.Message) view.Message { return view.NewMessage(m, nil, in.Property) })
 		},
 	})
@@ -79,16 +80,16 @@ type originalContentOutput struct {
 	Properties map[string]any `json:"properties,omitempty"`
 }
 
-func getMessageOriginalContent(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[messageIDInput, originalContentOutput]{
+func getMessageOriginalContent(svc *inbox.Service, _ Config) server.ServerTool {
+	return define(svc, spec[messageIDInput, originalContentOutput]{
 		name:        "get_message_original_content",
 		description: "Get the full text of a message, with the quoted history HubSpot cuts from emails (truncated: true). " + untrustedHint,
-		hints:       readOnlyTool("Get original message content"),
+		title:       "Get original message content",
 		scope:       scopeRead,
 		action:      func(in messageIDInput) string { return "get the original content of message " + string(in.MessageID) },
 		notFound:    messageIDInput.notFound,
-		run: func(ctx context.Context, c *hubspot.Client, in messageIDInput) (originalContentOutput, error) {
-			mc, err := c.GetMessageOriginalContent(ctx, string(in.ThreadID), string(in.MessageID), in.Property)
+		run: func(ctx context.Context, svc *inbox.Service, in messageIDInput) (originalContentOutput, error) {
+			mc, err := svc.GetMessageOriginalContent(ctx, string(in.ThreadID), string(in.MessageID), in.Property)
 			if err != nil {
 				return originalContentOutput{}, err
 			}

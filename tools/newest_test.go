@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
@@ -55,8 +56,8 @@ func TestListThreadsNewestFirst(t *testing.T) {
 				}
 				e.ok(t, "list_threads", a+"}", &page)
 				got = append(got, mapSlice(page.Results, func(th view.Thread) string { return th.ID })...)
-				if n := len(e.requests()); n > newestMaxCalls+1 {
-					t.Errorf("page %d cost %d HubSpot calls, want at most %d", pages, n, newestMaxCalls+1)
+				if n := len(e.requests()); n > inbox.NewestMaxCalls+1 {
+					t.Errorf("page %d cost %d HubSpot calls, want at most %d", pages, n, inbox.NewestMaxCalls+1)
 				}
 				if after = page.NextCursor; after == "" || pages > 50 {
 					break

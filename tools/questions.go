@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
@@ -17,7 +18,7 @@ const questionTextLimit = 600
 // sendQuestion asks the user to confirm a MESSAGE, from the request that
 // will be sent: recipients with their addresses, channel, sender, subject
 // and the text (or its start).
-func sendQuestion(_ context.Context, _ *hubspot.Client, in sendMessageInput, planned hubspot.PlannedRequest) (string, error) {
+func sendQuestion(_ context.Context, _ *inbox.Service, in sendMessageInput, planned inbox.PlannedRequest) (string, error) {
 	var req hubspot.SendMessageRequest
 	if err := json.Unmarshal(planned.Body, &req); err != nil {
 		return "", err
@@ -29,7 +30,7 @@ func sendQuestion(_ context.Context, _ *hubspot.Client, in sendMessageInput, pla
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(recipientLine(r))
+		b.WriteString(view.Recipient(r).Line(nil))
 	}
 	b.WriteString("\nChannel: " + view.ChannelName(req.ChannelID) + " (channel account " + req.ChannelAccountID + ")")
 	b.WriteString("\nFrom agent: " + req.SenderActorID)
@@ -42,30 +43,6 @@ func sendQuestion(_ context.Context, _ *hubspot.Client, in sendMessageInput, pla
 	}
 	b.WriteString("\n\n" + textStart(view.Text(req.Text), questionTextLimit))
 	return b.String(), nil
-}
-
-// recipientLine is "Name <address> (CC)", or what of it is known. Names
-// and addresses may come from the customer's own message, so they pass
-// through the one sanitizer.
-func recipientLine(r hubspot.RecipientEgg) string {
-	var addrs []string
-	for _, d := range r.DeliveryIdentifiers {
-		addrs = append(addrs, view.Line(d.Value, 200))
-	}
-	line := strings.Join(addrs, ", ")
-	name := view.Line(r.Name, 120)
-	switch {
-	case name != "" && line != "":
-		line = name + " <" + line + ">"
-	case name != "":
-		line = name
-	case line == "":
-		line = r.ActorID
-	}
-	if r.RecipientField != "" && r.RecipientField != "TO" {
-		line += " (" + r.RecipientField + ")"
-	}
-	return line
 }
 
 // textStart is text cut to at most limit characters, saying how much was
@@ -82,12 +59,12 @@ func textStart(text string, limit int) string {
 // thread, whose, and that HubSpot deletes it for good after 30 days. It
 // reads the thread and names its customer and assignee (cached names; a
 // failed look-up only leaves them out).
-func archiveQuestion(ctx context.Context, c *hubspot.Client, in threadWriteInput, _ hubspot.PlannedRequest) (string, error) {
-	th, err := c.GetThread(ctx, string(in.ThreadID), nil)
+func archiveQuestion(ctx context.Context, svc *inbox.Service, in threadWriteInput, _ inbox.PlannedRequest) (string, error) {
+	th, err := svc.GetThread(ctx, string(in.ThreadID), nil)
 	if err != nil {
 		return "", err
 	}
-	v := view.NewThread(*th, view.Lookup(ctx, c, []string{view.ContactActor(*th), th.AssignedTo}), "")
+	v := view.NewThread(*th, svc.People(ctx, view.ThreadActors([]hubspot.Thread{*th})), "")
 	var about []string
 	if v.Channel != "" {
 		about = append(about, v.Channel)

@@ -13,6 +13,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
@@ -52,7 +53,7 @@ type failure struct {
 	sends bool
 }
 
-// errorResult turns any error from binding, the Provider or the client into
+// errorResult turns any error from binding, the service or the client into
 // an isError result the model can act on. It never includes the token: the
 // client's errors hold none and headers are never printed.
 func errorResult(f failure, err error) *mcp.CallToolResult {
@@ -62,18 +63,17 @@ func errorResult(f failure, err error) *mcp.CallToolResult {
 // explain turns an error into model-facing text: view.Explain reads it,
 // and this adds what a model needs (the action, the scope, what to do).
 func explain(f failure, err error) string {
-	var step *stepError
+	fail := view.Explain(err)
+	var step *inbox.StepError
 	if errors.As(err, &step) {
 		// An earlier, read-only step failed: nothing was sent.
-		f = failure{action: step.action, scope: f.scope, notFound: f.notFound}
-		err = step.err
+		f = failure{action: step.Action, scope: f.scope, notFound: f.notFound}
+		err = step.Err
 	}
-	if errors.Is(err, hubspot.ErrWriteChanged) {
+	switch fail.Kind {
+	case view.Changed:
 		return fmt.Sprintf("Did not %s: what would be sent changed between the confirmation question and the user's answer "+
 			"(for example a new customer message changed the default recipients), so nothing was sent. Call again to ask the user about the new version.", f.action)
-	}
-	fail := view.Explain(err)
-	switch fail.Kind {
 	case view.InvalidArgument:
 		return "Invalid arguments: " + fail.Argument.Error() + ". Nothing was sent to HubSpot."
 	case view.BudgetSpent:
@@ -93,16 +93,6 @@ func explain(f failure, err error) string {
 	}
 	return explainAPIError(f, fail)
 }
-
-// stepError is a failure of a read-only step before a write, such as
-// send_message's look-up of the latest incoming message.
-type stepError struct {
-	action string
-	err    error
-}
-
-func (e *stepError) Error() string { return e.action + ": " + e.err.Error() }
-func (e *stepError) Unwrap() error { return e.err }
 
 // explainAPIError explains an error answer from HubSpot.
 func explainAPIError(f failure, fail view.Failure) string {

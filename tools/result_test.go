@@ -12,6 +12,8 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 func TestErrorTexts(t *testing.T) {
@@ -41,7 +43,7 @@ func TestErrorTexts(t *testing.T) {
 			fault: &sandbox.Fault{Delay: time.Minute}, tool: "get_thread", args: getThread,
 			want: []string{"Could not get thread 9000000101: the request to HubSpot timed out", "Try again."}},
 		{name: "a timeout while sending may have sent the message",
-			opts:  []envOption{withClient(hubspot.WithTimeout(50 * time.Millisecond)), withConfig(Config{SenderActorID: sandbox.AgentActorID})},
+			opts:  []envOption{withClient(hubspot.WithTimeout(50 * time.Millisecond)), withSender(sandbox.AgentActorID)},
 			fault: &sandbox.Fault{Method: "POST", Delay: time.Minute}, tool: "send_message", args: validCalls["send_message"],
 			want: []string{"the request to HubSpot timed out", "The message may have been sent: call list_messages to check before sending again"}},
 		{name: "a malformed answer to a read", opts: []envOption{noRetries}, fault: &sandbox.Fault{Malformed: true}, tool: "get_thread", args: getThread,
@@ -54,7 +56,7 @@ func TestErrorTexts(t *testing.T) {
 			},
 			want: []string{"Could not send a message to thread 9000000101: the request was cancelled before it was sent."}},
 		{name: "the server's own budget is spent", tool: "get_thread", args: getThread,
-			opts: []envOption{withClient(hubspot.WithLimiter(hubspot.NewWindowLimiter(hubspot.Rate{Calls: 1, Per: time.Hour})))},
+			opts: []envOption{withLimiter(hubspot.NewWindowLimiter(hubspot.Rate{Calls: 1, Per: time.Hour}))},
 			ctx: func(ctx context.Context) (context.Context, context.CancelFunc) {
 				return context.WithTimeout(ctx, time.Minute)
 			},
@@ -71,7 +73,7 @@ func TestErrorTexts(t *testing.T) {
 				defer cancel()
 			}
 			if tt.name == "the server's own budget is spent" {
-				e.ok(t, "get_inbox", validCalls["get_inbox"], new(inboxOutput))
+				e.ok(t, "get_inbox", validCalls["get_inbox"], new(view.Inbox))
 			}
 			if tt.fault != nil {
 				e.sb.InjectFault(*tt.fault)
@@ -84,21 +86,19 @@ func TestErrorTexts(t *testing.T) {
 	}
 }
 
-// failingProvider is a Provider whose requests carry no HubSpot token.
-type failingProvider struct{}
-
-func (failingProvider) ClientFor(context.Context) (*hubspot.Client, error) {
-	return nil, errors.New("this request has no HubSpot access token: send it as Authorization: Bearer <token>")
-}
-
-func TestProviderErrorIsAToolError(t *testing.T) {
+func TestMissingCredentialIsAToolError(t *testing.T) {
 	t.Parallel()
-	for _, st := range All(failingProvider{}, Config{}) {
+	// Per-user tokens, and a request that brings none.
+	svc, err := inbox.New(inbox.Config{PerUserTokens: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range All(svc, Config{}) {
 		res, err := st.Handler(t.Context(), request(t, st.Tool.Name, validCalls[st.Tool.Name]))
 		if err != nil || !res.IsError {
 			t.Fatalf("%s: %v, %+v: want an isError result", st.Tool.Name, err, res)
 		}
-		if got := res.Content[0].(mcp.TextContent).Text; got != "this request has no HubSpot access token: send it as Authorization: Bearer <token>" {
+		if got := res.Content[0].(mcp.TextContent).Text; got != inbox.ErrNoToken.Error() {
 			t.Errorf("%s: %q", st.Tool.Name, got)
 		}
 	}
@@ -115,7 +115,7 @@ func TestExplainWithoutHubSpot(t *testing.T) {
 		{&hubspot.BudgetError{Wait: 9500 * time.Millisecond},
 			"Could not get thread 1: HubSpot reported its rate-limit window spent, so nothing was sent. Retry in 10 s."},
 		{context.DeadlineExceeded, "Could not get thread 1: the time limit ran out while waiting for the rate budget; nothing was sent. Try again."},
-		{&stepError{action: "find the latest message", err: &hubspot.Error{StatusCode: 502, Message: "Bad Gateway"}},
+		{&inbox.StepError{Action: "find the latest message", Err: &hubspot.Error{StatusCode: 502, Message: "Bad Gateway"}},
 			"HubSpot answered 502 to find the latest message: Bad Gateway. HubSpot is unavailable right now; try again later."},
 	} {
 		if got := explain(f, c.err); got != c.want {

@@ -3,18 +3,13 @@ package tools
 import (
 	"context"
 	"strconv"
-	"strings"
 
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
-
-// send_message looks for the latest incoming message among the thread's
-// lookupLimit newest history entries (HubSpot's largest page), so a MESSAGE
-// with defaults costs one read and the send, however long the thread.
-const lookupLimit = 100
 
 // sendMessageInput holds send_message's arguments.
 type sendMessageInput struct {
@@ -77,18 +72,15 @@ type sendMessageOutput struct {
 	DefaultsFrom string `json:"defaultsFromMessageId,omitempty"`
 }
 
-func sendMessage(p hubspot.Provider, cfg Config) server.ServerTool {
-	return define(p, spec[sendMessageInput, sendMessageOutput]{
+func sendMessage(svc *inbox.Service, cfg Config) server.ServerTool {
+	return define(svc, spec[sendMessageInput, sendMessageOutput]{
 		name: "send_message",
 		description: "Reply to the customer (type MESSAGE) or add an internal note (type COMMENT) on an existing thread. " +
 			"A MESSAGE reaches THE CUSTOMER on the thread's channel and cannot be unsent; a COMMENT only agents see. " +
 			"A MESSAGE's channel, account and recipients default to the thread's latest incoming message (among its " +
-			strconv.Itoa(lookupLimit) + " latest entries), its sender to the configured agent. " +
+			strconv.Itoa(inbox.LookupLimit) + " latest entries), its sender to the configured agent. " +
 			"Never retry a failed send blindly: check list_messages first.",
-		// A MESSAGE reaching a customer cannot be taken back, so the tool is
-		// destructive even though a COMMENT alone would not be: hosts should
-		// confirm before calling it. Two calls post two messages.
-		hints: writeTool("Send message or comment", true, false),
+		title: "Send message or comment",
 		scope: scopeWrite,
 		sends: true,
 		action: func(in sendMessageInput) string {
@@ -103,14 +95,11 @@ func sendMessage(p hubspot.Provider, cfg Config) server.ServerTool {
 			applies:  func(in sendMessageInput) bool { return in.Type == hubspot.MessageTypeMessage },
 			question: sendQuestion,
 		},
-		run: func(ctx context.Context, c *hubspot.Client, in sendMessageInput) (sendMessageOutput, error) {
+		run: func(ctx context.Context, svc *inbox.Service, in sendMessageInput) (sendMessageOutput, error) {
 			req := in.request()
-			var from string
-			if in.Type == hubspot.MessageTypeMessage {
-				var err error
-				if from, err = fillDefaults(ctx, c, string(in.ThreadID), cfg, &req); err != nil {
-					return sendMessageOutput{}, err
-				}
+			from, err := svc.FillDefaults(ctx, string(in.ThreadID), &req)
+			if err != nil {
+				return sendMessageOutput{}, err
 			}
 			noteAudit(ctx, func(a *audit) {
 				a.channelID, a.channelAccountID, a.recipients = req.ChannelID, req.ChannelAccountID, nil
@@ -120,7 +109,7 @@ func sendMessage(p hubspot.Provider, cfg Config) server.ServerTool {
 					}
 				}
 			})
-			m, err := c.SendMessage(ctx, string(in.ThreadID), req)
+			m, err := svc.SendMessage(ctx, string(in.ThreadID), req)
 			if err != nil {
 				return sendMessageOutput{}, err
 			}
@@ -153,110 +142,6 @@ func (in sendMessageInput) request() hubspot.SendMessageRequest {
 			return egg
 		}),
 	}
-}
-
-// fillDefaults completes a MESSAGE: the sender from cfg, and the channel,
-// channel account and recipients from the thread's latest incoming
-// message. It returns that message's ID when it used it.
-func fillDefaults(ctx context.Context, c *hubspot.Client, threadID string, cfg Config, req *hubspot.SendMessageRequest) (string, error) {
-	from := ""
-	if req.SenderActorID == "" {
-		req.SenderActorID, from = cfg.SenderActorID, " (from HUBSPOT_SENDER_ACTOR_ID)"
-	}
-	switch {
-	case req.SenderActorID == "":
-		return "", argErr("senderActorId", "is required for a MESSAGE: set HUBSPOT_SENDER_ACTOR_ID, or pass the agent actor ID (A-…) of the user sending; "+
-			"get_actor and the OUTGOING messages of list_messages show agent IDs")
-	case !hubspot.IsAgentID(req.SenderActorID):
-		// The client would refuse it too, but only after the look-up below.
-		return "", argErr("senderActorId", "must be an agent actor ID (A-…), got "+hubspot.Quote(req.SenderActorID)+from+"; HubSpot sends only as agents")
-	}
-	if req.ChannelID != "" && req.ChannelAccountID != "" && len(req.Recipients) > 0 {
-		return "", nil
-	}
-	ref, err := latestIncoming(ctx, c, threadID)
-	if err != nil {
-		return "", &stepError{action: "find the latest incoming message of thread " + threadID + " (to default channelId, channelAccountId and recipients)", err: err}
-	}
-	missing := func(name string) error {
-		why := "the thread has no incoming message among its " + strconv.Itoa(lookupLimit) + " most recent entries to copy it from"
-		if ref != nil {
-			why = "channelId " + req.ChannelID + " differs from the channel of the latest incoming message " + ref.ID
-		}
-		return argErr(name, "is required for this MESSAGE: "+why+"; pass it explicitly (list_channel_accounts lists channels and accounts)")
-	}
-	if ref == nil || (req.ChannelID != "" && req.ChannelID != ref.ChannelID) {
-		switch {
-		case req.ChannelID == "":
-			return "", missing("channelId")
-		case req.ChannelAccountID == "":
-			return "", missing("channelAccountId")
-		case len(req.Recipients) == 0:
-			return "", missing("recipients")
-		}
-	}
-	if req.ChannelID == "" {
-		req.ChannelID = ref.ChannelID
-	}
-	if req.ChannelAccountID == "" {
-		req.ChannelAccountID = ref.ChannelAccountID
-	}
-	if req.Subject == "" && ref.Subject != "" && req.ChannelID == hubspot.ChannelEmail {
-		// An email reply without a subject reaches the customer as "(no subject)".
-		req.Subject = replySubject(ref.Subject)
-	}
-	if len(req.Recipients) == 0 {
-		req.Recipients = replyRecipients(*ref)
-		if len(req.Recipients) == 0 {
-			return "", argErr("recipients", "is required for this MESSAGE: the latest incoming message "+ref.ID+
-				" names no sender address to reply to; pass recipients with deliveryIdentifiers")
-		}
-	}
-	return ref.ID, nil
-}
-
-// latestIncoming returns the newest INCOMING message of type MESSAGE among
-// the thread's lookupLimit most recent history entries, or nil: one read.
-func latestIncoming(ctx context.Context, c *hubspot.Client, threadID string) (*hubspot.Message, error) {
-	page, err := c.ListMessages(ctx, threadID, &hubspot.ListMessagesOptions{ListOptions: hubspot.ListOptions{Limit: lookupLimit, Sort: []string{"-createdAt"}}})
-	if err != nil {
-		return nil, err
-	}
-	for i, m := range page.Results {
-		if m.Type == hubspot.MessageTypeMessage && m.Direction == hubspot.DirectionIncoming {
-			return &page.Results[i], nil
-		}
-	}
-	return nil, nil
-}
-
-// replySubject is the subject of a reply to an email with subject s.
-func replySubject(s string) string {
-	if len(s) >= 3 && strings.EqualFold(s[:3], "re:") {
-		return s
-	}
-	return "Re: " + s
-}
-
-// replyRecipients addresses a reply to the senders of m. Agents are never
-// recipients, so their actor IDs are dropped.
-func replyRecipients(m hubspot.Message) []hubspot.RecipientEgg {
-	var out []hubspot.RecipientEgg
-	for _, s := range m.Senders {
-		d := s.DeliveryIdentifier
-		if d == nil || d.Type == "" || strings.TrimSpace(d.Value) == "" {
-			continue
-		}
-		r := hubspot.RecipientEgg{Name: s.Name, DeliveryIdentifiers: []hubspot.DeliveryIdentifier{*d}}
-		if !hubspot.IsAgentID(s.ActorID) {
-			r.ActorID = s.ActorID
-		}
-		if d.Type == hubspot.DeliveryEmail {
-			r.RecipientField = "TO"
-		}
-		out = append(out, r)
-	}
-	return out
 }
 
 // sentMessage is the part of view.Message a created message can have: no

@@ -34,15 +34,15 @@ func TestSendMessageDefaults(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name     string
-		cfg      Config
+		sender   string
 		args     string
 		wantBody string
 		wantFrom string
 	}{
 		{
-			name: "an email reply copies channel, account, recipients and subject of the latest incoming message; the sender comes from Config",
-			cfg:  Config{SenderActorID: sandbox.AgentActorID},
-			args: `{"threadId":"` + sandbox.EmailThreadID + `","type":"MESSAGE","text":"Glad it worked out!"}`,
+			name:   "an email reply copies channel, account, recipients and subject of the latest incoming message; the sender comes from Config",
+			sender: sandbox.AgentActorID,
+			args:   `{"threadId":"` + sandbox.EmailThreadID + `","type":"MESSAGE","text":"Glad it worked out!"}`,
 			wantBody: `{"type":"MESSAGE","text":"Glad it worked out!","subject":"Re: Exchange for order JO-10433: Summit Shell jacket too small",
 				"senderActorId":"A-48151623","channelId":"1002","channelAccountId":"240000102","attachments":[],
 				"recipients":[{"actorId":"V-3501","name":"Maya Thompson","recipientField":"TO",
@@ -50,9 +50,9 @@ func TestSendMessageDefaults(t *testing.T) {
 			wantFrom: sandbox.TruncatedMessageID,
 		},
 		{
-			name: "a chat reply has no recipient field or subject; an explicit sender wins over Config",
-			cfg:  Config{SenderActorID: sandbox.AgentActorID},
-			args: `{"threadId":"` + sandbox.AllTypesThreadID + `","type":"MESSAGE","text":"On it!","senderActorId":"` + sandbox.OtherAgentActorID + `"}`,
+			name:   "a chat reply has no recipient field or subject; an explicit sender wins over Config",
+			sender: sandbox.AgentActorID,
+			args:   `{"threadId":"` + sandbox.AllTypesThreadID + `","type":"MESSAGE","text":"On it!","senderActorId":"` + sandbox.OtherAgentActorID + `"}`,
 			wantBody: `{"type":"MESSAGE","text":"On it!","senderActorId":"A-48151624","channelId":"1000","channelAccountId":"240000101","attachments":[],
 				"recipients":[{"actorId":"V-3502","name":"Daniel Ortiz","deliveryIdentifiers":[{"type":"CHANNEL_SPECIFIC_OPAQUE_ID","value":"bdfe37ee65a308b7ff0d2159"}]}]}`,
 			wantFrom: "a749fcfd1da92280f255d2fc6b249c32",
@@ -69,7 +69,7 @@ func TestSendMessageDefaults(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, withConfig(tt.cfg))
+			e := newEnv(t, withSender(tt.sender))
 			var got sendMessageOutput
 			e.ok(t, "send_message", tt.args, &got)
 			var want map[string]any
@@ -98,7 +98,7 @@ func threadOf(args string) string {
 
 func TestSendMessageComment(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, withConfig(Config{SenderActorID: sandbox.AgentActorID}))
+	e := newEnv(t, withSender(sandbox.AgentActorID))
 	var got sendMessageOutput
 	e.ok(t, "send_message", `{"threadId":"`+sandbox.EmailThreadID+`","type":"COMMENT","text":"Customer called, see ticket."}`, &got)
 	if got.Type != "COMMENT" || got.Text != "Customer called, see ticket." || got.DefaultsFrom != "" {
@@ -117,7 +117,7 @@ func TestSendMessageComment(t *testing.T) {
 
 func TestSendMessageErrors(t *testing.T) {
 	t.Parallel()
-	sender := withConfig(Config{SenderActorID: sandbox.AgentActorID})
+	sender := withSender(sandbox.AgentActorID)
 	reply := `{"threadId":"` + sandbox.EmailThreadID + `","type":"MESSAGE","text":"Hello"}`
 	tests := []struct {
 		name      string
@@ -134,7 +134,7 @@ func TestSendMessageErrors(t *testing.T) {
 			"Nothing was sent"}},
 		{name: "a visitor cannot send", opts: []envOption{sender}, args: `{"threadId":"1","type":"MESSAGE","text":"x","senderActorId":"V-3501"}`,
 			want: []string{`senderActorId must be an agent actor ID (A- followed by the user ID, such as A-123), got "V-3501"`}},
-		{name: "a misconfigured default sender is named", opts: []envOption{withConfig(Config{SenderActorID: "48151623"})}, args: reply,
+		{name: "a misconfigured default sender is named", opts: []envOption{withSender("48151623")}, args: reply,
 			want: []string{`senderActorId must be an agent actor ID (A-…), got "48151623" (from HUBSPOT_SENDER_ACTOR_ID)`}},
 		{name: "type is required and named", opts: []envOption{sender}, args: `{"threadId":"1","text":"x"}`,
 			want: []string{"type is required: MESSAGE reaches the customer"}},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
 // maxToolsListBytes bounds the size of tools/list: every byte of it sits
@@ -23,13 +24,16 @@ const maxToolsListBytes = 22 << 10
 // not parallel: mcp-go's stdio session is a process-wide singleton.
 func TestThroughMCPServer(t *testing.T) {
 	e := newEnv(t)
-	c, err := hubspot.NewClient(sandbox.DefaultToken, hubspot.WithBaseURL(e.url),
-		hubspot.WithLimiter(hubspot.NewWindowLimiter(hubspot.Rate{Calls: 1000, Per: time.Second})))
+	svc, err := inbox.New(inbox.Config{Token: sandbox.DefaultToken, SenderActorID: sandbox.AgentActorID,
+		ClientOptions: []hubspot.Option{hubspot.WithBaseURL(e.url)},
+		Limiter: func(string) hubspot.Limiter {
+			return hubspot.NewWindowLimiter(hubspot.Rate{Calls: 1000, Per: time.Second})
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := mcptest.NewUnstartedServer(t)
-	srv.AddTools(All(c, Config{SenderActorID: sandbox.AgentActorID})...)
+	srv.AddTools(All(svc, Config{})...)
 	srv.AddServerOptions(server.WithOutputSchemaValidation())
 	if err := srv.Start(t.Context()); err != nil {
 		t.Fatal(err)

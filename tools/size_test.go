@@ -92,7 +92,7 @@ func TestModelFacingSize(t *testing.T) {
 
 	t.Run("list_messages of a 30-entry thread", func(t *testing.T) {
 		t.Parallel()
-		e := newEnv(t, withConfig(Config{SenderActorID: sandbox.AgentActorID}))
+		e := newEnv(t, withSender(sandbox.AgentActorID))
 		// The chat thread with every entry type has 16 entries; the customer and the agent
 		// exchange 7 more messages each, as in a longer chat.
 		acct := e.sb.Account(sandbox.DefaultToken)

@@ -2,14 +2,12 @@ package tools
 
 import (
 	"context"
-	"slices"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
@@ -27,16 +25,16 @@ type listThreadsInput struct {
 	Property                    string        `json:"property,omitempty" jsonschema:"HubSpot property to return"`
 }
 
-func listThreads(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[listThreadsInput, listOutput[view.Thread]]{
+func listThreads(svc *inbox.Service, _ Config) server.ServerTool {
+	return define(svc, spec[listThreadsInput, listOutput[view.Thread]]{
 		name: "list_threads",
 		description: "List conversation threads with status, customer (name, email), assignee, channel and latest-message times. " +
-			"sort -latestMessageTimestamp puts the most recently active first; HubSpot cannot, so the server narrows a time window: " +
-			"usually 2-3 HubSpot calls, at most " + strconv.Itoa(newestMaxCalls) + " (one with associatedContactId). Else one call. Names: one call per page. " + pagingHint,
-		hints:  readOnlyTool("List threads"),
+			"sort -latestMessageTimestamp puts the most recently active first; HubSpot cannot, so the server finds them: " +
+			"one HubSpot call if they fit in 100, else a few, at most " + strconv.Itoa(inbox.NewestMaxCalls) + " (one with associatedContactId). Else one call. Names: one call per page. " + pagingHint,
+		title:  "List threads",
 		scope:  scopeRead,
 		action: func(listThreadsInput) string { return "list threads" },
-		run: func(ctx context.Context, c *hubspot.Client, in listThreadsInput) (listOutput[view.Thread], error) {
+		run: func(ctx context.Context, svc *inbox.Service, in listThreadsInput) (listOutput[view.Thread], error) {
 			opts := &hubspot.ListThreadsOptions{
 				ListOptions: options(in.pageInput, in.Sort), InboxIDs: strs(in.InboxID), ThreadStatus: string(in.ThreadStatus),
 				AssociatedContactID: string(in.AssociatedContactID), AssociatedTicketID: string(in.AssociatedTicketID),
@@ -45,25 +43,11 @@ func listThreads(p hubspot.Provider, _ Config) server.ServerTool {
 			if in.LatestMessageTimestampAfter != "" {
 				opts.LatestMessageTimestampAfter = parseDateTime(in.LatestMessageTimestampAfter)
 			}
-			var (
-				page *hubspot.Page[hubspot.Thread]
-				err  error
-			)
-			switch {
-			case slices.Contains(in.Sort, "-"+hubspot.SortByLatestMessageTimestamp) && in.AssociatedContactID == "":
-				page, err = newestThreads(ctx, c, *opts)
-			default:
-				if slices.ContainsFunc(in.Sort, func(s threadSort) bool { return strings.HasSuffix(string(s), hubspot.SortByLatestMessageTimestamp) }) &&
-					opts.LatestMessageTimestampAfter.IsZero() {
-					// HubSpot needs a lower bound to sort by activity: the beginning of time.
-					opts.LatestMessageTimestampAfter = time.Unix(0, 0)
-				}
-				page, err = c.ListThreads(ctx, opts)
-			}
+			page, err := svc.ListThreads(ctx, opts)
 			if err != nil {
 				return listOutput[view.Thread]{}, err
 			}
-			people := view.Lookup(ctx, c, view.ThreadActors(page.Results))
+			people := svc.People(ctx, view.ThreadActors(page.Results))
 			return newListOutput(page, nil, func(th hubspot.Thread) view.Thread { return view.NewThread(th, people, in.Property) })
 		},
 	})
@@ -84,17 +68,17 @@ type getThreadInput struct {
 	Property    string        `json:"property,omitempty" jsonschema:"HubSpot property to return"`
 }
 
-func getThread(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[getThreadInput, view.Thread]{
+func getThread(svc *inbox.Service, _ Config) server.ServerTool {
+	return define(svc, spec[getThreadInput, view.Thread]{
 		name:        "get_thread",
 		description: "Get one conversation thread, as list_threads shows it.",
-		hints:       readOnlyTool("Get thread"),
+		title:       "Get thread",
 		scope:       scopeRead,
 		action:      func(in getThreadInput) string { return "get thread " + string(in.ThreadID) },
 		notFound:    notFoundIn("thread", "list_threads", getThreadInput.threadID),
-		run: func(ctx context.Context, c *hubspot.Client, in getThreadInput) (view.Thread, error) {
-			th, err := c.GetThread(ctx, string(in.ThreadID), &hubspot.GetThreadOptions{Archived: in.Archived, Association: strs(in.Association), Property: in.Property})
-			return threadView(ctx, c, th, err, in.Property)
+		run: func(ctx context.Context, svc *inbox.Service, in getThreadInput) (view.Thread, error) {
+			th, err := svc.GetThread(ctx, string(in.ThreadID), &hubspot.GetThreadOptions{Archived: in.Archived, Association: strs(in.Association), Property: in.Property})
+			return threadView(ctx, svc, th, err, in.Property)
 		},
 	})
 }
@@ -107,23 +91,11 @@ type updateThreadInput struct {
 	Archived *bool        `json:"archived,omitempty" jsonschema:"Only false: restores an archived thread"`
 }
 
-func (in updateThreadInput) validate() error {
-	switch {
-	case in.Status == "" && in.Archived == nil:
-		return argErr("status", "or archived is required: set status to OPEN or CLOSED, or archived to false to restore a trashed thread")
-	case in.Status != "" && in.Archived != nil:
-		return argErr("archived", "cannot be combined with status: restore the thread first, then change its status in a second call")
-	case in.Archived != nil && *in.Archived:
-		return argErr("archived", "can only be false (restore); to archive a thread use archive_thread")
-	}
-	return nil
-}
-
-func updateThread(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[updateThreadInput, view.Thread]{
+func updateThread(svc *inbox.Service, _ Config) server.ServerTool {
+	return define(svc, spec[updateThreadInput, view.Thread]{
 		name:        "update_thread",
 		description: "Set a thread's status to OPEN or CLOSED, or restore an archived thread with archived false (one or the other). Returns the thread.",
-		hints:       writeTool("Update thread", false, true),
+		title:       "Update thread",
 		scope:       scopeWrite,
 		action: func(in updateThreadInput) string {
 			if in.Archived != nil {
@@ -137,9 +109,9 @@ func updateThread(p hubspot.Provider, _ Config) server.ServerTool {
 			}
 			return "thread " + string(in.ThreadID) + " not found; list_threads finds valid thread IDs (archived threads must be restored first)"
 		},
-		run: func(ctx context.Context, c *hubspot.Client, in updateThreadInput) (view.Thread, error) {
-			th, err := c.UpdateThread(ctx, string(in.ThreadID), hubspot.UpdateThreadRequest{Status: string(in.Status), Archived: in.Archived})
-			return threadView(ctx, c, th, err, "")
+		run: func(ctx context.Context, svc *inbox.Service, in updateThreadInput) (view.Thread, error) {
+			th, err := svc.UpdateThread(ctx, string(in.ThreadID), hubspot.UpdateThreadRequest{Status: string(in.Status), Archived: in.Archived})
+			return threadView(ctx, svc, th, err, "")
 		},
 	})
 }
@@ -157,12 +129,12 @@ type archiveThreadOutput struct {
 	Note     string `json:"note"`
 }
 
-func archiveThread(p hubspot.Provider, cfg Config) server.ServerTool {
-	return define(p, spec[threadWriteInput, archiveThreadOutput]{
+func archiveThread(svc *inbox.Service, cfg Config) server.ServerTool {
+	return define(svc, spec[threadWriteInput, archiveThreadOutput]{
 		name: "archive_thread",
 		description: "Move a thread to the trash; HubSpot deletes it for good after 30 days unless update_thread restores it. " +
 			"To just close a conversation, use update_thread with status CLOSED.",
-		hints:    writeTool("Archive thread", true, true),
+		title:    "Archive thread",
 		scope:    scopeWrite,
 		action:   func(in threadWriteInput) string { return "archive thread " + string(in.ThreadID) },
 		notFound: notFoundIn("thread", "list_threads", threadWriteInput.threadID),
@@ -171,8 +143,8 @@ func archiveThread(p hubspot.Provider, cfg Config) server.ServerTool {
 			applies:  func(threadWriteInput) bool { return true },
 			question: archiveQuestion,
 		},
-		run: func(ctx context.Context, c *hubspot.Client, in threadWriteInput) (archiveThreadOutput, error) {
-			if err := c.ArchiveThread(ctx, string(in.ThreadID)); err != nil {
+		run: func(ctx context.Context, svc *inbox.Service, in threadWriteInput) (archiveThreadOutput, error) {
+			if err := svc.ArchiveThread(ctx, string(in.ThreadID)); err != nil {
 				return archiveThreadOutput{}, err
 			}
 			return archiveThreadOutput{ThreadID: string(in.ThreadID), Archived: true,
@@ -188,11 +160,11 @@ type assignThreadInput struct {
 	ActorID agentID `json:"actorId" jsonschema:"Agent, such as A-123"`
 }
 
-func assignThread(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[assignThreadInput, view.Thread]{
+func assignThread(svc *inbox.Service, _ Config) server.ServerTool {
+	return define(svc, spec[assignThreadInput, view.Thread]{
 		name:        "assign_thread",
 		description: "Assign a thread to an agent (actor ID A-…), replacing any current assignee. Returns the updated thread. To remove the assignee use unassign_thread.",
-		hints:       writeTool("Assign thread", false, true),
+		title:       "Assign thread",
 		scope:       scopeWrite,
 		action: func(in assignThreadInput) string {
 			return "assign thread " + string(in.ThreadID) + " to " + string(in.ActorID)
@@ -200,9 +172,9 @@ func assignThread(p hubspot.Provider, _ Config) server.ServerTool {
 		notFound: func(in assignThreadInput) string {
 			return "thread " + string(in.ThreadID) + " or agent " + string(in.ActorID) + " not found; list_threads finds thread IDs and get_actor checks an agent ID"
 		},
-		run: func(ctx context.Context, c *hubspot.Client, in assignThreadInput) (view.Thread, error) {
-			th, err := c.AssignThread(ctx, string(in.ThreadID), string(in.ActorID))
-			return threadView(ctx, c, th, err, "")
+		run: func(ctx context.Context, svc *inbox.Service, in assignThreadInput) (view.Thread, error) {
+			th, err := svc.AssignThread(ctx, string(in.ThreadID), string(in.ActorID))
+			return threadView(ctx, svc, th, err, "")
 		},
 	})
 }
@@ -213,16 +185,16 @@ type unassignThreadOutput struct {
 	Unassigned bool   `json:"unassigned"`
 }
 
-func unassignThread(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[threadWriteInput, unassignThreadOutput]{
+func unassignThread(svc *inbox.Service, _ Config) server.ServerTool {
+	return define(svc, spec[threadWriteInput, unassignThreadOutput]{
 		name:        "unassign_thread",
 		description: "Remove a thread's assignee, leaving it unassigned.",
-		hints:       writeTool("Unassign thread", false, true),
+		title:       "Unassign thread",
 		scope:       scopeWrite,
 		action:      func(in threadWriteInput) string { return "unassign thread " + string(in.ThreadID) },
 		notFound:    notFoundIn("thread", "list_threads", threadWriteInput.threadID),
-		run: func(ctx context.Context, c *hubspot.Client, in threadWriteInput) (unassignThreadOutput, error) {
-			if err := c.UnassignThread(ctx, string(in.ThreadID)); err != nil {
+		run: func(ctx context.Context, svc *inbox.Service, in threadWriteInput) (unassignThreadOutput, error) {
+			if err := svc.UnassignThread(ctx, string(in.ThreadID)); err != nil {
 				return unassignThreadOutput{}, err
 			}
 			return unassignThreadOutput{ThreadID: string(in.ThreadID), Unassigned: true}, nil
@@ -231,10 +203,10 @@ func unassignThread(p hubspot.Provider, _ Config) server.ServerTool {
 }
 
 // threadView names the customer and assignee of th, passing err through.
-func threadView(ctx context.Context, c *hubspot.Client, th *hubspot.Thread, err error, property string) (view.Thread, error) {
+func threadView(ctx context.Context, svc *inbox.Service, th *hubspot.Thread, err error, property string) (view.Thread, error) {
 	if err != nil {
 		return view.Thread{}, err
 	}
-	people := view.Lookup(ctx, c, view.ThreadActors([]hubspot.Thread{*th}))
+	people := svc.People(ctx, view.ThreadActors([]hubspot.Thread{*th}))
 	return view.NewThread(*th, people, property), nil
 }

@@ -187,7 +187,9 @@ func TestUpdateThreadTool(t *testing.T) {
 		e := newEnv(t)
 		e.fails(t, "update_thread", `{"threadId":"1"}`, "status or archived is required")
 		e.fails(t, "update_thread", `{"threadId":"1","status":"shut"}`, `status must be one of OPEN, CLOSED, got "shut"`)
-		e.fails(t, "update_thread", `{"threadId":"1","archived":true}`, "archived can only be false (restore); to archive a thread use archive_thread")
+		// HubSpot's rules, which the client checks before sending anything.
+		e.fails(t, "update_thread", `{"threadId":"1"}`, "status or archived is required: set status to OPEN or CLOSED, or archived to false to restore a trashed thread")
+		e.fails(t, "update_thread", `{"threadId":"1","archived":"true"}`, "archived can only be false (restore); archiving a thread is a call of its own")
 		e.fails(t, "update_thread", `{"threadId":"1","archived":false,"status":"OPEN"}`, "archived cannot be combined with status")
 		e.fails(t, "update_thread", `{"status":"OPEN"}`, "threadId is required")
 		if got := e.requests(); len(got) != 0 {

@@ -4,10 +4,10 @@
 // can act on.
 //
 // Every tool follows one path (see define): bind and check the arguments,
-// get the caller's HubSpot client from the Provider, call HubSpot once (or
-// a few bounded times), and return the result as structured content plus
-// the same JSON as text. Failures a user or model can fix come back as
-// isError results; only bugs become protocol errors.
+// call the service (package inbox) once, render what it returns with
+// package view, and return the result as structured content plus the same
+// JSON as text. Failures a user or model can fix come back as isError
+// results; only bugs become protocol errors.
 package tools
 
 import (
@@ -21,13 +21,11 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
 // Config holds server-wide tool settings.
 type Config struct {
-	// SenderActorID is send_message's default senderActorId
-	// (HUBSPOT_SENDER_ACTOR_ID); may be empty.
-	SenderActorID string
 	// Audit receives one info record with audit=true per write attempt
 	// (see auditWrites); nil records nothing.
 	Audit *slog.Logger
@@ -40,43 +38,67 @@ type Config struct {
 	ConfirmWrites string
 }
 
-// entry is one tool of the registry: its name, toolset and whether it
-// changes HubSpot data, known without building it (an invariant test checks
-// them against the built tool), and how to build it.
+// entry is one tool of the registry: its toolset, its name and what it
+// may do (the one declaration of it: the tool's annotations come from it),
+// known without building the tool, and how to build it.
 type entry struct {
 	toolset string
 	name    string
-	write   bool
-	build   func(hubspot.Provider, Config) server.ServerTool
+	access  access
+	build   func(*inbox.Service, Config) server.ServerTool
 }
 
-// registry lists every tool in the order All returns them.
+// registry lists every tool in the order All returns them. A write's
+// access says whether it is destructive (it cannot be undone with another
+// tool call) and idempotent (repeating it changes nothing more).
 var registry = []entry{
-	{"inboxes", "list_inboxes", false, listInboxes},
-	{"inboxes", "get_inbox", false, getInbox},
-	{"channels", "list_channels", false, listChannels},
-	{"channels", "get_channel", false, getChannel},
-	{"channels", "list_channel_accounts", false, listChannelAccounts},
-	{"channels", "get_channel_account", false, getChannelAccount},
-	{"threads", "list_threads", false, listThreads},
-	{"threads", "get_thread", false, getThread},
-	{"threads", "update_thread", true, updateThread},
-	{"threads", "archive_thread", true, archiveThread},
-	{"threads", "assign_thread", true, assignThread},
-	{"threads", "unassign_thread", true, unassignThread},
-	{"messages", "list_messages", false, listMessages},
-	{"messages", "get_message", false, getMessage},
-	{"messages", "get_message_original_content", false, getMessageOriginalContent},
-	{"messages", "send_message", true, sendMessage},
-	{"actors", "get_actor", false, getActor},
-	{"actors", "batch_get_actors", false, batchGetActors},
-	{"visitors", "create_visitor_token", true, createVisitorToken},
+	{"inboxes", "list_inboxes", readOnly, listInboxes},
+	{"inboxes", "get_inbox", readOnly, getInbox},
+	{"channels", "list_channels", readOnly, listChannels},
+	{"channels", "get_channel", readOnly, getChannel},
+	{"channels", "list_channel_accounts", readOnly, listChannelAccounts},
+	{"channels", "get_channel_account", readOnly, getChannelAccount},
+	{"threads", "list_threads", readOnly, listThreads},
+	{"threads", "get_thread", readOnly, getThread},
+	{"threads", "update_thread", access{idempotent: true}, updateThread},
+	// Trashed, then deleted by HubSpot for good after 30 days.
+	{"threads", "archive_thread", access{destructive: true, idempotent: true}, archiveThread},
+	{"threads", "assign_thread", access{idempotent: true}, assignThread},
+	{"threads", "unassign_thread", access{idempotent: true}, unassignThread},
+	{"messages", "list_messages", readOnly, listMessages},
+	{"messages", "get_message", readOnly, getMessage},
+	{"messages", "get_message_original_content", readOnly, getMessageOriginalContent},
+	// A MESSAGE reaching a customer cannot be taken back, so the tool is
+	// destructive even though a COMMENT alone would not be: hosts should
+	// confirm before calling it. Two calls post two messages.
+	{"messages", "send_message", access{destructive: true}, sendMessage},
+	{"actors", "get_actor", readOnly, getActor},
+	{"actors", "batch_get_actors", readOnly, batchGetActors},
+	// Each call creates a new token.
+	{"visitors", "create_visitor_token", access{}, createVisitorToken},
 }
 
-// All returns every tool, in a stable order. Each call gets its HubSpot
-// client from p.
-func All(p hubspot.Provider, cfg Config) []server.ServerTool {
-	return Select(p, cfg, Filter{})
+// accesses is the registry's access of each tool, by name.
+var accesses = map[string]access{}
+
+func init() {
+	for _, e := range registry {
+		accesses[e.name] = e.access
+	}
+}
+
+// accessOf returns the access the registry declares for a tool.
+func accessOf(name string) access {
+	a, ok := accesses[name]
+	if !ok {
+		panic("tools: " + name + " is not in the registry")
+	}
+	return a
+}
+
+// All returns every tool, in a stable order, calling svc.
+func All(svc *inbox.Service, cfg Config) []server.ServerTool {
+	return Select(svc, cfg, Filter{})
 }
 
 // Toolsets returns the toolset names, in registry order.
@@ -135,7 +157,7 @@ func (f Filter) Check() error {
 		switch {
 		case slices.Contains(f.Exclude, n):
 			return fmt.Errorf("MCP_TOOLS names %s, which MCP_EXCLUDE_TOOLS removes; name it in only one of them", n)
-		case f.ReadOnly && e.write:
+		case f.ReadOnly && !e.access.readOnly:
 			return fmt.Errorf("MCP_TOOLS names %s, which changes HubSpot data, but MCP_READ_ONLY is set; remove it from MCP_TOOLS or unset MCP_READ_ONLY", n)
 		case len(f.Toolsets) > 0 && !slices.Contains(f.Toolsets, e.toolset):
 			return fmt.Errorf("MCP_TOOLS names %s of toolset %s, which MCP_TOOLSETS leaves out; add %s to MCP_TOOLSETS or leave MCP_TOOLSETS empty", n, e.toolset, e.toolset)
@@ -146,32 +168,30 @@ func (f Filter) Check() error {
 
 // keeps tells whether f keeps the tool of e.
 func (f Filter) keeps(e entry) bool {
-	return !(f.ReadOnly && e.write) &&
+	return !(f.ReadOnly && !e.access.readOnly) &&
 		(len(f.Toolsets) == 0 || slices.Contains(f.Toolsets, e.toolset)) &&
 		(len(f.Tools) == 0 || slices.Contains(f.Tools, e.name)) &&
 		!slices.Contains(f.Exclude, e.name)
 }
 
-// Select builds the tools f keeps, in registry order; each call gets its
-// HubSpot client from p. Check f first: Select ignores names it does not
-// know.
-func Select(p hubspot.Provider, cfg Config, f Filter) []server.ServerTool {
+// Select builds the tools f keeps, in registry order, calling svc. Check f
+// first: Select ignores names it does not know.
+func Select(svc *inbox.Service, cfg Config, f Filter) []server.ServerTool {
 	var out []server.ServerTool
 	for _, e := range registry {
 		if f.keeps(e) {
-			out = append(out, auditWrites(p, cfg, e.build(p, cfg)))
+			out = append(out, auditWrites(svc, cfg, e.build(svc, cfg)))
 		}
 	}
 	return out
 }
 
 // spec is everything that differs between tools. define turns it into a
-// server.ServerTool.
+// server.ServerTool, with the annotations of the tool's registry entry.
 type spec[In, Out any] struct {
 	name        string
+	title       string
 	description string
-	// hints is readOnlyTool(title) or writeTool(title, …).
-	hints mcp.ToolOption
 	// scope is the HubSpot scope the tool needs (named on 403).
 	scope string
 	// sends marks send_message: failures may mean the message went out.
@@ -180,18 +200,19 @@ type spec[In, Out any] struct {
 	action func(in In) string
 	// notFound explains a 404 (optional).
 	notFound func(in In) string
-	// run calls HubSpot and builds the output. A write tool's run makes
-	// exactly one write; in a dry run (hubspot.WithDryRun) it stops there.
-	run func(ctx context.Context, c *hubspot.Client, in In) (Out, error)
+	// run calls the service and builds the output. A write tool's run
+	// makes exactly one write; in a dry run (inbox.WithDryRun) it stops
+	// there.
+	run func(ctx context.Context, svc *inbox.Service, in In) (Out, error)
 	// confirm, when set, asks the user before the write (see
 	// confirmation).
 	confirm *confirmation[In]
 }
 
 // define builds the tool: schemas from In and Out, and a handler that
-// binds the arguments, gets the client, runs and shapes the result.
-func define[In, Out any](p hubspot.Provider, s spec[In, Out]) server.ServerTool {
-	tool := mcp.NewTool(s.name, mcp.WithDescription(s.description), s.hints)
+// binds the arguments, runs and shapes the result.
+func define[In, Out any](svc *inbox.Service, s spec[In, Out]) server.ServerTool {
+	tool := mcp.NewTool(s.name, mcp.WithDescription(s.description), accessOf(s.name).hints(s.title))
 	// A tool that writes refuses unknown parameters: a misspelled safety
 	// flag must never lead to a write.
 	b := newBinding[In](!isReadOnly(tool))
@@ -213,17 +234,16 @@ func define[In, Out any](p hubspot.Provider, s spec[In, Out]) server.ServerTool 
 		if s.notFound != nil {
 			f.notFound = s.notFound(in)
 		}
-		c, err := p.ClientFor(ctx)
-		if err != nil {
+		if _, err := svc.Credential(ctx); err != nil {
 			noteOutcome(ctx, outcomeFailed, "no_credential")
 			// In multi-user mode this says the request brought no HubSpot token.
 			return mcp.NewToolResultError(err.Error()), nil
 		}
-		ctx, stop := s.beforeWrite(ctx, req, c, in, f)
+		ctx, stop := s.beforeWrite(ctx, req, svc, in, f)
 		if stop != nil {
 			return stop, nil
 		}
-		out, err := s.run(ctx, c, in)
+		out, err := s.run(ctx, svc, in)
 		if err != nil {
 			noteError(ctx, err)
 			return errorResult(f, err), nil
@@ -242,7 +262,7 @@ func define[In, Out any](p hubspot.Provider, s spec[In, Out]) server.ServerTool 
 // user, their refusal, or an error. Otherwise the write goes ahead with
 // the returned context, which after a confirmation allows only the
 // confirmed request.
-func (s spec[In, Out]) beforeWrite(ctx context.Context, req mcp.CallToolRequest, c *hubspot.Client, in In, f failure) (context.Context, *mcp.CallToolResult) {
+func (s spec[In, Out]) beforeWrite(ctx context.Context, req mcp.CallToolRequest, svc *inbox.Service, in In, f failure) (context.Context, *mcp.CallToolResult) {
 	d, isWrite := any(in).(dryRunner)
 	dryRun := isWrite && d.dryRun()
 	cf := s.confirm
@@ -257,7 +277,7 @@ func (s spec[In, Out]) beforeWrite(ctx context.Context, req mcp.CallToolRequest,
 	if !dryRun && !ask {
 		return ctx, nil
 	}
-	planned, err := planWrite(ctx, s, c, in)
+	planned, err := planWrite(ctx, s, svc, in)
 	if err != nil {
 		noteError(ctx, err)
 		return ctx, errorResult(f, err)
@@ -266,7 +286,7 @@ func (s spec[In, Out]) beforeWrite(ctx context.Context, req mcp.CallToolRequest,
 		noteOutcome(ctx, outcomeDryRun, "")
 		return ctx, notSentResult("dry_run", planned, "Dry run: nothing was sent. Without dryRun, this call sends exactly this request.")
 	}
-	return cf.ask(ctx, req, c, in, planned, f)
+	return cf.ask(ctx, req, svc, in, planned, f)
 }
 
 // ignoredNote tells the model which parameters a read-only tool ignored.

@@ -133,8 +133,8 @@ func TestWriteToolAnnotations(t *testing.T) {
 	}
 }
 
-// TestRegistryDescribesItsTools: the name, toolset and write flag the
-// registry knows without building a tool are the built tool's.
+// TestRegistryDescribesItsTools: each registry entry builds the tool it
+// names, annotated with the access it declares.
 func TestRegistryDescribesItsTools(t *testing.T) {
 	t.Parallel()
 	for _, e := range registry {
@@ -142,8 +142,8 @@ func TestRegistryDescribesItsTools(t *testing.T) {
 		if tool.Name != e.name {
 			t.Errorf("registry entry %s builds %s", e.name, tool.Name)
 		}
-		if isReadOnly(tool) == e.write {
-			t.Errorf("%s: registry says write=%v, readOnlyHint says %v", e.name, e.write, isReadOnly(tool))
+		if isReadOnly(tool) != e.access.readOnly || isTrue(tool.Annotations.DestructiveHint) != e.access.destructive {
+			t.Errorf("%s: registry says %+v, annotations say %+v", e.name, e.access, tool.Annotations)
 		}
 	}
 }
@@ -333,9 +333,9 @@ func TestReadmeTools(t *testing.T) {
 func TestMarkdownTable(t *testing.T) {
 	t.Parallel()
 	got := markdownTable([]server.ServerTool{
-		{Tool: mcp.NewTool("get_thread", mcp.WithDescription("Get one | thread. More text."), readOnlyTool("Get thread"))},
-		{Tool: mcp.NewTool("send_message", mcp.WithDescription("Send it"), writeTool("Send", true, false))},
-		{Tool: mcp.NewTool("update_thread", mcp.WithDescription("Update it."), writeTool("Update", false, true))},
+		{Tool: mcp.NewTool("get_thread", mcp.WithDescription("Get one | thread. More text."), readOnly.hints("Get thread"))},
+		{Tool: mcp.NewTool("send_message", mcp.WithDescription("Send it"), access{destructive: true}.hints("Send"))},
+		{Tool: mcp.NewTool("update_thread", mcp.WithDescription("Update it."), access{idempotent: true}.hints("Update"))},
 	})
 	want := "| Tool | Toolset | What it does | Annotations |\n|---|---|---|---|\n" +
 		"| `get_thread` | threads | Get one \\| thread | read-only |\n" +

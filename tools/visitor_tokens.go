@@ -7,6 +7,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
 // visitorTokenLifetime is how long HubSpot's visitor tokens stay valid.
@@ -29,17 +30,17 @@ type visitorTokenOutput struct {
 	ExpiresAt string `json:"expiresAt"`
 }
 
-func createVisitorToken(p hubspot.Provider, _ Config) server.ServerTool {
-	return define(p, spec[createVisitorTokenInput, visitorTokenOutput]{
+func createVisitorToken(svc *inbox.Service, _ Config) server.ServerTool {
+	return define(svc, spec[createVisitorTokenInput, visitorTokenOutput]{
 		name: "create_visitor_token",
 		description: "Create a visitor identification token (valid 12 h) for a website to pass to the HubSpot chat widget, " +
 			"so a signed-in visitor's chats go to that email's contact. It identifies; it does NOT authenticate. " +
 			"Needs HubSpot Professional or Enterprise and the scope " + scopeVisitor + ".",
-		hints:  writeTool("Create visitor token", false, false),
+		title:  "Create visitor token",
 		scope:  scopeVisitor,
 		action: func(createVisitorTokenInput) string { return "create a visitor token" },
-		run: func(ctx context.Context, c *hubspot.Client, in createVisitorTokenInput) (visitorTokenOutput, error) {
-			t, err := c.CreateVisitorToken(ctx, hubspot.CreateVisitorTokenRequest{Email: in.Email, FirstName: in.FirstName, LastName: in.LastName})
+		run: func(ctx context.Context, svc *inbox.Service, in createVisitorTokenInput) (visitorTokenOutput, error) {
+			t, err := svc.CreateVisitorToken(ctx, hubspot.CreateVisitorTokenRequest{Email: in.Email, FirstName: in.FirstName, LastName: in.LastName})
 			if err != nil {
 				return visitorTokenOutput{}, err
 			}

@@ -9,7 +9,6 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
@@ -59,7 +58,7 @@ type plannedRequestOutput struct {
 	Body any `json:"body,omitempty"`
 }
 
-func newPlannedRequestOutput(p hubspot.PlannedRequest) plannedRequestOutput {
+func newPlannedRequestOutput(p inbox.PlannedRequest) plannedRequestOutput {
 	out := plannedRequestOutput{Method: p.Method, Path: p.Path}
 	if len(p.Body) > 0 {
 		_ = json.Unmarshal(p.Body, &out.Body) // the client encoded it
@@ -76,7 +75,7 @@ type confirmation[In any] struct {
 	// applies tells whether this call needs confirming (a COMMENT does not).
 	applies func(In) bool
 	// question is what the user is asked: exactly what will happen.
-	question func(ctx context.Context, c *hubspot.Client, in In, planned hubspot.PlannedRequest) (string, error)
+	question func(ctx context.Context, svc *inbox.Service, in In, planned inbox.PlannedRequest) (string, error)
 }
 
 // confirmID keys the confirmation among a call's input requests.
@@ -88,11 +87,11 @@ var confirmForm = map[string]any{"type": "object", "properties": map[string]any{
 
 // planWrite runs the tool in a dry run and returns the request it would
 // send.
-func planWrite[In, Out any](ctx context.Context, s spec[In, Out], c *hubspot.Client, in In) (hubspot.PlannedRequest, error) {
-	var planned hubspot.PlannedRequest
-	_, err := s.run(hubspot.WithDryRun(ctx, &planned), c, in)
+func planWrite[In, Out any](ctx context.Context, s spec[In, Out], svc *inbox.Service, in In) (inbox.PlannedRequest, error) {
+	var planned inbox.PlannedRequest
+	_, err := s.run(inbox.WithDryRun(ctx, &planned), svc, in)
 	switch {
-	case errors.Is(err, hubspot.ErrDryRun):
+	case errors.Is(err, inbox.ErrDryRun):
 		return planned, nil
 	case err != nil:
 		return planned, err
@@ -105,7 +104,7 @@ func planWrite[In, Out any](ctx context.Context, s spec[In, Out], c *hubspot.Cli
 // the request asked about). On accept it returns the context for the
 // write, which allows only that request; otherwise the result to answer
 // with: the question, or the news that the user said no.
-func (cf *confirmation[In]) ask(ctx context.Context, req mcp.CallToolRequest, c *hubspot.Client, in In, planned hubspot.PlannedRequest, f failure) (context.Context, *mcp.CallToolResult) {
+func (cf *confirmation[In]) ask(ctx context.Context, req mcp.CallToolRequest, svc *inbox.Service, in In, planned inbox.PlannedRequest, f failure) (context.Context, *mcp.CallToolResult) {
 	state := planned.Digest()
 	// An answer about another request (it changed since the question,
 	// e.g. a new customer message changed the default recipients) does
@@ -113,7 +112,7 @@ func (cf *confirmation[In]) ask(ctx context.Context, req mcp.CallToolRequest, c 
 	if answer := server.ElicitationResponse(req.Params.InputResponses, confirmID); answer != nil && req.Params.RequestState == state {
 		switch answer.Action {
 		case mcp.ElicitationResponseActionAccept:
-			return hubspot.WithExpectedWrite(ctx, state), nil
+			return inbox.WithExpectedWrite(ctx, state), nil
 		case mcp.ElicitationResponseActionDecline:
 			noteOutcome(ctx, outcomeDeclined, "declined")
 			return ctx, notSentResult("declined", planned,
@@ -124,10 +123,10 @@ func (cf *confirmation[In]) ask(ctx context.Context, req mcp.CallToolRequest, c 
 				"The user dismissed the confirmation dialog without accepting, so nothing was sent. Do not try again unless the user asks for it.")
 		}
 	}
-	question, err := cf.question(ctx, c, in, planned)
+	question, err := cf.question(ctx, svc, in, planned)
 	if err != nil {
 		noteError(ctx, err)
-		return ctx, errorResult(f, &stepError{action: "prepare the confirmation question", err: err})
+		return ctx, errorResult(f, &inbox.StepError{Action: "prepare the confirmation question", Err: err})
 	}
 	return ctx, server.NewInputRequestBuilder(state).Elicit(confirmID, mcp.ElicitationParams{
 		Mode: mcp.ElicitationModeForm, Message: question, RequestedSchema: confirmForm,
@@ -135,7 +134,7 @@ func (cf *confirmation[In]) ask(ctx context.Context, req mcp.CallToolRequest, c 
 }
 
 // notSentResult answers a write that sent nothing on purpose.
-func notSentResult(reason string, planned hubspot.PlannedRequest, note string) *mcp.CallToolResult {
+func notSentResult(reason string, planned inbox.PlannedRequest, note string) *mcp.CallToolResult {
 	res, err := structuredResult(notSentOutput{Reason: reason, Request: newPlannedRequestOutput(planned), Note: note})
 	if err != nil {
 		return mcp.NewToolResultError(err.Error())

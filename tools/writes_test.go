@@ -11,6 +11,7 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
 // writes counts the sandbox's requests that change something.
@@ -26,7 +27,7 @@ func (e *env) writes() int {
 
 func TestDryRunAnswersMatchTheOutputSchema(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, withConfig(Config{SenderActorID: sandbox.AgentActorID, ConfirmWrites: ConfirmAlways}))
+	e := newEnv(t, withSender(sandbox.AgentActorID), withConfig(Config{ConfirmWrites: ConfirmAlways}))
 	for _, tc := range []struct{ tool, args, method, path string }{
 		{"send_message", `{"threadId":"` + sandbox.EmailThreadID + `","type":"MESSAGE","text":"Hi","dryRun":true}`, "POST", "/threads/" + sandbox.EmailThreadID + "/messages"},
 		{"archive_thread", `{"threadId":"` + sandbox.ClosedThreadID + `","dryRun":"true"}`, "DELETE", "/threads/" + sandbox.ClosedThreadID},
@@ -49,7 +50,7 @@ func TestDryRunAnswersMatchTheOutputSchema(t *testing.T) {
 func TestConfirmAlwaysRefusesWithoutAClientThatCanAsk(t *testing.T) {
 	t.Parallel()
 	var log bytes.Buffer
-	e := newEnv(t, withConfig(Config{SenderActorID: sandbox.AgentActorID, ConfirmWrites: ConfirmAlways, Audit: slog.New(slog.NewTextHandler(&log, nil))}))
+	e := newEnv(t, withSender(sandbox.AgentActorID), withConfig(Config{ConfirmWrites: ConfirmAlways, Audit: slog.New(slog.NewTextHandler(&log, nil))}))
 	e.fails(t, "send_message", `{"threadId":"`+sandbox.EmailThreadID+`","type":"MESSAGE","text":"Hi"}`,
 		"Nothing was sent", "MCP_CONFIRM_WRITES=always", "elicitation", "MCP_CONFIRM_WRITES=elicit")
 	e.fails(t, "archive_thread", `{"threadId":"`+sandbox.ClosedThreadID+`"}`, "archive thread "+sandbox.ClosedThreadID)
@@ -68,7 +69,7 @@ func TestConfirmAlwaysRefusesWithoutAClientThatCanAsk(t *testing.T) {
 func TestConfirmElicitAndNeverProceedWithoutAClientThatCanAsk(t *testing.T) {
 	t.Parallel()
 	for _, policy := range []string{"", ConfirmElicit, ConfirmNever} {
-		e := newEnv(t, withConfig(Config{SenderActorID: sandbox.AgentActorID, ConfirmWrites: policy}))
+		e := newEnv(t, withSender(sandbox.AgentActorID), withConfig(Config{ConfirmWrites: policy}))
 		var out archiveThreadOutput
 		e.ok(t, "archive_thread", `{"threadId":"`+sandbox.ClosedThreadID+`"}`, &out)
 		if n := e.writes(); n != 1 {
@@ -86,10 +87,10 @@ func TestAuditClassify(t *testing.T) {
 		reason  string
 	}{
 		{&hubspot.ArgumentError{Name: "threadId", Reason: "bad"}, outcomeRefused, "invalid_arguments"},
-		{&stepError{action: "x", err: &hubspot.ArgumentError{Name: "recipients", Reason: "missing"}}, outcomeRefused, "invalid_arguments"},
-		{hubspot.ErrWriteChanged, outcomeRefused, "changed_since_confirmed"},
+		{&inbox.StepError{Action: "x", Err: &hubspot.ArgumentError{Name: "recipients", Reason: "missing"}}, outcomeRefused, "invalid_arguments"},
+		{inbox.ErrWriteChanged, outcomeRefused, "changed_since_confirmed"},
 		{fmt.Errorf("wrapped: %w", apiErr), outcomeFailed, "hubspot_error"},
-		{&stepError{action: "x", err: apiErr}, outcomeFailed, "lookup_failed"},
+		{&inbox.StepError{Action: "x", Err: apiErr}, outcomeFailed, "lookup_failed"},
 		{&hubspot.BudgetError{}, outcomeFailed, "rate_budget"},
 		{&hubspot.RequestError{MaybeSent: true, Err: errors.New("reset")}, outcomeFailed, "no_answer"},
 		{context.Canceled, outcomeFailed, "cancelled"},
@@ -106,7 +107,7 @@ func TestAuditClassify(t *testing.T) {
 func TestAuditRecordsNoText(t *testing.T) {
 	t.Parallel()
 	var log bytes.Buffer
-	e := newEnv(t, withConfig(Config{SenderActorID: sandbox.AgentActorID, Audit: slog.New(slog.NewTextHandler(&log, nil))}))
+	e := newEnv(t, withSender(sandbox.AgentActorID), withConfig(Config{Audit: slog.New(slog.NewTextHandler(&log, nil))}))
 	var out sendMessageOutput
 	const text = "Private: the customer's card ending 4242 was refunded."
 	e.ok(t, "send_message", `{"threadId":"`+sandbox.EmailThreadID+`","type":"MESSAGE","text":"`+text+`","subject":"Refund 4242"}`, &out)

@@ -7,11 +7,13 @@ import (
 	"strings"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
 // Kind is what went wrong with a HubSpot call, as far as a reader can act
 // on it. Explain finds it; each audience (a model through a tool result or
-// a resource error, an operator through /readyz) adds its own advice.
+// a resource error, an operator through /readyz or the audit log) adds its
+// own advice.
 type Kind int
 
 const (
@@ -45,24 +47,41 @@ const (
 	// WaitTimedOut is a bare context.DeadlineExceeded: the time ran out
 	// while waiting for the rate budget; nothing was sent.
 	WaitTimedOut
+	// Changed is inbox.ErrWriteChanged: the write differs from the one the
+	// user confirmed, so nothing was sent.
+	Changed
 )
 
 // Failure is a failed call read once: its Kind and the typed error behind
 // it (exactly one of API, Request, Argument and Budget is set, or none for
-// Cancelled, WaitTimedOut and Other).
+// Cancelled, WaitTimedOut, Changed and Other).
 type Failure struct {
 	Kind     Kind
 	API      *hubspot.Error
 	Request  *hubspot.RequestError
 	Argument *hubspot.ArgumentError
 	Budget   *hubspot.BudgetError
+	// Hidden is set on a NotFound the inbox allowlist gave for an object of
+	// another inbox. A model reads it as any not-found; only the audit
+	// tells it apart.
+	Hidden bool
+	// Step is what a read-only step before a write tried, when that step
+	// failed (an *inbox.StepError): nothing was sent.
+	Step string
 }
 
-// Explain reads err, as returned by the hubspot client, into a Failure.
-// It is the one reading of the client's typed errors.
+// Explain reads err, as returned by the service or the hubspot client,
+// into a Failure. It is the one reading of their typed errors.
 func Explain(err error) Failure {
 	var f Failure
+	var step *inbox.StepError
+	if errors.As(err, &step) {
+		f.Step = step.Action
+	}
+	f.Hidden = inbox.HiddenByAllowlist(err)
 	switch {
+	case errors.Is(err, inbox.ErrWriteChanged):
+		f.Kind = Changed
 	case errors.As(err, &f.Argument):
 		f.Kind = InvalidArgument
 	case errors.As(err, &f.Budget):
@@ -135,4 +154,37 @@ func (f Failure) Reference() string {
 		return ""
 	}
 	return " (correlation id " + Line(f.API.CorrelationID, 80) + ")"
+}
+
+// Refused tells whether the server refused the call itself, before
+// anything was sent: invalid arguments, the inbox allowlist, or a write
+// other than the confirmed one.
+func (f Failure) Refused() bool {
+	return f.Kind == InvalidArgument || f.Kind == Changed || f.Hidden
+}
+
+// Reason names the failure in an audit record: invalid_arguments,
+// inbox_allowlist, changed_since_confirmed, rate_budget, hubspot_error,
+// lookup_failed (HubSpot refused a step before the write), no_answer,
+// cancelled or error.
+func (f Failure) Reason() string {
+	switch {
+	case f.Hidden:
+		return "inbox_allowlist"
+	case f.Kind == Changed:
+		return "changed_since_confirmed"
+	case f.Kind == InvalidArgument:
+		return "invalid_arguments"
+	case f.Kind == BudgetSpent:
+		return "rate_budget"
+	case f.API != nil && f.Step != "":
+		return "lookup_failed"
+	case f.API != nil:
+		return "hubspot_error"
+	case f.Kind == NoAnswer:
+		return "no_answer"
+	case f.Kind == Cancelled, f.Kind == WaitTimedOut:
+		return "cancelled"
+	}
+	return "error"
 }

@@ -1,8 +1,8 @@
 package view
 
 import (
-	"context"
-	"slices"
+	"cmp"
+	"strings"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 )
@@ -20,15 +20,65 @@ type Person struct {
 	Field string `json:"field,omitempty"`
 }
 
-// Mailbox renders the person as "Name <email>", or whichever is known.
-func (p *Person) Mailbox() string {
-	switch {
-	case p.Name != "" && p.Email != "":
-		return p.Name + " <" + p.Email + ">"
-	case p.Name != "":
-		return p.Name
+// Line is the person as one line of text, the one rendering of a person
+// in prose: the name, then the address in angle brackets, then the IDs in
+// parentheses, then CC or BCC, each when known; without a name, the email
+// address (or else the phone number) stands in its place; without
+// anything, "". "Maya Thompson <maya@example.com>",
+// "Riley Chen (A-48151623)", "Dana (contact 3501) (CC)". A caller shows
+// only what its context needs by leaving the rest out of the Person.
+//
+// quote renders text people wrote (the name and address), such as a
+// Markdown code span; nil shows it as is. IDs are shown as is when they
+// are well-formed HubSpot IDs, else quoted too.
+func (p *Person) Line(quote func(string) string) string {
+	if p == nil {
+		return ""
 	}
-	return p.Email
+	q := func(s string) string {
+		if quote == nil {
+			return s
+		}
+		return quote(s)
+	}
+	name, addr := p.Name, cmp.Or(p.Email, p.Address)
+	if name == "" {
+		name, addr = addr, ""
+	}
+	ids := ""
+	if p.ActorID != "" {
+		ids = ID(p.ActorID, quote)
+	}
+	if p.ContactID != "" {
+		ids = strings.TrimPrefix(ids+", contact "+ID(p.ContactID, quote), ", ")
+	}
+	var line string
+	switch {
+	case name != "" && addr != "":
+		line = q(name) + " <" + q(addr) + ">"
+	case name != "":
+		line = q(name)
+	}
+	switch {
+	case ids == "":
+	case line == "":
+		line = ids
+	default:
+		line += " (" + ids + ")"
+	}
+	if line != "" && p.Field != "" {
+		line += " (" + p.Field + ")"
+	}
+	return line
+}
+
+// ID shows id as is when it is a well-formed HubSpot ID (numeric or an
+// actor ID), and through quote otherwise; a nil quote shows every id as is.
+func ID(id string, quote func(string) string) string {
+	if quote == nil || hubspot.ValidateNumericID("id", id) == nil || hubspot.ValidateActorID("id", id) == nil {
+		return id
+	}
+	return quote(id)
 }
 
 func (p *Person) empty() bool {
@@ -57,16 +107,16 @@ func (ps People) person(actorID, fallbackName string) *Person {
 }
 
 // ContactActor is the visitor actor of a thread's contact (V-<id>), whose
-// name and email BatchGetActors can tell.
+// name and email the service's People can tell.
 func ContactActor(th hubspot.Thread) string {
 	if th.AssociatedContactID == "" || hubspot.ValidateNumericID("contactId", th.AssociatedContactID) != nil {
 		return ""
 	}
-	return "V-" + th.AssociatedContactID
+	return hubspot.VisitorActorID(th.AssociatedContactID)
 }
 
-// ThreadActors lists the actors a list of threads mentions: customers and
-// assignees.
+// ThreadActors lists the actors a list of threads mentions, whose names
+// its views show: customers and assignees.
 func ThreadActors(threads []hubspot.Thread) []string {
 	var ids []string
 	for _, th := range threads {
@@ -75,33 +125,20 @@ func ThreadActors(threads []hubspot.Thread) []string {
 	return ids
 }
 
-// Lookup reads the actors ids name with at most one BatchGetActors call.
-// The client's cache (hubspot.WithCache) answers the actors it already
-// knows, so paging through threads does not read the same customers again;
-// each credential has its own client, so one user's cache never answers
-// another's. Names are a nicety: invalid IDs and failures leave them out,
-// and views show IDs alone.
-func Lookup(ctx context.Context, c *hubspot.Client, ids []string) People {
-	out := People{}
-	var want []string
-	for _, id := range ids {
-		if id == "" || slices.Contains(want, id) || hubspot.ValidateActorID("actorId", id) != nil {
-			continue
-		}
-		want = append(want, id)
+// Recipient is a recipient of a message being sent, for a person to check
+// before it goes: the name, every address it goes to, CC or BCC, and the
+// actor ID only when nothing else is known.
+func Recipient(r hubspot.RecipientEgg) *Person {
+	var addrs []string
+	for _, d := range r.DeliveryIdentifiers {
+		addrs = append(addrs, Line(d.Value, 200))
 	}
-	if len(want) > hubspot.MaxBatchActors {
-		want = want[:hubspot.MaxBatchActors]
+	p := Person{Name: Line(r.Name, 120), Address: strings.Join(addrs, ", ")}
+	if r.RecipientField != "" && r.RecipientField != "TO" {
+		p.Field = r.RecipientField
 	}
-	if len(want) == 0 {
-		return out
+	if p.Name == "" && p.Address == "" {
+		p.ActorID = r.ActorID
 	}
-	b, err := c.BatchGetActors(ctx, want, "")
-	if err != nil {
-		return out
-	}
-	for _, a := range b.Results {
-		out[a.ID] = a
-	}
-	return out
+	return &p
 }

@@ -52,7 +52,8 @@ func NewThread(th hubspot.Thread, people People, property string) Thread {
 			p = &Person{}
 		}
 		p.ActorID, p.ContactID = "", th.AssociatedContactID
-		v.CustomerPerson, v.ContactID, v.Customer = p, p.ContactID, p.Mailbox()
+		v.CustomerPerson, v.ContactID = p, p.ContactID
+		v.Customer = (&Person{Name: p.Name, Email: p.Email}).Line(nil)
 	}
 	switch received, sent := th.LatestMessageReceivedTimestamp, th.LatestMessageSentTimestamp; {
 	case !received.IsZero() && !received.Before(sent.Time):
@@ -64,10 +65,7 @@ func NewThread(th hubspot.Thread, people People, property string) Thread {
 		// The agent's name says who; their email address adds nothing here.
 		if v.Assignee = people.person(th.AssignedTo, ""); v.Assignee != nil {
 			v.Assignee.Email = ""
-			v.AssignedTo = v.Assignee.Name + " (" + v.Assignee.ActorID + ")"
-			if v.Assignee.Name == "" {
-				v.AssignedTo = v.Assignee.ActorID
-			}
+			v.AssignedTo = v.Assignee.Line(nil)
 		}
 	}
 	if th.ThreadAssociations != nil {

@@ -47,6 +47,8 @@ func TestNewThread_NamesPeopleAndKeepsARequestedProperty(t *testing.T) {
 		"hs_priority":"high\u0007"}`), &th); err != nil {
 		t.Fatal(err)
 	}
+	// What the client keeps when the property is asked for.
+	th.Extra = hubspot.Extra{"hs_priority": json.RawMessage(`"high\u0007"`)}
 	people := People{"V-3501": {ID: "V-3501", Name: "Maya\u200d Thompson", Email: "maya@example.com"}, "A-7": {ID: "A-7", Name: "Riley", Email: "riley@example.com"}}
 	got := NewThread(th, people, "hs_priority")
 	var buf strings.Builder

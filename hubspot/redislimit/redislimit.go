@@ -67,25 +67,33 @@ type Limiter struct {
 }
 
 // New returns a limiter for the credential credentialID (see
-// hubspot.CredentialID; never the token itself) enforcing r.
+// inbox.CredentialID; never the token itself) enforcing r.
 func New(rdb redis.UniversalClient, credentialID string, r hubspot.Rate) *Limiter {
 	return &Limiter{rdb: rdb, key: KeyPrefix + credentialID, rate: r}
 }
 
-// Wait blocks until a request may be sent. It returns *hubspot.BudgetError
-// at once when no slot comes before ctx's deadline, ctx.Err() when ctx
-// ends while waiting (the slot stays spent: unlike the in-process
-// limiter, it is not handed to another caller), and an error when Redis
-// cannot be asked; in every error case nothing may be sent.
-func (l *Limiter) Wait(ctx context.Context) error {
+// Reserve implements hubspot.Limiter: it books the next slot and says how
+// long until it. It returns *hubspot.BudgetError at once when no slot comes
+// before ctx's deadline, and an error when Redis cannot be asked; in every
+// error case nothing may be sent. A slot released because its caller gave
+// up stays spent: unlike the in-process limiter, it is not handed to
+// another caller.
+func (l *Limiter) Reserve(ctx context.Context) (time.Duration, func(), error) {
 	_, wait, err := l.reserve(ctx)
 	if err != nil {
+		return 0, nil, err
+	}
+	return max(wait, 0), func() {}, nil
+}
+
+// Wait blocks until a request may be sent: Reserve, then sleep until the
+// slot, or ctx.Err() when ctx ends first.
+func (l *Limiter) Wait(ctx context.Context) error {
+	wait, _, err := l.Reserve(ctx)
+	if err != nil || wait <= 0 {
 		return err
 	}
-	if wait <= 0 {
-		return nil
-	}
-	return hubspot.Await(ctx, wait)
+	return hubspot.Sleep(ctx, wait)
 }
 
 // reserve asks Redis for a slot and returns its time on Redis's clock and

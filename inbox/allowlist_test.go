@@ -1,28 +1,24 @@
-package hubspot_test
+package inbox
 
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
 )
 
-// TestClient_InboxAllowlistCachesThreadInboxes checks that the allowlist
+// TestService_InboxAllowlistCachesThreadInboxes checks that the allowlist
 // costs few calls: a thread's inbox is looked up once, and reads and lists
 // teach it for free.
-func TestClient_InboxAllowlistCachesThreadInboxes(t *testing.T) {
+func TestService_InboxAllowlistCachesThreadInboxes(t *testing.T) {
 	t.Parallel()
 	sb := sandbox.New()
-	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
-	c, err := hubspot.NewClient(sandbox.DefaultToken, hubspot.WithBaseURL(srv.URL), hubspot.WithInboxAllowlist([]string{sandbox.HelpDeskInboxID}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newSandboxService(t, sb, Config{InboxAllowlist: []string{sandbox.HelpDeskInboxID}})
 	ctx := context.Background()
+	var err error
 	calls := func(step string, want int, f func() error) error {
 		t.Helper()
 		sb.ResetRequests()
@@ -46,12 +42,16 @@ func TestClient_InboxAllowlistCachesThreadInboxes(t *testing.T) {
 		_, err := c.ListMessages(ctx, foreign, nil)
 		return err
 	})
-	if !hubspot.HiddenByAllowlist(err) {
+	if !HiddenByAllowlist(err) {
 		t.Errorf("foreign thread: err = %v, want one hidden by the allowlist", err)
 	}
 	var apiErr *hubspot.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || apiErr.Message != "Thread "+foreign+" not found" || apiErr.Method != "GET" {
-		t.Errorf("foreign thread: err = %#v, want HubSpot's 404 for the list call", err)
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || apiErr.Message != "Thread "+foreign+" not found" || apiErr.Category != "OBJECT_NOT_FOUND" {
+		t.Errorf("foreign thread: err = %#v, want HubSpot's 404 for the thread", err)
+	}
+	err = calls("a write to it is refused as the write's own answer", 0, func() error { return c.UnassignThread(ctx, foreign) })
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || apiErr.Method != "DELETE" || !HiddenByAllowlist(err) {
+		t.Errorf("foreign thread: err = %#v, want HubSpot's 404 for the DELETE", err)
 	}
 	_ = calls("and then refused without a call", 0, func() error { return c.ArchiveThread(ctx, foreign) })
 
@@ -76,7 +76,7 @@ func TestClient_InboxAllowlistCachesThreadInboxes(t *testing.T) {
 		return err
 	})
 	err = calls("an unknown thread is HubSpot's own 404 (read, and read as archived)", 2, func() error { return c.UnassignThread(ctx, "9000000999") })
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || hubspot.HiddenByAllowlist(err) || apiErr.Method != "DELETE" {
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || HiddenByAllowlist(err) || apiErr.Method != "DELETE" {
 		t.Errorf("unknown thread: %#v", err)
 	}
 	if got := c.InboxAllowlist(); len(got) != 1 || got[0] != sandbox.HelpDeskInboxID {
@@ -84,15 +84,10 @@ func TestClient_InboxAllowlistCachesThreadInboxes(t *testing.T) {
 	}
 }
 
-func TestClient_InboxAllowlistHidesTheOtherInboxOfAMove(t *testing.T) {
+func TestService_InboxAllowlistHidesTheOtherInboxOfAMove(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(sandbox.New())
-	t.Cleanup(srv.Close)
 	// AllTypesThreadID moved from the help desk to the general inbox.
-	c, err := hubspot.NewClient(sandbox.DefaultToken, hubspot.WithBaseURL(srv.URL), hubspot.WithInboxAllowlist([]string{sandbox.InboxID}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newSandboxService(t, sandbox.New(), Config{InboxAllowlist: []string{sandbox.InboxID}})
 	p, err := c.ListMessages(context.Background(), sandbox.AllTypesThreadID, &hubspot.ListMessagesOptions{ListOptions: hubspot.ListOptions{Limit: 100}})
 	if err != nil {
 		t.Fatal(err)
@@ -113,5 +108,34 @@ func TestClient_InboxAllowlistHidesTheOtherInboxOfAMove(t *testing.T) {
 	}
 	if moves == 0 {
 		t.Error("no THREAD_INBOX_CHANGE in the thread")
+	}
+}
+
+// TestService_AllowlistRecordsFollowWrites: threads a listing read are
+// checked without a call, and a write to a thread forgets its inbox (an
+// archived thread may be gone from the next read).
+func TestService_AllowlistRecordsFollowWrites(t *testing.T) {
+	t.Parallel()
+	sb := sandbox.New()
+	c := newSandboxService(t, sb, Config{InboxAllowlist: []string{sandbox.HelpDeskInboxID}, CacheTTL: time.Minute})
+	if _, err := c.ListThreads(t.Context(), &hubspot.ListThreadsOptions{ThreadStatus: hubspot.StatusOpen}); err != nil {
+		t.Fatal(err)
+	}
+	sb.ResetRequests()
+	if _, err := c.ListMessages(t.Context(), sandbox.EmailThreadID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(sb.Requests()); n != 1 {
+		t.Errorf("messages of a listed thread: %d calls, want 1 (no look-up)", n)
+	}
+	if err := c.ArchiveThread(t.Context(), sandbox.EmailThreadID); err != nil {
+		t.Fatal(err)
+	}
+	sb.ResetRequests()
+	if _, err := c.ListMessages(t.Context(), sandbox.EmailThreadID, &hubspot.ListMessagesOptions{Archived: true}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(sb.Requests()); n < 2 {
+		t.Errorf("after archiving: %d calls, want the look-up again", n)
 	}
 }

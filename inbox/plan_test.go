@@ -1,10 +1,9 @@
-package hubspot_test
+package inbox
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -13,39 +12,34 @@ import (
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
 )
 
-func TestClient_DryRunSendsNoWrite(t *testing.T) {
+func TestService_DryRunSendsNoWrite(t *testing.T) {
 	t.Parallel()
 	sb := sandbox.New()
-	srv := httptest.NewServer(sb)
-	t.Cleanup(srv.Close)
-	c, err := hubspot.NewClient(sandbox.DefaultToken, hubspot.WithBaseURL(srv.URL), hubspot.WithInboxAllowlist([]string{sandbox.HelpDeskInboxID}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newSandboxService(t, sb, Config{InboxAllowlist: []string{sandbox.HelpDeskInboxID}})
 	no := false
 	for _, tc := range []struct {
 		name  string
 		write func(context.Context) error
-		want  hubspot.PlannedRequest
+		want  PlannedRequest
 	}{
 		{"send", func(ctx context.Context) error {
 			_, err := c.SendMessage(ctx, sandbox.EmailThreadID, hubspot.SendMessageRequest{Type: "COMMENT", Text: "note"})
 			return err
-		}, hubspot.PlannedRequest{Method: "POST", Path: "/conversations/v3/conversations/threads/" + sandbox.EmailThreadID + "/messages",
+		}, PlannedRequest{Method: "POST", Path: "/conversations/v3/conversations/threads/" + sandbox.EmailThreadID + "/messages",
 			Body: json.RawMessage(`{"type":"COMMENT","text":"note","attachments":[]}`)}},
 		{"restore", func(ctx context.Context) error {
 			_, err := c.UpdateThread(ctx, sandbox.ArchivedThreadID, hubspot.UpdateThreadRequest{Archived: &no})
 			return err
-		}, hubspot.PlannedRequest{Method: "PATCH", Path: "/conversations/v3/conversations/threads/" + sandbox.ArchivedThreadID + "?archived=true",
+		}, PlannedRequest{Method: "PATCH", Path: "/conversations/v3/conversations/threads/" + sandbox.ArchivedThreadID + "?archived=true",
 			Body: json.RawMessage(`{"archived":false}`)}},
 		{"archive", func(ctx context.Context) error { return c.ArchiveThread(ctx, sandbox.EmailThreadID) },
-			hubspot.PlannedRequest{Method: "DELETE", Path: "/conversations/v3/conversations/threads/" + sandbox.EmailThreadID}},
+			PlannedRequest{Method: "DELETE", Path: "/conversations/v3/conversations/threads/" + sandbox.EmailThreadID}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var got hubspot.PlannedRequest
-			var trace hubspot.Trace
-			ctx := hubspot.WithTrace(hubspot.WithDryRun(t.Context(), &got), &trace)
-			if err := tc.write(ctx); !errors.Is(err, hubspot.ErrDryRun) {
+			var got PlannedRequest
+			var trace Trace
+			ctx := WithTrace(WithDryRun(t.Context(), &got), &trace)
+			if err := tc.write(ctx); !errors.Is(err, ErrDryRun) {
 				t.Fatalf("err = %v, want ErrDryRun", err)
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
@@ -68,13 +62,38 @@ func TestClient_DryRunSendsNoWrite(t *testing.T) {
 	}
 
 	// Without a dry run, the trace names the write and its correlation ID.
-	var trace hubspot.Trace
-	if err := c.UnassignThread(hubspot.WithTrace(t.Context(), &trace), sandbox.AssignedThreadID); err != nil {
+	var trace Trace
+	if err := c.UnassignThread(WithTrace(t.Context(), &trace), sandbox.AssignedThreadID); err != nil {
 		t.Fatal(err)
 	}
 	w, ok := trace.LastWrite()
 	reqs := sb.Requests()
 	if last := reqs[len(reqs)-1]; !ok || w.Method != "DELETE" || w.Status != 204 || w.CorrelationID != last.CorrelationID {
 		t.Errorf("LastWrite() = %+v, %v; the sandbox saw %s %s %s", w, ok, last.Method, last.Path, last.CorrelationID)
+	}
+}
+
+// TestService_ExpectedWriteSendsOnlyThatRequest: a confirmed write goes
+// out only if it is the very request confirmed.
+func TestService_ExpectedWriteSendsOnlyThatRequest(t *testing.T) {
+	t.Parallel()
+	sb := sandbox.New()
+	c := newSandboxService(t, sb, Config{})
+	var planned PlannedRequest
+	req := hubspot.SendMessageRequest{Type: "COMMENT", Text: "note"}
+	if _, err := c.SendMessage(WithDryRun(t.Context(), &planned), sandbox.EmailThreadID, req); !errors.Is(err, ErrDryRun) {
+		t.Fatalf("dry run: %v", err)
+	}
+	ctx := WithExpectedWrite(t.Context(), planned.Digest())
+	other := req
+	other.Text = "another note"
+	if _, err := c.SendMessage(ctx, sandbox.EmailThreadID, other); !errors.Is(err, ErrWriteChanged) {
+		t.Errorf("another request: err = %v, want ErrWriteChanged", err)
+	}
+	if n := len(sb.Requests()); n != 0 {
+		t.Errorf("%d requests sent before the confirmed one", n)
+	}
+	if _, err := c.SendMessage(ctx, sandbox.EmailThreadID, req); err != nil {
+		t.Errorf("the confirmed request: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package hubspot
+package inbox
 
 import (
 	"slices"
@@ -7,6 +7,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 )
 
 // FuzzInboxFilter checks the allowlist's inbox filter for lists: it never
@@ -21,14 +23,17 @@ func FuzzInboxFilter(f *testing.F) {
 		if allowed == "" {
 			allow = nil
 		}
-		if validateNumericIDs("inboxId", allow) != nil || len(allow) == 0 {
+		if validateIDs("inboxId", allow) != nil || len(allow) == 0 {
 			return
 		}
 		var req []string
 		if requested != "" {
 			req = strings.Split(requested, ",")
 		}
-		g := newInboxGuard(allow)
+		g, err := newGuard(allow)
+		if err != nil {
+			t.Fatal(err)
+		}
 		ids, none := g.inboxFilter(req)
 		for _, id := range ids {
 			if !slices.Contains(allow, id) {
@@ -45,28 +50,29 @@ func FuzzInboxFilter(f *testing.F) {
 	})
 }
 
-// TestClient_InboxRecordsExpireAndStayBounded: under an allowlist without
-// a cache, the client trusts a recorded inbox for ownerTTL, and keeps at
-// most maxCacheEntries records.
-func TestClient_InboxRecordsExpireAndStayBounded(t *testing.T) {
+// TestRecords_ExpireAndStayBounded: under an allowlist without a cache,
+// the service trusts a recorded inbox for ownerTTL, and keeps at most
+// maxRecords records.
+func TestRecords_ExpireAndStayBounded(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, err := NewClient("token", WithInboxAllowlist([]string{"1"}))
+		s, err := New(Config{Token: "token", InboxAllowlist: []string{"1"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.noteThreads(Thread{ID: "42", InboxID: "1"})
-		if id, ok := c.knownInbox(keyThreadInbox + "42"); !ok || id != "1" {
+		cr := s.single
+		cr.noteThreads(hubspot.Thread{ID: "42", InboxID: "1"})
+		if id, ok := cr.owners.get(keyThread + "42"); !ok || id != "1" {
 			t.Fatalf("recorded inbox = %q, %v", id, ok)
 		}
 		time.Sleep(ownerTTL + time.Second)
-		if _, ok := c.knownInbox(keyThreadInbox + "42"); ok {
+		if _, ok := cr.owners.get(keyThread + "42"); ok {
 			t.Error("a record older than its TTL is still used")
 		}
-		for i := range maxCacheEntries + 100 {
-			c.noteThreads(Thread{ID: strconv.Itoa(i), InboxID: "2"})
+		for i := range maxRecords + 100 {
+			cr.noteThreads(hubspot.Thread{ID: strconv.Itoa(i), InboxID: "2"})
 		}
-		if n := len(c.inboxes.entries); n > maxCacheEntries {
-			t.Errorf("%d records, want at most %d", n, maxCacheEntries)
+		if n := len(cr.owners.entries); n > maxRecords {
+			t.Errorf("%d records, want at most %d", n, maxRecords)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package tools
+package inbox
 
 import (
 	"cmp"
@@ -12,18 +12,27 @@ import (
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 )
 
+// Newest first is the one listing of threads by recent activity, for
+// list_threads' sort, the resources' open threads and polling.
+//
 // HubSpot lists threads by latest activity only in ascending order (except
 // for one contact's threads), always from a lower bound
 // latestMessageTimestampAfter. The newest threads are therefore found by
 // choosing that bound: a window [T, now) whose threads fit in one page of
-// probeLimit shows them all, newest last. newestThreads grows the window
-// until it holds a page's worth and bisects when it holds too many, so a
-// call costs a few HubSpot requests and at most newestMaxCalls.
+// probeLimit shows them all, newest last. newest first reads from the
+// lower bound, which shows every thread at once when they fit in a page;
+// otherwise it grows a window back from now until it holds a page's worth
+// and bisects when it holds too many. A page costs one HubSpot request
+// when the matching threads fit in one of probeLimit, a few otherwise, and
+// at most NewestMaxCalls.
 const (
-	newestMaxCalls = 6
+	// NewestMaxCalls bounds the HubSpot requests of one newest-first page.
+	NewestMaxCalls = 6
 	probeLimit     = 100
 	firstWindow    = 24 * time.Hour
 	growth         = 8
+	// defaultLimit is the page size when the caller gives none.
+	defaultLimit = 20
 )
 
 // newestCursorPrefix marks the cursors of the newest-first listing: they
@@ -54,7 +63,7 @@ func parseNewestCursor(s string) (*mark, error) {
 	if s == "" {
 		return nil, nil
 	}
-	bad := argErr("after", "must be the nextCursor of a previous list_threads call with the same sort, got "+hubspot.Quote(s))
+	bad := &hubspot.ArgumentError{Name: "after", Reason: "must be the nextCursor of a previous list_threads call with the same sort, got " + hubspot.Quote(s)}
 	rest, ok := strings.CutPrefix(s, newestCursorPrefix)
 	if !ok {
 		return nil, bad
@@ -71,17 +80,25 @@ func parseNewestCursor(s string) (*mark, error) {
 	return &mark{t, id}, nil
 }
 
-// newestThreads lists the threads matching base, most recently active
-// first, one page of base.Limit after the cursor base.After.
-func newestThreads(ctx context.Context, c *hubspot.Client, base hubspot.ListThreadsOptions) (*hubspot.Page[hubspot.Thread], error) {
+// newest lists the threads matching base, most recently active first, one
+// page of base.Limit after the cursor base.After.
+func (s *Service) newest(ctx context.Context, cr *credential, base hubspot.ListThreadsOptions) (*hubspot.Page[hubspot.Thread], error) {
 	upper, err := parseNewestCursor(base.After)
 	if err != nil {
 		return nil, err
 	}
-	limit := cmp.Or(base.Limit, defaultPageSize)
+	limit := cmp.Or(base.Limit, defaultLimit)
 	floor := base.LatestMessageTimestampAfter
 	if floor.IsZero() {
 		floor = time.Unix(0, 0)
+	}
+	// Everything from the lower bound, when it fits in one page.
+	threads, complete, err := s.probe(ctx, cr, base, floor, upper)
+	if err != nil {
+		return nil, err
+	}
+	if complete {
+		return newestPage(threads, limit, false), nil
 	}
 	end := time.Now()
 	if upper != nil {
@@ -94,11 +111,11 @@ func newestThreads(ctx context.Context, c *hubspot.Client, base hubspot.ListThre
 		got               []hubspot.Thread
 	)
 	t := end.Add(-firstWindow)
-	for range newestMaxCalls {
+	for range NewestMaxCalls - 1 {
 		if t.Before(floor) {
 			t = floor
 		}
-		threads, complete, err := probe(ctx, c, base, t, upper)
+		threads, complete, err := s.probe(ctx, cr, base, t, upper)
 		if err != nil {
 			return nil, err
 		}
@@ -123,16 +140,16 @@ func newestThreads(ctx context.Context, c *hubspot.Client, base hubspot.ListThre
 		// Fewer than a full page, but the newest ones: the cursor goes on.
 		return newestPage(got, limit, true), nil
 	}
-	return nil, fmt.Errorf("more than %d threads share the latest activity times, so the newest could not be found in %d HubSpot calls; narrow the listing with inboxId or threadStatus", probeLimit, newestMaxCalls)
+	return nil, fmt.Errorf("more than %d threads share the latest activity times, so the newest could not be found in %d HubSpot calls; narrow the listing with inboxId or threadStatus", probeLimit, NewestMaxCalls)
 }
 
 // probe reads one page of the threads active at or after t, oldest first,
 // and keeps those before upper. complete tells whether that is all of them.
-func probe(ctx context.Context, c *hubspot.Client, base hubspot.ListThreadsOptions, t time.Time, upper *mark) ([]hubspot.Thread, bool, error) {
+func (s *Service) probe(ctx context.Context, cr *credential, base hubspot.ListThreadsOptions, t time.Time, upper *mark) ([]hubspot.Thread, bool, error) {
 	opts := base
 	opts.ListOptions = hubspot.ListOptions{Limit: probeLimit, Sort: []string{hubspot.SortByLatestMessageTimestamp}}
 	opts.LatestMessageTimestampAfter = t
-	page, err := c.ListThreads(ctx, &opts)
+	page, err := s.listThreads(ctx, cr, &opts)
 	if err != nil {
 		return nil, false, err
 	}

@@ -1,0 +1,339 @@
+package inbox
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+)
+
+// The inbox allowlist (Config.InboxAllowlist) confines the service to some
+// inboxes: nothing of another inbox can be read or changed through it.
+// Lists leave out the inboxes, threads and channel accounts of other
+// inboxes (HubSpot filters threads and channel accounts by inbox where it
+// can, so pages stay full), and a thread, message or channel account of
+// another inbox fails exactly as an unknown ID does: with a 404
+// *hubspot.Error worded like HubSpot's, so its existence is not revealed.
+// A thread moved from or to another inbox shows the move without that
+// inbox's ID.
+//
+// Calls addressed by thread or channel account first learn the object's
+// inbox; the service records it per credential (for the cache's TTL, or
+// ownerTTL without a cache), and lists and reads record it for free.
+// Channels, actors and visitor tokens belong to no inbox and are not
+// filtered. Writes are checked in beforeWrite, after the client checked
+// their arguments, so a dry run is refused exactly as the write would be.
+
+// ownerTTL is how long the allowlist trusts a recorded inbox of a thread
+// or channel account when there is no cache: a thread rarely moves to
+// another inbox, and the limit bounds how long a moved thread keeps its
+// old inbox here.
+const ownerTTL = 10 * time.Minute
+
+// maxRecords bounds a credential's records; when full, expired ones go
+// first, then all.
+const maxRecords = 10_000
+
+// HiddenByAllowlist tells whether err is a not-found answer the inbox
+// allowlist gave for an object of another inbox. The error is otherwise
+// identical to HubSpot's own 404; this is for the operator's logs and the
+// audit only.
+func HiddenByAllowlist(err error) bool {
+	var h *hiddenError
+	return errors.As(err, &h)
+}
+
+// hiddenError is a *hubspot.Error the allowlist gave in HubSpot's place.
+type hiddenError struct{ err *hubspot.Error }
+
+func (e *hiddenError) Error() string { return e.err.Error() }
+func (e *hiddenError) Unwrap() error { return e.err }
+
+// guard is the allowlist: the inboxes allowed, sorted.
+type guard struct {
+	inboxes []string
+}
+
+func newGuard(inboxIDs []string) (*guard, error) {
+	for _, id := range inboxIDs {
+		if err := hubspot.ValidateNumericID("inbox allowlist", id); err != nil {
+			return nil, err
+		}
+	}
+	ids := slices.Clone(inboxIDs)
+	slices.Sort(ids)
+	return &guard{inboxes: slices.Compact(ids)}, nil
+}
+
+// allows tells whether inboxID may be seen; a nil guard allows all.
+func (g *guard) allows(inboxID string) bool {
+	return g == nil || slices.Contains(g.inboxes, inboxID)
+}
+
+// inboxFilter is the inboxId filter to send with a list under the
+// allowlist: the caller's allowed inboxes, or all allowed inboxes when the
+// caller named none. none is true when the caller named only inboxes
+// outside the list: the answer is then an empty list, as for unknown IDs.
+func (g *guard) inboxFilter(requested []string) (ids []string, none bool) {
+	if len(requested) == 0 {
+		return slices.Clone(g.inboxes), false
+	}
+	for _, id := range requested {
+		if g.allows(id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids, len(ids) == 0
+}
+
+// redact blanks the inbox of another inbox that a thread's move
+// (THREAD_INBOX_CHANGE) names: the move shows, the other inbox does not.
+func (g *guard) redact(m *hubspot.Message) {
+	if !g.allows(m.FromInboxID) {
+		m.FromInboxID = ""
+	}
+	if !g.allows(m.ToInboxID) {
+		m.ToInboxID = ""
+	}
+}
+
+// filtered keeps the items of allowed inboxes; when it drops some, the
+// total becomes the count of what is left if this one page is the whole
+// list, else unknown.
+func filtered[T any](g *guard, p *hubspot.Page[T], first bool, inbox func(T) string) {
+	if g == nil {
+		return
+	}
+	all := len(p.Results)
+	p.Results = slices.DeleteFunc(slices.Clone(p.Results), func(v T) bool { return !g.allows(inbox(v)) })
+	if len(p.Results) == all {
+		return
+	}
+	p.Total = nil
+	if first && p.NextAfter() == "" {
+		n := len(p.Results)
+		p.Total = &n
+	}
+}
+
+// hiddenNotFound is the 404 HubSpot gives for an unknown object, for an
+// object of an inbox outside the allowlist, as the answer to method and
+// path (empty when the request is not known here). Its correlation ID is
+// a fresh UUID like HubSpot's; the request was never sent.
+func hiddenNotFound(method, path, kind, id string) error {
+	return &hiddenError{&hubspot.Error{
+		StatusCode: http.StatusNotFound, Method: method, Path: path,
+		Message: kind + " " + id + " not found", Category: "OBJECT_NOT_FOUND",
+		CorrelationID: newCorrelationID(), Context: map[string][]string{"id": {id}},
+		Attempts: 1,
+	}}
+}
+
+// newCorrelationID returns a random version 4 UUID, the format of
+// HubSpot's correlation IDs.
+func newCorrelationID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // never fails (Go 1.24+)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// target names what a write concerns, for the allowlist's check in
+// beforeWrite.
+type target struct {
+	threadID, channelAccountID string
+}
+
+type targetKey struct{}
+
+func withTarget(ctx context.Context, t target) context.Context {
+	return context.WithValue(ctx, targetKey{}, t)
+}
+
+// checkWrite refuses a write to a thread or channel account outside the
+// allowlist, as HubSpot would answer for an unknown one.
+func (s *Service) checkWrite(ctx context.Context, cr *credential, w hubspot.Write) error {
+	t, ok := ctx.Value(targetKey{}).(target)
+	if !ok || s.guard == nil {
+		return nil
+	}
+	path, _, _ := strings.Cut(w.Path, "?")
+	if t.threadID != "" {
+		if err := s.checkThread(ctx, cr, w.Method, path, t.threadID); err != nil {
+			return err
+		}
+	}
+	return s.checkChannelAccount(ctx, cr, w.Method, path, t.channelAccountID)
+}
+
+// checkThread fails with HubSpot's not-found error when the thread belongs
+// to an inbox outside the allowlist; method and path are those of the call
+// about to be made, so the error reads as that call's answer.
+func (s *Service) checkThread(ctx context.Context, cr *credential, method, path, threadID string) error {
+	if s.guard == nil {
+		return nil
+	}
+	inboxID, ok := cr.owners.get(keyThread + threadID)
+	if !ok {
+		th, err := lookup(ctx, method, path, func(archived bool) (*hubspot.Thread, error) {
+			return cr.client.GetThread(ctx, threadID, &hubspot.GetThreadOptions{Archived: archived})
+		})
+		if err != nil {
+			return err
+		}
+		inboxID = th.InboxID
+		cr.noteThreads(*th)
+	}
+	if !s.guard.allows(inboxID) {
+		return hiddenNotFound(method, path, "Thread", threadID)
+	}
+	return nil
+}
+
+// checkChannelAccount is checkThread for a channel account named in a
+// message being sent. HubSpot rejects an unknown channel account in a send
+// as invalid, so that is how one of another inbox is answered.
+func (s *Service) checkChannelAccount(ctx context.Context, cr *credential, method, path, channelAccountID string) error {
+	if s.guard == nil || channelAccountID == "" {
+		return nil
+	}
+	inboxID, ok := cr.owners.get(keyAccount + channelAccountID)
+	if !ok {
+		ca, err := lookup(ctx, method, path, func(archived bool) (*hubspot.ChannelAccount, error) {
+			return cr.client.GetChannelAccount(ctx, channelAccountID, archived)
+		})
+		var apiErr *hubspot.Error
+		if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+			// Unknown everywhere: let HubSpot answer the send itself.
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		inboxID = ca.InboxID
+		cr.noteChannelAccounts(*ca)
+	}
+	if s.guard.allows(inboxID) {
+		return nil
+	}
+	msg := "Channel account " + channelAccountID + " does not exist"
+	return &hiddenError{&hubspot.Error{
+		StatusCode: http.StatusBadRequest, Method: method, Path: path, Message: msg, Category: "VALIDATION_ERROR",
+		CorrelationID: newCorrelationID(), Errors: []hubspot.ErrorDetail{{Message: msg, In: "channelAccountId", Code: "INVALID"}},
+		Attempts: 1,
+	}}
+}
+
+// lookup reads an object with get, archived or not: HubSpot finds archived
+// threads and channel accounts only when asked. A 404 is returned as the
+// answer to method and path, the call the look-up serves (as is when they
+// are empty).
+func lookup[T any](ctx context.Context, method, path string, get func(archived bool) (*T, error)) (*T, error) {
+	v, err := get(false)
+	var apiErr *hubspot.Error
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+		v, err = get(true)
+	}
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && method != "" {
+		e := *apiErr
+		e.Method, e.Path = method, path
+		return nil, &e
+	}
+	return v, err
+}
+
+// Record keys: what an inbox is recorded for.
+const (
+	keyThread  = "thread "
+	keyAccount = "channel-account "
+)
+
+// noteThreads records the inbox of each thread read or written.
+func (cr *credential) noteThreads(ths ...hubspot.Thread) {
+	if cr.owners == nil {
+		return
+	}
+	for _, th := range ths {
+		if th.ID != "" && th.InboxID != "" {
+			cr.owners.put(keyThread+th.ID, th.InboxID)
+		}
+	}
+}
+
+// noteChannelAccounts records the inbox of each channel account read.
+func (cr *credential) noteChannelAccounts(cas ...hubspot.ChannelAccount) {
+	if cr.owners == nil {
+		return
+	}
+	for _, ca := range cas {
+		if ca.ID != "" && ca.InboxID != "" {
+			cr.owners.put(keyAccount+ca.ID, ca.InboxID)
+		}
+	}
+}
+
+// records are the inboxes of threads and channel accounts, by key, for a
+// while. A nil *records records nothing. Safe for concurrent use.
+type records struct {
+	ttl time.Duration
+
+	mu      sync.Mutex
+	entries map[string]record
+}
+
+type record struct {
+	inboxID string
+	expires time.Time
+}
+
+func newRecords(ttl time.Duration) *records {
+	return &records{ttl: ttl, entries: map[string]record{}}
+}
+
+func (r *records) get(key string) (string, bool) {
+	if r == nil {
+		return "", false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e, ok := r.entries[key]
+	if !ok || time.Now().After(e.expires) {
+		return "", false
+	}
+	return e.inboxID, true
+}
+
+func (r *records) put(key, inboxID string) {
+	if r == nil {
+		return
+	}
+	now := time.Now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.entries[key]; !ok && len(r.entries) >= maxRecords {
+		maps.DeleteFunc(r.entries, func(_ string, e record) bool { return now.After(e.expires) })
+		if len(r.entries) >= maxRecords {
+			clear(r.entries)
+		}
+	}
+	r.entries[key] = record{inboxID: inboxID, expires: now.Add(r.ttl)}
+}
+
+// drop forgets key: a write may have moved the thread.
+func (r *records) drop(key string) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.entries, key)
+}
