@@ -137,6 +137,9 @@ type Config struct {
 	// listingOnly is set for the tools command, which calls no HubSpot
 	// and so needs no token.
 	listingOnly bool
+	// calling is set for the call command: one process per call, whose
+	// confirmations outlive it (see newConfirmations).
+	calling bool
 }
 
 // errUsage reports a command-line mistake; usage has been printed.
@@ -237,6 +240,7 @@ func loadConfig(ctx context.Context, args []string, lookup envconfig.Lookuper, s
 		}
 	}
 	cfg.listingOnly = len(rest) > 0 && rest[0] == "tools"
+	cfg.calling = len(rest) > 0 && rest[0] == "call"
 	if err := cfg.validate(); err != nil {
 		return nil, nil, err
 	}
@@ -499,7 +503,9 @@ Usage:
   hubspot-conversations-mcp [flags] tools              list the tools
   hubspot-conversations-mcp [flags] tools TOOL         print one tool's definition: description,
                                                        annotations, input and output schemas
-  hubspot-conversations-mcp [flags] call TOOL [JSON]   run one tool and print its result
+  hubspot-conversations-mcp [flags] call TOOL [JSON]   run one tool and print its result; exit status 1
+                                                       when the tool fails, 3 when it only printed a
+                                                       preview that a person must agree to first
   hubspot-conversations-mcp setup [setup flags]        check a HubSpot token and add the server to
                                                        Claude Desktop, Claude Code, Cursor or VS Code
                                                        (setup -h for its flags)

@@ -2,8 +2,11 @@ package main
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -12,7 +15,6 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
-	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
 // The tests in this file reproduce finding 1 of issue 15: a person's "yes"
@@ -117,7 +119,14 @@ func plannedDigest(t *testing.T, cs *gomcp.ClientSession, args map[string]any) s
 	if err != nil {
 		t.Fatal(err)
 	}
-	return inbox.PlannedRequest{Method: p.Method, Path: p.Path, Body: encoded}.Digest()
+	// The request state before the confirmation capability: a plain
+	// digest of the planned request.
+	h := sha256.New()
+	for _, part := range [][]byte{[]byte(p.Method), []byte(p.Path), encoded} {
+		h.Write([]byte(strconv.Itoa(len(part)) + ":"))
+		h.Write(part)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // TestStdio_AStateComputedFromADryRunIsNoConfirmation: a 2026-07-28 client

@@ -58,6 +58,8 @@ func exitCode(err error, stderr io.Writer) int {
 		return 2
 	case errors.Is(err, errToolFailed):
 		return 1
+	case errors.Is(err, errNeedsConfirmation):
+		return 3
 	default:
 		fmt.Fprintln(stderr, "hubspot-conversations-mcp:", err)
 		return 1
@@ -170,7 +172,7 @@ func newApp(ctx context.Context, cfg *Config, logger, audit *slog.Logger) (*app,
 	}
 	a.svc = svc
 
-	toolCfg := tools.Config{Audit: audit, PerUserTokens: cfg.TokenSource == "header", ConfirmWrites: cfg.ConfirmWrites}
+	toolCfg := tools.Config{Audit: audit, PerUserTokens: cfg.TokenSource == "header", ConfirmWrites: inbox.ConfirmMode(cfg.ConfirmWrites)}
 	a.tools = tools.Select(svc, toolCfg, cfg.toolFilter())
 
 	var agents []string
@@ -242,11 +244,18 @@ func (a *app) connectHubSpot(ctx context.Context, evicted func(credential string
 		}
 	}
 	limiter := func(string) hubspot.Limiter { return hubspot.NewWindowLimiter(cfg.rate) }
+	// One Redis client serves both what the replicas share: each
+	// credential's rate budget and the record of spent confirmations.
+	var rdb *redis.Client
 	if opts := cfg.redis; opts != nil {
-		rdb := redis.NewClient(opts)
+		rdb = redis.NewClient(opts)
 		a.stop = append(a.stop, func() { _ = rdb.Close() })
 		limiter = func(credential string) hubspot.Limiter { return redislimit.New(rdb, credential, cfg.rate) }
-		a.logger.InfoContext(ctx, "rate budget shared through Redis", "addr", opts.Addr, "budget", cfg.rate.String())
+		a.logger.InfoContext(ctx, "rate budget and spent confirmations shared through Redis", "addr", opts.Addr, "budget", cfg.rate.String())
+	}
+	confirmations, err := newConfirmations(cfg, rdb)
+	if err != nil {
+		return nil, err
 	}
 	if len(cfg.InboxAllowlist) > 0 {
 		a.logger.InfoContext(ctx, "inbox allowlist: only these inboxes can be seen or changed", "inboxes", strings.Join(cfg.InboxAllowlist, ","))
@@ -268,6 +277,7 @@ func (a *app) connectHubSpot(ctx context.Context, evicted func(credential string
 		Logger:         a.logger.With("component", "hubspot"),
 		InboxAllowlist: cfg.InboxAllowlist,
 		SenderActorID:  cfg.SenderActorID,
+		Confirmations:  confirmations,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("HubSpot client: %w", err)
@@ -312,6 +322,10 @@ func (p promptCompletion) CompletePromptArgument(ctx context.Context, name strin
 // errToolFailed means `call` printed a tool error; the exit status is 1.
 var errToolFailed = errors.New("tool failed")
 
+// errNeedsConfirmation means `call` printed a preview: nothing was done
+// until a person agrees; the exit status is 3.
+var errNeedsConfirmation = errors.New("confirmation required")
+
 // listTools prints the registered tools: name, kind and title; or, given
 // a tool's name, that tool's definition as clients see it in tools/list.
 func listTools(a *app, args []string, stdout io.Writer) error {
@@ -354,7 +368,7 @@ func printTool(a *app, name string, stdout io.Writer) error {
 // callTool runs one tool through the MCP server, exactly as a client's
 // tools/call would, and prints its result: the structured content as
 // indented JSON, or the text. A tool error goes to stderr with exit status 1.
-func callTool(ctx context.Context, a *app, args []string, stdout, stderr io.Writer) error {
+func callTool(ctx context.Context, a *app, args []string, stdout, stderr io.Writer) (err error) {
 	if len(args) < 1 || len(args) > 2 {
 		return fmt.Errorf("call takes a tool name and optional JSON arguments, e.g. call get_thread '{\"threadId\":\"123\"}'")
 	}
@@ -390,6 +404,11 @@ func callTool(ctx context.Context, a *app, args []string, stdout, stderr io.Writ
 		out = stderr
 	}
 	if res.StructuredContent != nil && !res.IsError {
+		defer func() {
+			if err == nil {
+				err = confirmationHint(name, obj, res.StructuredContent, stderr)
+			}
+		}()
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
 		enc.SetIndent("", "  ")

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/mcpadapt"
 )
 
 // MaxBatch is the most messages one JSON-RPC batch may hold: each request
@@ -20,7 +22,8 @@ const MaxBatch = 50
 // clients MUST be able to send them and servers MUST accept them); mcp-go
 // v1.2.1 implements them on no transport. Each message goes through next as
 // its own POST, with the same headers, concurrently; the responses come
-// back as one JSON array (202 when the batch held no request). Other
+// back as one JSON array (202 when the batch held no request). A tool in a
+// batch cannot ask its user (mcpadapt.WithoutQuestions). Other
 // versions, and the legacy SSE transport, get 400 with -32600.
 func (hs *Server) batches(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -63,7 +66,9 @@ func (hs *Server) batches(next http.Handler) http.Handler {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				sub := r.Clone(r.Context())
+				// A batch's answer cannot stream, so no question can reach
+				// the client from inside it.
+				sub := r.Clone(mcpadapt.WithoutQuestions(r.Context(), mcpadapt.NoQuestionsBatch))
 				sub.Body = io.NopCloser(bytes.NewReader(msg))
 				sub.ContentLength = int64(len(msg))
 				rec := &batchRecorder{header: http.Header{}}

@@ -196,11 +196,24 @@ func (hs *Server) Handler() http.Handler {
 	}
 	if hs.sse != nil {
 		mux.Handle("/sse", protect(hs.sseStreams.Stream(hs.sse.SSEHandler())))
-		mux.Handle("/message", protect(hs.batches(hs.sse.MessageHandler())))
+		mux.Handle("/message", protect(hs.batches(withoutQuestions(hs.sse.MessageHandler(), mcpadapt.NoQuestionsSSE))))
 	} else {
-		mux.Handle("/mcp", protect(hs.batches(hs.streamable)))
+		var h http.Handler = hs.streamable
+		if hs.opts.Stateless {
+			h = withoutQuestions(h, mcpadapt.NoQuestionsStateless)
+		}
+		mux.Handle("/mcp", protect(hs.batches(h)))
 	}
 	return mux
+}
+
+// withoutQuestions marks requests that cannot carry a question to the
+// client, for the reason why: those of the legacy SSE transport and of
+// Streamable HTTP without sessions (see mcpadapt.WithoutQuestions).
+func withoutQuestions(next http.Handler, why string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(mcpadapt.WithoutQuestions(r.Context(), why)))
+	})
 }
 
 // checkHost rejects requests whose Host or Origin is not allowed, against

@@ -2,20 +2,20 @@ package inbox
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"strconv"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 )
 
 // Planning, dry runs and confirmed writes: a write tool runs once in a dry
 // run to learn exactly what it would send (the PlannedRequest), shows it or
-// asks the user about it, and then runs for real allowing only that
-// request. The client calls beforeWrite (hubspot.WithBeforeWrite) before
-// every write, which is where both are enforced.
+// asks the user about it (with a confirmation issued for it, see
+// IssueConfirmation), and then runs for real with that confirmation
+// (WithConfirmation). The client calls beforeWrite
+// (hubspot.WithBeforeWrite) before every write, which is where both are
+// enforced: the request about to leave is the one planned, and the one the
+// confirmation is checked against and spent for.
 
 // PlannedRequest is a write as the client would send it.
 type PlannedRequest struct {
@@ -24,17 +24,6 @@ type PlannedRequest struct {
 	Path string `json:"path"`
 	// Body is the JSON body; absent when the request has none.
 	Body json.RawMessage `json:"body,omitempty"`
-}
-
-// Digest identifies the request: equal requests, and only they, have
-// equal digests.
-func (p PlannedRequest) Digest() string {
-	h := sha256.New()
-	for _, part := range [][]byte{[]byte(p.Method), []byte(p.Path), p.Body} {
-		h.Write([]byte(strconv.Itoa(len(part)) + ":"))
-		h.Write(part)
-	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // ErrDryRun is what a write returns in a dry run (see WithDryRun).
@@ -50,17 +39,22 @@ func WithDryRun(ctx context.Context, p *PlannedRequest) context.Context {
 	return context.WithValue(ctx, dryRunKey{}, p)
 }
 
-// ErrWriteChanged is returned by a write whose request differs from the
-// one a WithExpectedWrite context allows; nothing was sent.
-var ErrWriteChanged = errors.New("the request differs from the one that was confirmed; nothing was sent")
+type confirmationKey struct{}
 
-type expectedWriteKey struct{}
+// confirmed is the confirmation a write must redeem before it is sent.
+type confirmed struct {
+	flow  ConfirmFlow
+	token string
+}
 
-// WithExpectedWrite returns a context in which the service sends a write
-// only if it is exactly the request whose Digest is digest, such as the
-// request a user confirmed; any other write fails with ErrWriteChanged.
-func WithExpectedWrite(ctx context.Context, digest string) context.Context {
-	return context.WithValue(ctx, expectedWriteKey{}, digest)
+// WithConfirmation returns a context in which the service sends a write
+// only if token, a confirmation issued through flow, confirms exactly that
+// request for the caller's credential. beforeWrite redeems (spends) it
+// just before the request leaves, so of any number of attempts with one
+// confirmation at most one is sent; any other write, or the same one
+// again, fails with a *ConfirmationRefusal and nothing is sent.
+func WithConfirmation(ctx context.Context, flow ConfirmFlow, token string) context.Context {
+	return context.WithValue(ctx, confirmationKey{}, confirmed{flow: flow, token: token})
 }
 
 // beforeWrite runs before the client sends w for credential cr: the
@@ -75,8 +69,10 @@ func (s *Service) beforeWrite(ctx context.Context, cr *credential, w hubspot.Wri
 		*p = planned
 		return ErrDryRun
 	}
-	if digest, ok := ctx.Value(expectedWriteKey{}).(string); ok && planned.Digest() != digest {
-		return ErrWriteChanged
+	if c, ok := ctx.Value(confirmationKey{}).(confirmed); ok {
+		if err := s.confirm.Redeem(ctx, c.token, c.flow, planned.subject(cr.id)); err != nil {
+			return err
+		}
 	}
 	if t := traceOf(ctx); t != nil {
 		t.writing(w)

@@ -73,9 +73,11 @@ func TestService_DryRunSendsNoWrite(t *testing.T) {
 	}
 }
 
-// TestService_ExpectedWriteSendsOnlyThatRequest: a confirmed write goes
-// out only if it is the very request confirmed.
-func TestService_ExpectedWriteSendsOnlyThatRequest(t *testing.T) {
+// TestService_ConfirmationSendsOnlyThatRequestOnce: a confirmed write goes
+// out only if it is the very request confirmed, for the credential it was
+// confirmed for, and only once; the first attempt spends it even when the
+// send then fails.
+func TestService_ConfirmationSendsOnlyThatRequestOnce(t *testing.T) {
 	t.Parallel()
 	sb := sandbox.New()
 	c := newSandboxService(t, sb, Config{})
@@ -84,16 +86,54 @@ func TestService_ExpectedWriteSendsOnlyThatRequest(t *testing.T) {
 	if _, err := c.SendMessage(WithDryRun(t.Context(), &planned), sandbox.EmailThreadID, req); !errors.Is(err, ErrDryRun) {
 		t.Fatalf("dry run: %v", err)
 	}
-	ctx := WithExpectedWrite(t.Context(), planned.Digest())
+	token, err := c.IssueConfirmation(t.Context(), FlowPreview, planned)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := WithConfirmation(t.Context(), FlowPreview, token)
 	other := req
 	other.Text = "another note"
-	if _, err := c.SendMessage(ctx, sandbox.EmailThreadID, other); !errors.Is(err, ErrWriteChanged) {
-		t.Errorf("another request: err = %v, want ErrWriteChanged", err)
+	if _, err := c.SendMessage(ctx, sandbox.EmailThreadID, other); !errors.Is(err, ErrConfirmationOtherRequest) {
+		t.Errorf("another request: err = %v, want ErrConfirmationOtherRequest", err)
+	}
+	if _, err := c.SendMessage(WithConfirmation(t.Context(), FlowInputRequired, token), sandbox.EmailThreadID, req); !errors.Is(err, ErrConfirmationOtherFlow) {
+		t.Errorf("through another flow: err = %v, want ErrConfirmationOtherFlow", err)
 	}
 	if n := len(sb.Requests()); n != 0 {
 		t.Errorf("%d requests sent before the confirmed one", n)
 	}
 	if _, err := c.SendMessage(ctx, sandbox.EmailThreadID, req); err != nil {
 		t.Errorf("the confirmed request: %v", err)
+	}
+	if _, err := c.SendMessage(ctx, sandbox.EmailThreadID, req); !errors.Is(err, ErrConfirmationUsed) {
+		t.Errorf("the confirmed request again: err = %v, want ErrConfirmationUsed", err)
+	}
+	if n := len(sb.Requests()); n != 1 {
+		t.Errorf("%d requests sent, want 1", n)
+	}
+
+	// A write that fails at HubSpot spent its confirmation all the same.
+	var bad PlannedRequest
+	gone := hubspot.SendMessageRequest{Type: "COMMENT", Text: "to a thread HubSpot does not know"}
+	if _, err := c.SendMessage(WithDryRun(t.Context(), &bad), "9000000999", gone); !errors.Is(err, ErrDryRun) {
+		t.Fatalf("dry run: %v", err)
+	}
+	token, err = c.IssueConfirmation(t.Context(), FlowPreview, bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx = WithConfirmation(t.Context(), FlowPreview, token)
+	for i, want := range []error{nil, ErrConfirmationUsed} {
+		_, err := c.SendMessage(ctx, "9000000999", gone)
+		var apiErr *hubspot.Error
+		switch {
+		case want == nil && !errors.As(err, &apiErr):
+			t.Errorf("attempt %d: err = %v, want HubSpot's 404", i, err)
+		case want != nil && !errors.Is(err, want):
+			t.Errorf("attempt %d: err = %v, want %v", i, err, want)
+		}
+	}
+	if n := len(sb.Requests()); n != 2 {
+		t.Errorf("%d requests sent, want 2", n)
 	}
 }

@@ -47,6 +47,11 @@ type Config struct {
 	// SenderActorID is the agent a MESSAGE is sent as when the caller
 	// names none (HUBSPOT_SENDER_ACTOR_ID); may be empty.
 	SenderActorID string
+	// Confirmations issues and redeems the confirmations of writes a
+	// person must approve (MCP_CONFIRM_SECRET, MCP_REDIS_URL); nil makes
+	// one for this process alone, with a random secret and its used
+	// record in memory.
+	Confirmations *Confirmations
 }
 
 // Service is what the product adds to HubSpot, between the MCP surfaces
@@ -57,10 +62,11 @@ type Config struct {
 // PerUserTokens) and carries the call's trace, dry run, confirmation and
 // wait observer. It is safe for concurrent use.
 type Service struct {
-	cfg    Config
-	guard  *guard // nil allows every inbox
-	single *credential
-	pool   *pool
+	cfg     Config
+	guard   *guard // nil allows every inbox
+	single  *credential
+	pool    *pool
+	confirm *Confirmations
 }
 
 // credential is one HubSpot access token's state: its client and what the
@@ -82,7 +88,14 @@ type credential struct {
 // New returns a service as cfg describes. With one token, it builds that
 // token's client at once, so a malformed token fails here.
 func New(cfg Config) (*Service, error) {
-	s := &Service{cfg: cfg}
+	s := &Service{cfg: cfg, confirm: cfg.Confirmations}
+	if s.confirm == nil {
+		c, err := NewConfirmations(NewConfirmSecret(), nil)
+		if err != nil {
+			return nil, err
+		}
+		s.confirm = c
+	}
 	if len(cfg.InboxAllowlist) > 0 {
 		g, err := newGuard(cfg.InboxAllowlist)
 		if err != nil {

@@ -128,10 +128,11 @@ func (s *Service) UnassignThread(ctx context.Context, threadID string) error {
 // wrote forgets the recorded inbox of a thread after a write to it, which
 // may have reached HubSpot even if it failed, and records the one HubSpot
 // answered with. A write refused before it was sent (invalid, hidden by
-// the allowlist, a dry run, not the confirmed one) changed nothing.
+// the allowlist, a dry run, a confirmation refused) changed nothing.
 func (cr *credential) wrote(threadID string, th *hubspot.Thread, err error) {
 	var argErr *hubspot.ArgumentError
-	if errors.Is(err, ErrDryRun) || errors.Is(err, ErrWriteChanged) || HiddenByAllowlist(err) || errors.As(err, &argErr) {
+	var refusal *ConfirmationRefusal
+	if errors.Is(err, ErrDryRun) || errors.As(err, &refusal) || HiddenByAllowlist(err) || errors.As(err, &argErr) {
 		return
 	}
 	if cr.owners == nil {

@@ -1,13 +1,18 @@
 // This file holds the record of spent confirmations (see Confirmations):
-// in memory for one process, or in Redis for replicas behind a load
-// balancer.
+// in memory for one process, in Redis for replicas behind a load
+// balancer, or in a directory for processes that run one after another.
 
 package inbox
 
 import (
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -123,4 +128,70 @@ func (u *RedisUsed) MarkUsed(ctx context.Context, id string, until time.Time) (b
 		return false, err
 	}
 	return holder == mine, nil
+}
+
+// DirUsed is a UsedRecord in a directory, one file per spent
+// confirmation, for processes that run one after another on one machine
+// and share no memory, such as the `call` command: creating a file with
+// O_EXCL decides atomically, on every operating system, which attempt is
+// first. Files of expired confirmations are removed as new ones are
+// recorded.
+type DirUsed struct {
+	dir string
+}
+
+// NewDirUsed returns a UsedRecord kept in dir, which it creates (mode
+// 0700) if needed.
+func NewDirUsed(dir string) (*DirUsed, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	return &DirUsed{dir: dir}, nil
+}
+
+// MarkUsed implements UsedRecord.
+func (u *DirUsed) MarkUsed(_ context.Context, id string, until time.Time) (bool, error) {
+	u.sweep(time.Now())
+	// The hex of the ID: file names on case-insensitive file systems
+	// would merge IDs that differ only in case.
+	f, err := os.OpenFile(filepath.Join(u.dir, hex.EncodeToString([]byte(id))), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	_, err = f.WriteString(strconv.FormatInt(until.Unix(), 10))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	// The file exists, so the confirmation is spent even if its expiry
+	// could not be written: sweep then keeps it until it is a day old.
+	return true, err
+}
+
+// sweep removes the records of confirmations expired before now.
+func (u *DirUsed) sweep(now time.Time) {
+	entries, err := os.ReadDir(u.dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		path := filepath.Join(u.dir, e.Name())
+		b, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		expiry, err := strconv.ParseInt(string(b), 10, 64)
+		if err != nil {
+			// Unreadable: keep it as long as any confirmation could live.
+			info, ierr := e.Info()
+			if ierr != nil || now.Sub(info.ModTime()) < 24*time.Hour {
+				continue
+			}
+		} else if now.Unix() <= expiry {
+			continue
+		}
+		_ = os.Remove(path)
+	}
 }

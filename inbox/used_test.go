@@ -227,3 +227,65 @@ func TestMemoryUsed_ExactlyOneOfManyConcurrentMarks(t *testing.T) {
 		t.Errorf("%d of 100 concurrent marks were first, want 1", wins)
 	}
 }
+
+// TestDirUsed_OnceAcrossProcessesAndSwept: two records on one directory
+// (two `call` processes one after another, or at once) spend an ID once;
+// an expired record is removed by the next mark.
+func TestDirUsed_OnceAcrossProcessesAndSwept(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "used")
+	a, err := NewDirUsed(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := NewDirUsed(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		wins int
+	)
+	for i := range 40 {
+		wg.Go(func() {
+			u := a
+			if i%2 == 1 {
+				u = b
+			}
+			first, err := u.MarkUsed(context.Background(), "Same-ID_1", time.Now().Add(time.Minute))
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if first {
+				wins++
+			}
+		})
+	}
+	wg.Wait()
+	if wins != 1 {
+		t.Errorf("%d of 40 marks were first, want 1", wins)
+	}
+	// IDs that differ only in case are different IDs.
+	if first, err := b.MarkUsed(t.Context(), "same-id_1", time.Now().Add(time.Minute)); !first || err != nil {
+		t.Errorf("an ID differing in case: %v %v, want first", first, err)
+	}
+	if first, err := a.MarkUsed(t.Context(), "old", time.Now().Add(-time.Second)); !first || err != nil {
+		t.Fatalf("old: %v %v", first, err)
+	}
+	if _, err := a.MarkUsed(t.Context(), "new", time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 3 {
+		t.Errorf("%d records after the sweep, want 3 (the expired one removed)", len(entries))
+	}
+	if info, err := os.Stat(dir); err != nil || info.Mode().Perm() != 0o700 {
+		t.Errorf("directory mode %v (%v), want 0700", info.Mode().Perm(), err)
+	}
+}

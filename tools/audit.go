@@ -2,12 +2,15 @@ package tools
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"strconv"
+	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
@@ -25,6 +28,13 @@ const (
 	outcomeDryRun = "dry_run"
 	// outcomeFailed: HubSpot refused it, or no usable answer came.
 	outcomeFailed = "failed"
+	// outcomeAsked: the call ended with a question for a person (an
+	// input-required result, or a preview with a token); nothing was
+	// sent, and the answer comes in a call of its own.
+	outcomeAsked = "asked"
+	// outcomeAbandoned: the person was asked within the call
+	// (elicitation), and the call ended without their answer.
+	outcomeAbandoned = "abandoned"
 )
 
 // audit is one write attempt as its audit record describes it. The
@@ -43,6 +53,16 @@ type audit struct {
 	maybeSent        bool
 	status           int
 	correlationID    string
+	// confirmation is how the write was confirmed, or is being: the flow
+	// (elicitation, input_required, preview), or disabled under
+	// MCP_CONFIRM_WRITES=never; empty for a write that needs none.
+	confirmation string
+	// confirmationRefused is the reason a confirmation the call presented
+	// was not accepted (expired, used, other_request, not_asked…).
+	confirmationRefused string
+	// cannotAsk is why the client could not ask its user, when it could
+	// not (client, protocol, stateless, sse, batch, connection).
+	cannotAsk string
 }
 
 type auditKey struct{}
@@ -56,7 +76,7 @@ func noteAudit(ctx context.Context, f func(*audit)) {
 }
 
 // noteOutcome records how an attempt ended when the tool decides it
-// (declined, dry run, refused by the confirmation policy).
+// (declined, dry run, asked, abandoned, refused by the confirmation mode).
 func noteOutcome(ctx context.Context, outcome, reason string) {
 	noteAudit(ctx, func(a *audit) { a.outcome, a.reason = outcome, reason })
 }
@@ -84,20 +104,20 @@ func (a *audit) classify(err error) {
 
 // auditWrites wraps a write tool's handler so that every call leaves one
 // info record with audit=true in cfg.Audit: tool, thread, message, type,
-// recipient actor IDs, channel, outcome, HubSpot's correlation ID, the MCP
-// session and, with per-user tokens, the credential's fingerprint. A call
-// that asks the user to confirm (an input-required result) is recorded
-// when the answer comes back.
+// recipient actor IDs, channel, outcome, how it was confirmed, HubSpot's
+// correlation ID, the MCP session and, with per-user tokens, the
+// credential's fingerprint. A call that ends with a question for a person
+// (outcome asked) leaves its own record, and the call with their answer
+// another. Arguments are recorded only as the tool reads them: a thread ID
+// only when it is one, a type only as MESSAGE or COMMENT, never as sent.
 func auditWrites(svc *inbox.Service, cfg Config, st server.ServerTool) server.ServerTool {
 	if cfg.Audit == nil || isReadOnly(st.Tool) {
 		return st
 	}
 	name, next := st.Tool.Name, st.Handler
 	st.Handler = func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-		a := &audit{}
 		args := req.GetArguments()
-		a.threadID = idArgument(args["threadId"])
-		a.msgType, _ = args["type"].(string)
+		a := &audit{threadID: threadIDArgument(args["threadId"]), msgType: messageTypeArgument(args["type"])}
 		var trace inbox.Trace
 		ctx = inbox.WithTrace(context.WithValue(ctx, auditKey{}, a), &trace)
 
@@ -105,8 +125,6 @@ func auditWrites(svc *inbox.Service, cfg Config, st server.ServerTool) server.Se
 		switch {
 		case err != nil:
 			a.outcome, a.reason = outcomeFailed, "internal_error"
-		case res != nil && res.NeedsInput():
-			return res, nil
 		case a.outcome != "":
 		case res != nil && res.IsError:
 			if a.reason == "" {
@@ -125,6 +143,9 @@ func auditWrites(svc *inbox.Service, cfg Config, st server.ServerTool) server.Se
 		attrs = appendNonEmpty(attrs, "type", a.msgType)
 		attrs = appendNonEmpty(attrs, "channel_id", a.channelID)
 		attrs = appendNonEmpty(attrs, "channel_account_id", a.channelAccountID)
+		attrs = appendNonEmpty(attrs, "confirmation", a.confirmation)
+		attrs = appendNonEmpty(attrs, "confirmation_refused", a.confirmationRefused)
+		attrs = appendNonEmpty(attrs, "cannot_ask", a.cannotAsk)
 		if len(a.recipients) > 0 {
 			attrs = append(attrs, slog.Any("recipient_actor_ids", a.recipients))
 		}
@@ -149,14 +170,32 @@ func auditWrites(svc *inbox.Service, cfg Config, st server.ServerTool) server.Se
 	return st
 }
 
-// idArgument renders an ID argument as given, a string or a number; any
-// other value is left out.
-func idArgument(v any) string {
+// threadIDArgument is a threadId argument as the tool reads it (a string
+// or a whole number, surrounding spaces ignored), or "" when it is not a
+// thread ID: what a model sent is never recorded as it was.
+func threadIDArgument(v any) string {
+	var id string
 	switch v := v.(type) {
 	case string:
-		return v
+		id = strings.TrimSpace(v)
 	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
+		id = strconv.FormatFloat(v, 'f', -1, 64)
+	case json.Number:
+		id = v.String()
+	}
+	if hubspot.ValidateNumericID("threadId", id) != nil {
+		return ""
+	}
+	return id
+}
+
+// messageTypeArgument is send_message's type as the tool reads it (in any
+// case): MESSAGE, COMMENT, or "" for anything else.
+func messageTypeArgument(v any) string {
+	s, _ := v.(string)
+	switch t := strings.ToUpper(strings.TrimSpace(s)); t {
+	case hubspot.MessageTypeMessage, hubspot.MessageTypeComment:
+		return t
 	}
 	return ""
 }

@@ -90,6 +90,12 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		t.Fatal(err)
 	}
 	e := &env{sb: sb, url: srv.URL, tools: map[string]server.ServerTool{}}
+	if cfg.tools.ConfirmWrites == "" {
+		// These tests call handlers directly, as a client that cannot ask
+		// its user: in the default mode every MESSAGE would answer with a
+		// preview. The tests of confirmations choose their mode.
+		cfg.tools.ConfirmWrites = inbox.ConfirmNever
+	}
 	for _, st := range All(svc, cfg.tools) {
 		e.tools[st.Tool.Name] = st
 	}

@@ -59,7 +59,7 @@ func textStart(text string, limit int) string {
 // thread, whose, and that HubSpot deletes it for good after 30 days. It
 // reads the thread and names its customer and assignee (cached names; a
 // failed look-up only leaves them out).
-func archiveQuestion(ctx context.Context, svc *inbox.Service, in threadWriteInput, _ inbox.PlannedRequest) (string, error) {
+func archiveQuestion(ctx context.Context, svc *inbox.Service, in archiveThreadInput, _ inbox.PlannedRequest) (string, error) {
 	th, err := svc.GetThread(ctx, string(in.ThreadID), nil)
 	if err != nil {
 		return "", err

@@ -71,9 +71,8 @@ func explain(f failure, err error) string {
 		err = step.Err
 	}
 	switch fail.Kind {
-	case view.Changed:
-		return fmt.Sprintf("Did not %s: what would be sent changed between the confirmation question and the user's answer "+
-			"(for example a new customer message changed the default recipients), so nothing was sent. Call again to ask the user about the new version.", f.action)
+	case view.Unconfirmed:
+		return fmt.Sprintf("Did not %s: %s, so nothing was sent. Call again to ask the user anew.", f.action, fail.Confirmation.Error())
 	case view.InvalidArgument:
 		return "Invalid arguments: " + fail.Argument.Error() + ". Nothing was sent to HubSpot."
 	case view.BudgetSpent:

@@ -24,6 +24,7 @@ type sendMessageInput struct {
 	Recipients       []recipientInput  `json:"recipients,omitempty"`
 	Attachments      []attachmentInput `json:"attachments,omitempty"`
 	dryRunInput
+	confirmInput
 }
 
 // recipientInput is one recipient of a MESSAGE.
@@ -91,9 +92,11 @@ func sendMessage(svc *inbox.Service, cfg Config) server.ServerTool {
 		},
 		notFound: notFoundIn("thread", "list_threads", sendMessageInput.threadID),
 		confirm: &confirmation[sendMessageInput]{
-			policy:   cfg.ConfirmWrites,
+			mode:     cfg.ConfirmWrites,
 			applies:  func(in sendMessageInput) bool { return in.Type == hubspot.MessageTypeMessage },
+			token:    sendMessageInput.confirmationToken,
 			question: sendQuestion,
+			notDone:  func(sendMessageInput) string { return "Nothing was sent" },
 		},
 		run: func(ctx context.Context, svc *inbox.Service, in sendMessageInput) (sendMessageOutput, error) {
 			req := in.request()

@@ -64,7 +64,9 @@ func TestThroughMCPServer(t *testing.T) {
 	}{
 		{"get_thread", validCalls["get_thread"], false, `"id":"9000000101"`},
 		{"list_messages", `{"threadId":"` + sandbox.AllTypesThreadID + `","limit":100}`, false, `"type":"THREAD_INBOX_CHANGE"`},
-		{"send_message", `{"threadId":"` + sandbox.EmailThreadID + `","type":"MESSAGE","text":"Thanks, Maya!"}`, false, `"defaultsFromMessageId":"` + sandbox.TruncatedMessageID + `"`},
+		// This client cannot ask its user: a preview, which conforms to the
+		// output schema too.
+		{"send_message", `{"threadId":"` + sandbox.EmailThreadID + `","type":"MESSAGE","text":"Thanks, Maya!"}`, false, `"reason":"confirmation_required"`},
 		{"get_thread", `{"threadId":9000000101}`, false, `"id":"9000000101"`},
 		{"get_thread", `{"threadId":"ninety"}`, true, "threadId must contain only digits"},
 		{"list_threads", `{"limit":500}`, true, "limit must be from 1 to 100, got 500"},

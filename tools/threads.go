@@ -129,21 +129,30 @@ type archiveThreadOutput struct {
 	Note     string `json:"note"`
 }
 
+// archiveThreadInput holds archive_thread's arguments.
+type archiveThreadInput struct {
+	threadIDInput
+	dryRunInput
+	confirmInput
+}
+
 func archiveThread(svc *inbox.Service, cfg Config) server.ServerTool {
-	return define(svc, spec[threadWriteInput, archiveThreadOutput]{
+	return define(svc, spec[archiveThreadInput, archiveThreadOutput]{
 		name: "archive_thread",
 		description: "Move a thread to the trash; HubSpot deletes it for good after 30 days unless update_thread restores it. " +
 			"To just close a conversation, use update_thread with status CLOSED.",
 		title:    "Archive thread",
 		scope:    scopeWrite,
-		action:   func(in threadWriteInput) string { return "archive thread " + string(in.ThreadID) },
-		notFound: notFoundIn("thread", "list_threads", threadWriteInput.threadID),
-		confirm: &confirmation[threadWriteInput]{
-			policy:   cfg.ConfirmWrites,
-			applies:  func(threadWriteInput) bool { return true },
+		action:   func(in archiveThreadInput) string { return "archive thread " + string(in.ThreadID) },
+		notFound: notFoundIn("thread", "list_threads", archiveThreadInput.threadID),
+		confirm: &confirmation[archiveThreadInput]{
+			mode:     cfg.ConfirmWrites,
+			applies:  func(archiveThreadInput) bool { return true },
+			token:    archiveThreadInput.confirmationToken,
 			question: archiveQuestion,
+			notDone:  func(in archiveThreadInput) string { return "Thread " + string(in.ThreadID) + " was not archived" },
 		},
-		run: func(ctx context.Context, svc *inbox.Service, in threadWriteInput) (archiveThreadOutput, error) {
+		run: func(ctx context.Context, svc *inbox.Service, in archiveThreadInput) (archiveThreadOutput, error) {
 			if err := svc.ArchiveThread(ctx, string(in.ThreadID)); err != nil {
 				return archiveThreadOutput{}, err
 			}

@@ -12,6 +12,7 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -32,10 +33,10 @@ type Config struct {
 	// PerUserTokens adds the fingerprint of the caller's HubSpot
 	// credential to audit records.
 	PerUserTokens bool
-	// ConfirmWrites is the confirmation policy for writes a customer sees
-	// or that lose data (MCP_CONFIRM_WRITES): ConfirmNever, ConfirmElicit
-	// (the default when empty) or ConfirmAlways.
-	ConfirmWrites string
+	// ConfirmWrites is the operator's mode for writes a customer sees or
+	// that lose data (MCP_CONFIRM_WRITES); empty means the default,
+	// inbox.ConfirmElicitOrPreview.
+	ConfirmWrites inbox.ConfirmMode
 }
 
 // entry is one tool of the registry: its toolset, its name and what it
@@ -204,8 +205,8 @@ type spec[In, Out any] struct {
 	// makes exactly one write; in a dry run (inbox.WithDryRun) it stops
 	// there.
 	run func(ctx context.Context, svc *inbox.Service, in In) (Out, error)
-	// confirm, when set, asks the user before the write (see
-	// confirmation).
+	// confirm, when set, asks a person before the write (see
+	// confirmation and confirmWrite).
 	confirm *confirmation[In]
 }
 
@@ -239,54 +240,59 @@ func define[In, Out any](svc *inbox.Service, s spec[In, Out]) server.ServerTool 
 			// In multi-user mode this says the request brought no HubSpot token.
 			return mcp.NewToolResultError(err.Error()), nil
 		}
-		ctx, stop := s.beforeWrite(ctx, req, svc, in, f)
-		if stop != nil {
-			return stop, nil
+		return s.serve(ctx, req, svc, in, f, ignored, b.schema.PropertyOrder)
+	}
+	return server.ServerTool{Tool: tool, Handler: handler}
+}
+
+// serve runs the call: a dry run answers the planned request; a write a
+// person must confirm goes through confirmWrite, and asks again when the
+// service refused its confirmation at the send (a few times at most, see
+// maxQuestions); anything else runs at once.
+func (s spec[In, Out]) serve(ctx context.Context, req mcp.CallToolRequest, svc *inbox.Service, in In, f failure, ignored, known []string) (*mcp.CallToolResult, error) {
+	if d, ok := any(in).(dryRunner); ok && d.dryRun() {
+		planned, err := planWrite(ctx, s, svc, in)
+		if err != nil {
+			noteError(ctx, err)
+			return errorResult(f, err), nil
 		}
-		out, err := s.run(ctx, svc, in)
+		noteOutcome(ctx, outcomeDryRun, "")
+		return notSentResult(notSentOutput{Reason: "dry_run", Request: newPlannedRequestOutput(planned),
+			Note: "Dry run: nothing was sent. Without dryRun, this call sends exactly this request."}), nil
+	}
+	cf := s.confirm
+	confirm := cf != nil && cf.applies(in)
+	if confirm && cf.mode == inbox.ConfirmNever {
+		noteAudit(ctx, func(a *audit) { a.confirmation = "disabled" })
+		confirm = false
+	}
+	var how asking
+	if confirm {
+		how = howToAsk(ctx)
+	}
+	var refused *inbox.ConfirmationRefusal
+	for round := 1; ; round++ {
+		run := ctx
+		if confirm {
+			var stop *mcp.CallToolResult
+			if run, stop = s.confirmWrite(ctx, req, svc, in, f, how, refused); stop != nil {
+				return stop, nil
+			}
+		}
+		out, err := s.run(run, svc, in)
+		if confirm && round < maxQuestions && errors.As(err, &refused) {
+			continue
+		}
 		if err != nil {
 			noteError(ctx, err)
 			return errorResult(f, err), nil
 		}
 		res, err := structuredResult(out)
 		if err == nil && len(ignored) > 0 {
-			res.Content = append(res.Content, mcp.NewTextContent(ignoredNote(ignored, b.schema.PropertyOrder)))
+			res.Content = append(res.Content, mcp.NewTextContent(ignoredNote(ignored, known)))
 		}
 		return res, err
 	}
-	return server.ServerTool{Tool: tool, Handler: handler}
-}
-
-// beforeWrite handles a write's dry run and confirmation. It returns a
-// result when the call ends here: the planned request, a question for the
-// user, their refusal, or an error. Otherwise the write goes ahead with
-// the returned context, which after a confirmation allows only the
-// confirmed request.
-func (s spec[In, Out]) beforeWrite(ctx context.Context, req mcp.CallToolRequest, svc *inbox.Service, in In, f failure) (context.Context, *mcp.CallToolResult) {
-	d, isWrite := any(in).(dryRunner)
-	dryRun := isWrite && d.dryRun()
-	cf := s.confirm
-	ask := cf != nil && cf.policy != ConfirmNever && cf.applies(in)
-	if ask && !canElicit(ctx) {
-		if cf.policy == ConfirmAlways && !dryRun {
-			noteOutcome(ctx, outcomeRefused, "confirmation_unavailable")
-			return ctx, refuseUnconfirmed(f.action)
-		}
-		ask = false // ConfirmElicit: go ahead as asked
-	}
-	if !dryRun && !ask {
-		return ctx, nil
-	}
-	planned, err := planWrite(ctx, s, svc, in)
-	if err != nil {
-		noteError(ctx, err)
-		return ctx, errorResult(f, err)
-	}
-	if dryRun {
-		noteOutcome(ctx, outcomeDryRun, "")
-		return ctx, notSentResult("dry_run", planned, "Dry run: nothing was sent. Without dryRun, this call sends exactly this request.")
-	}
-	return cf.ask(ctx, req, svc, in, planned, f)
 }
 
 // ignoredNote tells the model which parameters a read-only tool ignored.

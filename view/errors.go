@@ -47,20 +47,23 @@ const (
 	// WaitTimedOut is a bare context.DeadlineExceeded: the time ran out
 	// while waiting for the rate budget; nothing was sent.
 	WaitTimedOut
-	// Changed is inbox.ErrWriteChanged: the write differs from the one the
-	// user confirmed, so nothing was sent.
-	Changed
+	// Unconfirmed is an *inbox.ConfirmationRefusal: the write's
+	// confirmation was not accepted (expired, already used, given for a
+	// request that has changed since…), so nothing was sent.
+	Unconfirmed
 )
 
 // Failure is a failed call read once: its Kind and the typed error behind
-// it (exactly one of API, Request, Argument and Budget is set, or none for
-// Cancelled, WaitTimedOut, Changed and Other).
+// it (exactly one of API, Request, Argument, Budget and Confirmation is
+// set, or none for Cancelled, WaitTimedOut and Other).
 type Failure struct {
 	Kind     Kind
 	API      *hubspot.Error
 	Request  *hubspot.RequestError
 	Argument *hubspot.ArgumentError
 	Budget   *hubspot.BudgetError
+	// Confirmation is why a confirmation was refused.
+	Confirmation *inbox.ConfirmationRefusal
 	// Hidden is set on a NotFound the inbox allowlist gave for an object of
 	// another inbox. A model reads it as any not-found; only the audit
 	// tells it apart.
@@ -80,8 +83,8 @@ func Explain(err error) Failure {
 	}
 	f.Hidden = inbox.HiddenByAllowlist(err)
 	switch {
-	case errors.Is(err, inbox.ErrWriteChanged):
-		f.Kind = Changed
+	case errors.As(err, &f.Confirmation):
+		f.Kind = Unconfirmed
 	case errors.As(err, &f.Argument):
 		f.Kind = InvalidArgument
 	case errors.As(err, &f.Budget):
@@ -157,22 +160,23 @@ func (f Failure) Reference() string {
 }
 
 // Refused tells whether the server refused the call itself, before
-// anything was sent: invalid arguments, the inbox allowlist, or a write
-// other than the confirmed one.
+// anything was sent: invalid arguments, the inbox allowlist, or a
+// confirmation it did not accept.
 func (f Failure) Refused() bool {
-	return f.Kind == InvalidArgument || f.Kind == Changed || f.Hidden
+	return f.Kind == InvalidArgument || f.Kind == Unconfirmed || f.Hidden
 }
 
 // Reason names the failure in an audit record: invalid_arguments,
-// inbox_allowlist, changed_since_confirmed, rate_budget, hubspot_error,
-// lookup_failed (HubSpot refused a step before the write), no_answer,
-// cancelled or error.
+// inbox_allowlist, the reason of a refused confirmation (expired, used,
+// other_request… see inbox.ConfirmationRefusal), rate_budget,
+// hubspot_error, lookup_failed (HubSpot refused a step before the write),
+// no_answer, cancelled or error.
 func (f Failure) Reason() string {
 	switch {
 	case f.Hidden:
 		return "inbox_allowlist"
-	case f.Kind == Changed:
-		return "changed_since_confirmed"
+	case f.Kind == Unconfirmed:
+		return f.Confirmation.Reason
 	case f.Kind == InvalidArgument:
 		return "invalid_arguments"
 	case f.Kind == BudgetSpent:

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
+)
+
+// newConfirmations keys the confirmations with MCP_CONFIRM_SECRET, or a
+// secret of this process, and records the spent ones in Redis when there
+// is one, else in memory. The secret is never logged.
+//
+// The call command runs one process per call, so a confirmation its
+// preview hands out is passed back to another process: without
+// MCP_CONFIRM_SECRET and Redis, it keeps its secret and its record of
+// spent confirmations in the user's configuration directory (callState),
+// where the next call finds them.
+func newConfirmations(cfg *Config, rdb *redis.Client) (*inbox.Confirmations, error) {
+	secret := []byte(cfg.ConfirmSecret)
+	var used inbox.UsedRecord
+	if rdb != nil {
+		used = inbox.NewRedisUsed(rdb)
+	}
+	if cfg.calling && (len(secret) == 0 || used == nil) {
+		dir, err := callState()
+		if err != nil {
+			return nil, fmt.Errorf("call: keep confirmations between calls: %w", err)
+		}
+		if len(secret) == 0 {
+			if secret, err = callSecret(filepath.Join(dir, "secret")); err != nil {
+				return nil, fmt.Errorf("call: keep confirmations between calls: %w", err)
+			}
+		}
+		if used == nil {
+			if used, err = inbox.NewDirUsed(filepath.Join(dir, "used")); err != nil {
+				return nil, fmt.Errorf("call: keep confirmations between calls: %w", err)
+			}
+		}
+	}
+	if len(secret) == 0 {
+		secret = inbox.NewConfirmSecret()
+	}
+	return inbox.NewConfirmations(secret, used)
+}
+
+// callState is the directory where the call command keeps what its
+// confirmations need between processes.
+func callState() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	dir = filepath.Join(dir, "hubspot-conversations-mcp", "call-confirmations")
+	return dir, os.MkdirAll(dir, 0o700)
+}
+
+// callSecret reads the call command's confirmation secret from path, or
+// creates it (mode 0600) on first use. Of two processes creating it at
+// once, the second reads the first's.
+func callSecret(path string) ([]byte, error) {
+	if b, err := os.ReadFile(path); err == nil && len(b) >= inbox.MinConfirmSecretLen {
+		return b, nil
+	}
+	secret := inbox.NewConfirmSecret()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		b, rerr := os.ReadFile(path)
+		if rerr == nil && len(b) >= inbox.MinConfirmSecretLen {
+			return b, nil
+		}
+		// Cut short (a crash while writing it): start over.
+		if err = os.Remove(path); err == nil {
+			f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	_, err = f.Write(secret)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return secret, err
+}
+
+// confirmationHint follows a preview that `call` printed (a result whose
+// reason is confirmation_required) with what to run once the person
+// agrees: the same call with the preview's token. It returns
+// errNeedsConfirmation then, and nil for any other result.
+func confirmationHint(name string, args map[string]any, structured any, stderr io.Writer) error {
+	out, ok := structured.(map[string]any)
+	token, _ := out["confirmationToken"].(string)
+	if !ok || out["reason"] != "confirmation_required" || token == "" {
+		return nil
+	}
+	again := maps.Clone(args)
+	again["confirmationToken"] = token
+	b, err := json.Marshal(again)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "\nNothing was done: a person must agree first. Show them the preview above; "+
+		"once they agree, run this within 10 minutes, with the same flags and environment:\n\n  hubspot-conversations-mcp call %s %s\n",
+		name, shellQuote(string(b)))
+	return errNeedsConfirmation
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
