@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,19 +17,8 @@ import (
 )
 
 // The tests in this file reproduce finding 1 of issue 15: a person's "yes"
-// can be replayed or forged. Each fails on the code before the confirmation
-// capability (package inbox) is wired into the write tools; that wiring is
-// phase 2 of the issue's confirmation work, which removes skipUntilPhase2.
-// CONFIRM_REPRO=1 runs them anyway, to watch them fail.
-
-// skipUntilPhase2 skips a reproduction until the write tools redeem
-// confirmations through inbox.Confirmations (issue 15, phase 2).
-func skipUntilPhase2(t *testing.T) {
-	t.Helper()
-	if os.Getenv("CONFIRM_REPRO") == "" {
-		t.Skip("reproduces issue 15 finding 1; passes once phase 2 wires inbox.Confirmations into the write tools (CONFIRM_REPRO=1 runs it)")
-	}
-}
+// could be replayed or forged. Each failed on the code before the
+// confirmation capability (package inbox) was wired into the write tools.
 
 // sendArgs is a customer-visible MESSAGE on the sandbox's email thread.
 func sendArgs(text string) map[string]any {
@@ -43,7 +31,6 @@ func sendArgs(text string) map[string]any {
 // after the other and 5 times at once, sends nothing more.
 func TestStdio_AnAcceptedConfirmationSendsOnce(t *testing.T) {
 	t.Parallel()
-	skipUntilPhase2(t)
 	sb, url := startTestSandbox(t)
 	cs := connectWith(t, "", &gomcp.ClientOptions{
 		ElicitationHandler: (&asker{action: "accept"}).handle,
@@ -65,8 +52,13 @@ func TestStdio_AnAcceptedConfirmationSendsOnce(t *testing.T) {
 		t.Fatalf("%d POSTs after the accepted retry, want 1", n)
 	}
 
+	// The SDK writes into the params it sends: each call gets its own.
+	replay := func() *gomcp.CallToolParams {
+		return &gomcp.CallToolParams{Name: params.Name, Arguments: sendArgs("Your replacement ships today."),
+			InputResponses: params.InputResponses, RequestState: params.RequestState}
+	}
 	for i := range 3 {
-		res, err := cs.CallTool(t.Context(), params)
+		res, err := cs.CallTool(t.Context(), replay())
 		if err != nil {
 			t.Fatalf("replay %d: %v", i, err)
 		}
@@ -77,7 +69,7 @@ func TestStdio_AnAcceptedConfirmationSendsOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 5 {
 		wg.Go(func() {
-			if _, err := cs.CallTool(t.Context(), params); err != nil {
+			if _, err := cs.CallTool(t.Context(), replay()); err != nil {
 				t.Errorf("concurrent replay: %v", err)
 			}
 		})
@@ -134,7 +126,6 @@ func plannedDigest(t *testing.T, cs *gomcp.ClientSession, args map[string]any) s
 // itself, with no question ever asked, sends nothing.
 func TestStdio_AStateComputedFromADryRunIsNoConfirmation(t *testing.T) {
 	t.Parallel()
-	skipUntilPhase2(t)
 	for _, policy := range []string{"", "always"} {
 		t.Run("policy "+cmp.Or(policy, "default"), func(t *testing.T) {
 			t.Parallel()
@@ -168,7 +159,6 @@ func TestStdio_AStateComputedFromADryRunIsNoConfirmation(t *testing.T) {
 // who declines every question, nothing may be sent.
 func TestStdio_A2025ClientCannotAnswerItsOwnQuestion(t *testing.T) {
 	t.Parallel()
-	skipUntilPhase2(t)
 	for _, policy := range []string{"", "always"} {
 		t.Run("policy "+cmp.Or(policy, "default"), func(t *testing.T) {
 			t.Parallel()

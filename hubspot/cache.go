@@ -1,6 +1,7 @@
 package hubspot
 
 import (
+	"context"
 	"errors"
 	"maps"
 	"net/url"
@@ -98,6 +99,21 @@ func (c *cache) drop(key string) {
 	delete(c.entries, key)
 }
 
+type uncachedKey struct{}
+
+// Uncached returns a context whose reads are sent to HubSpot: no answer
+// kept by the cache and no thread from a recent listing is reused
+// (identical reads in flight at that moment may still share one request).
+// The answers are kept as usual, for the reads that may reuse them.
+func Uncached(ctx context.Context) context.Context {
+	return context.WithValue(ctx, uncachedKey{}, true)
+}
+
+func uncached(ctx context.Context) bool {
+	u, _ := ctx.Value(uncachedKey{}).(bool)
+	return u
+}
+
 // ListedThreadTTL is how long, at most, a thread from ListThreads answers
 // GetThread with the same options (association, archived, property), when
 // the cache is on: a transcript or get_thread right after a listing reads
@@ -124,8 +140,12 @@ func (c *Client) noteListed(q url.Values, ths []Thread) {
 }
 
 // listedThread returns a copy of the thread a listing in the last
-// ListedThreadTTL read with query q, if any.
-func (c *Client) listedThread(id string, q url.Values) (Thread, bool) {
+// ListedThreadTTL read with query q, if any and if ctx allows it (see
+// Uncached).
+func (c *Client) listedThread(ctx context.Context, id string, q url.Values) (Thread, bool) {
+	if uncached(ctx) {
+		return Thread{}, false
+	}
 	v, ok := c.listed.get(id)
 	if !ok {
 		return Thread{}, false

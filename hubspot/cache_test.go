@@ -338,6 +338,20 @@ func TestCache_ListedThreadAnswersGetThreadForSeconds(t *testing.T) {
 		if again, _ := c.GetThread(ctx, first.ID, ticket); again.Extra != nil {
 			t.Error("a caller's change reached the kept thread")
 		}
+		calls(sb)
+		// An uncached read asks HubSpot, listing or not.
+		if _, err := c.GetThread(Uncached(ctx), second.ID, ticket); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.GetChannelAccount(ctx, sandbox.EmailChannelAccountID, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.GetChannelAccount(Uncached(ctx), sandbox.EmailChannelAccountID, false); err != nil {
+			t.Fatal(err)
+		}
+		if n := calls(sb); n != 3 {
+			t.Errorf("an uncached GetThread of a listed thread, a channel account read, and read again uncached: %d calls, want 3", n)
+		}
 		if _, err := c.GetThread(ctx, first.ID, nil); err != nil {
 			t.Fatal(err)
 		}

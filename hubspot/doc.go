@@ -47,7 +47,8 @@
 // answers GetThread with the same options for ListedThreadTTL (5 s), and
 // threads are otherwise never cached. Identical reads in
 // flight at the same moment share one request whether or not the cache is
-// on; a write drops what it changes.
+// on; a write drops what it changes. Reads in a context from Uncached
+// reuse nothing.
 //
 // # Retries
 //

@@ -223,7 +223,7 @@ func (c *Client) GetThread(ctx context.Context, threadID string, opts *GetThread
 		}
 		q = threadQuery(opts.Association, opts.Archived, opts.Property)
 	}
-	if th, ok := c.listedThread(threadID, q); ok {
+	if th, ok := c.listedThread(ctx, threadID, q); ok {
 		return &th, nil
 	}
 	var th Thread

@@ -143,3 +143,10 @@ func (cr *credential) wrote(threadID string, th *hubspot.Thread, err error) {
 		cr.noteThreads(*th)
 	}
 }
+
+// Fresh returns a context whose reads show HubSpot as it is now: no
+// cached answer and no thread from a recent listing (which may be 5 s
+// old, see hubspot.ListedThreadTTL) is reused. A write's question to a
+// person reads in it: they decide on the thread as it is, not as it was
+// listed.
+func Fresh(ctx context.Context) context.Context { return hubspot.Uncached(ctx) }

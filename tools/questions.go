@@ -15,14 +15,22 @@ import (
 // question shows.
 const questionTextLimit = 600
 
-// sendQuestion asks the user to confirm a MESSAGE, from the request that
-// will be sent: recipients with their addresses, channel, sender, subject
-// and the text (or its start).
-func sendQuestion(_ context.Context, _ *inbox.Service, in sendMessageInput, planned inbox.PlannedRequest) (string, error) {
+// sendQuestion asks a person to confirm a MESSAGE, from the request that
+// will be sent: recipients by name with the addresses it goes to (never an
+// opaque chat ID), the channel and the account it leaves from, the sender
+// by name, the subject and the text (or its start). Names come from
+// HubSpot's actors and channel accounts (cached); a failed look-up only
+// leaves a name out.
+func sendQuestion(ctx context.Context, svc *inbox.Service, in sendMessageInput, planned inbox.PlannedRequest) (string, error) {
 	var req hubspot.SendMessageRequest
 	if err := json.Unmarshal(planned.Body, &req); err != nil {
 		return "", err
 	}
+	ids := []string{req.SenderActorID}
+	for _, r := range req.Recipients {
+		ids = append(ids, r.ActorID)
+	}
+	people := view.People(svc.People(ctx, ids))
 	var b strings.Builder
 	b.WriteString("Send this message to the customer? Once sent it cannot be taken back.\n\n")
 	b.WriteString("To: ")
@@ -30,10 +38,10 @@ func sendQuestion(_ context.Context, _ *inbox.Service, in sendMessageInput, plan
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(view.Recipient(r).Line(nil))
+		b.WriteString(view.Recipient(r, people).Line(nil))
 	}
-	b.WriteString("\nChannel: " + view.ChannelName(req.ChannelID) + " (channel account " + req.ChannelAccountID + ")")
-	b.WriteString("\nFrom agent: " + req.SenderActorID)
+	b.WriteString("\nChannel: " + view.ChannelName(req.ChannelID) + ", from " + channelAccountLine(ctx, svc, req.ChannelAccountID))
+	b.WriteString("\nFrom: " + people.Person(req.SenderActorID).Line(nil))
 	b.WriteString("\nThread: " + string(in.ThreadID))
 	if req.Subject != "" {
 		b.WriteString("\nSubject: " + view.Line(req.Subject, 300))
@@ -43,6 +51,25 @@ func sendQuestion(_ context.Context, _ *inbox.Service, in sendMessageInput, plan
 	}
 	b.WriteString("\n\n" + textStart(view.Text(req.Text), questionTextLimit))
 	return b.String(), nil
+}
+
+// channelAccountLine names the channel account a message leaves from: its
+// name and its own address, when it has one, or its ID when it cannot be
+// read.
+func channelAccountLine(ctx context.Context, svc *inbox.Service, id string) string {
+	ca, err := svc.GetChannelAccount(ctx, id, false)
+	if err != nil {
+		return "channel account " + id
+	}
+	v := view.NewChannelAccount(*ca)
+	p := view.Person{Name: v.Name, Address: v.Address}
+	if strings.EqualFold(p.Name, p.Address) {
+		p.Address = ""
+	}
+	if line := p.Line(nil); line != "" {
+		return line
+	}
+	return "channel account " + id
 }
 
 // textStart is text cut to at most limit characters, saying how much was
@@ -55,12 +82,13 @@ func textStart(text string, limit int) string {
 	return string(runes[:limit]) + "… (" + strconv.Itoa(len(runes)-limit) + " more characters)"
 }
 
-// archiveQuestion asks the user to confirm archiving a thread: which
+// archiveQuestion asks a person to confirm archiving a thread: which
 // thread, whose, and that HubSpot deletes it for good after 30 days. It
-// reads the thread and names its customer and assignee (cached names; a
-// failed look-up only leaves them out).
+// reads the thread as it is now (inbox.Fresh: a colleague may have closed
+// or taken it a moment ago) and names its customer and assignee (cached
+// names; a failed look-up only leaves them out).
 func archiveQuestion(ctx context.Context, svc *inbox.Service, in archiveThreadInput, _ inbox.PlannedRequest) (string, error) {
-	th, err := svc.GetThread(ctx, string(in.ThreadID), nil)
+	th, err := svc.GetThread(inbox.Fresh(ctx), string(in.ThreadID), nil)
 	if err != nil {
 		return "", err
 	}
@@ -80,8 +108,11 @@ func archiveQuestion(ctx context.Context, svc *inbox.Service, in archiveThreadIn
 	}
 	if v.AssignedTo != "" {
 		about = append(about, "assigned to "+v.AssignedTo)
+	} else {
+		about = append(about, "unassigned")
 	}
 	return "Archive thread " + th.ID + " (" + strings.Join(about, ", ") + ")?\n\n" +
 		"It moves to the trash, and HubSpot deletes archived threads for good after 30 days. " +
-		"Until then it can be restored (update_thread with archived=false). To only close the conversation, decline and close it instead.", nil
+		"Until then it can be restored (update_thread with archived=false). " +
+		"To only close the conversation, do not archive it: close it (update_thread with status CLOSED).", nil
 }

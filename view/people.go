@@ -2,6 +2,7 @@ package view
 
 import (
 	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
@@ -125,15 +126,35 @@ func ThreadActors(threads []hubspot.Thread) []string {
 	return ids
 }
 
+// Person is what ps knows of actorID: name, email and the ID itself, or
+// just the ID when nothing is known; nil for an empty ID.
+func (ps People) Person(actorID string) *Person {
+	if actorID == "" {
+		return nil
+	}
+	return ps.person(actorID, "")
+}
+
 // Recipient is a recipient of a message being sent, for a person to check
-// before it goes: the name, every address it goes to, CC or BCC, and the
-// actor ID only when nothing else is known.
-func Recipient(r hubspot.RecipientEgg) *Person {
+// before it goes: the name (from the request, or else from people), every
+// address it goes to that a person can read (an email address, a phone
+// number, a short code), CC or BCC, and the actor ID only when nothing
+// else is known. A channel-specific opaque ID, such as a chat visitor's,
+// means nothing to a reader: the email people know for the actor stands
+// in for it, or nothing does.
+func Recipient(r hubspot.RecipientEgg, people People) *Person {
+	known := people[r.ActorID]
 	var addrs []string
 	for _, d := range r.DeliveryIdentifiers {
-		addrs = append(addrs, Line(d.Value, 200))
+		v := d.Value
+		if d.Type == hubspot.DeliveryChannelOpaque {
+			v = known.Email
+		}
+		if v = Line(v, 200); v != "" && !slices.Contains(addrs, v) {
+			addrs = append(addrs, v)
+		}
 	}
-	p := Person{Name: Line(r.Name, 120), Address: strings.Join(addrs, ", ")}
+	p := Person{Name: Line(cmp.Or(r.Name, known.Name), 120), Address: strings.Join(addrs, ", ")}
 	if r.RecipientField != "" && r.RecipientField != "TO" {
 		p.Field = r.RecipientField
 	}
