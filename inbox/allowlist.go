@@ -27,7 +27,11 @@ import (
 //
 // Calls addressed by thread or channel account first learn the object's
 // inbox; the service records it per credential (for the cache's TTL, or
-// ownerTTL without a cache), and lists and reads record it for free.
+// ownerTTL without a cache), and lists and reads record it for free. An
+// object of another inbox costs the HubSpot calls an unknown ID costs,
+// whether its inbox was recorded or not (see pad): the same requests, in
+// the same order, so that only HubSpot's own time to answer "found" rather
+// than "not found" differs.
 // Channels, actors and visitor tokens belong to no inbox and are not
 // filtered. Writes are checked in beforeWrite, after the client checked
 // their arguments, so a dry run is refused exactly as the write would be.
@@ -177,23 +181,28 @@ func (s *Service) checkWrite(ctx context.Context, cr *credential, w hubspot.Writ
 
 // checkThread fails with HubSpot's not-found error when the thread belongs
 // to an inbox outside the allowlist; method and path are those of the call
-// about to be made, so the error reads as that call's answer.
+// about to be made, so the error reads as that call's answer. A thread of
+// another inbox costs the HubSpot calls an unknown one does (see
+// lookupCost).
 func (s *Service) checkThread(ctx context.Context, cr *credential, method, path, threadID string) error {
 	if s.guard == nil {
 		return nil
 	}
+	get := func(ctx context.Context, archived bool) (*hubspot.Thread, error) {
+		return cr.client.GetThread(ctx, threadID, &hubspot.GetThreadOptions{Archived: archived})
+	}
 	inboxID, ok := cr.owners.get(keyThread + threadID)
+	calls := 0
 	if !ok {
-		th, err := lookup(ctx, method, path, func(archived bool) (*hubspot.Thread, error) {
-			return cr.client.GetThread(ctx, threadID, &hubspot.GetThreadOptions{Archived: archived})
-		})
+		th, n, err := lookup(ctx, method, path, get)
 		if err != nil {
 			return err
 		}
-		inboxID = th.InboxID
+		inboxID, calls = th.InboxID, n
 		cr.noteThreads(*th)
 	}
 	if !s.guard.allows(inboxID) {
+		pad(ctx, calls, get)
 		return hiddenNotFound(method, path, "Thread", threadID)
 	}
 	return nil
@@ -201,31 +210,41 @@ func (s *Service) checkThread(ctx context.Context, cr *credential, method, path,
 
 // checkChannelAccount is checkThread for a channel account named in a
 // message being sent. HubSpot rejects an unknown channel account in a send
-// as invalid, so that is how one of another inbox is answered.
+// as invalid; under the allowlist the service gives that answer itself,
+// for an unknown channel account as for one of another inbox, at the same
+// cost, in a dry run as in a send.
 func (s *Service) checkChannelAccount(ctx context.Context, cr *credential, method, path, channelAccountID string) error {
 	if s.guard == nil || channelAccountID == "" {
 		return nil
 	}
+	get := func(ctx context.Context, archived bool) (*hubspot.ChannelAccount, error) {
+		return cr.client.GetChannelAccount(ctx, channelAccountID, archived)
+	}
 	inboxID, ok := cr.owners.get(keyAccount + channelAccountID)
+	calls := 0
 	if !ok {
-		ca, err := lookup(ctx, method, path, func(archived bool) (*hubspot.ChannelAccount, error) {
-			return cr.client.GetChannelAccount(ctx, channelAccountID, archived)
-		})
+		ca, n, err := lookup(ctx, method, path, get)
 		var apiErr *hubspot.Error
-		if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
-			// Unknown everywhere: let HubSpot answer the send itself.
-			return nil
-		}
-		if err != nil {
+		switch {
+		case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound:
+			return noSuchChannelAccount(method, path, channelAccountID)
+		case err != nil:
 			return err
 		}
-		inboxID = ca.InboxID
+		inboxID, calls = ca.InboxID, n
 		cr.noteChannelAccounts(*ca)
 	}
 	if s.guard.allows(inboxID) {
 		return nil
 	}
-	msg := "Channel account " + channelAccountID + " does not exist"
+	pad(ctx, calls, get)
+	return noSuchChannelAccount(method, path, channelAccountID)
+}
+
+// noSuchChannelAccount is HubSpot's answer to a send through a channel
+// account it does not know.
+func noSuchChannelAccount(method, path, id string) error {
+	msg := "Channel account " + id + " does not exist"
 	return &hiddenError{&hubspot.Error{
 		StatusCode: http.StatusBadRequest, Method: method, Path: path, Message: msg, Category: "VALIDATION_ERROR",
 		CorrelationID: newCorrelationID(), Errors: []hubspot.ErrorDetail{{Message: msg, In: "channelAccountId", Code: "INVALID"}},
@@ -234,21 +253,56 @@ func (s *Service) checkChannelAccount(ctx context.Context, cr *credential, metho
 }
 
 // lookup reads an object with get, archived or not: HubSpot finds archived
-// threads and channel accounts only when asked. A 404 is returned as the
+// threads and channel accounts only when asked. It returns how many reads
+// it made (1, or 2 when the first found nothing). A 404 is returned as the
 // answer to method and path, the call the look-up serves (as is when they
 // are empty).
-func lookup[T any](ctx context.Context, method, path string, get func(archived bool) (*T, error)) (*T, error) {
-	v, err := get(false)
+func lookup[T any](ctx context.Context, method, path string, get func(ctx context.Context, archived bool) (*T, error)) (*T, int, error) {
+	v, err := get(ctx, false)
+	calls := 1
 	var apiErr *hubspot.Error
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
-		v, err = get(true)
+		v, err = get(ctx, true)
+		calls = 2
 	}
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && method != "" {
 		e := *apiErr
 		e.Method, e.Path = method, path
-		return nil, &e
+		return nil, calls, &e
 	}
-	return v, err
+	return v, calls, err
+}
+
+// costsACall returns the context for reading the object of key (a thread
+// or a channel account) when its answer will be one HubSpot call's: a
+// context whose read is sent to HubSpot when the object is recorded as of
+// another inbox, so that, like an unknown ID, it is not answered from a
+// listing or the cache.
+func (s *Service) costsACall(ctx context.Context, cr *credential, key string) context.Context {
+	if s.guard == nil {
+		return ctx
+	}
+	if inboxID, ok := cr.owners.get(key); ok && !s.guard.allows(inboxID) {
+		return hubspot.Uncached(ctx)
+	}
+	return ctx
+}
+
+// lookupCost is what looking up an unknown ID costs: HubSpot is asked for
+// it, then for it among the archived, and finds it neither time.
+const lookupCost = 2
+
+// pad makes, for an object of another inbox whose look-up made calls reads
+// (0 when its inbox was recorded), the reads that remain of what an
+// unknown ID's look-up makes, in the same order and uncached, and ignores
+// their answers: both cost the same HubSpot calls, so the number of calls,
+// and the time they take, tell them apart no more than HubSpot's own time
+// to answer found or not found does.
+func pad[T any](ctx context.Context, calls int, get func(ctx context.Context, archived bool) (*T, error)) {
+	ctx = hubspot.Uncached(ctx)
+	for i := calls; i < lookupCost; i++ {
+		_, _ = get(ctx, i > 0)
+	}
 }
 
 // Record keys: what an inbox is recorded for.

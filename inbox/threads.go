@@ -63,13 +63,13 @@ func (s *Service) listThreads(ctx context.Context, cr *credential, o *hubspot.Li
 }
 
 // GetThread gets one thread; one of an inbox outside the allowlist is not
-// found.
+// found, at the cost of an unknown one: one HubSpot call.
 func (s *Service) GetThread(ctx context.Context, threadID string, opts *hubspot.GetThreadOptions) (*hubspot.Thread, error) {
 	cr, err := s.credential(ctx)
 	if err != nil {
 		return nil, err
 	}
-	th, err := cr.client.GetThread(ctx, threadID, opts)
+	th, err := cr.client.GetThread(s.costsACall(ctx, cr, keyThread+threadID), threadID, opts)
 	if err != nil {
 		return nil, err
 	}
