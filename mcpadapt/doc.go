@@ -19,6 +19,9 @@
 //	                                 and closing a session drops its queue            closing sessions
 //	BoundInput, Quote (input.go)     super-linear template matching; errors quote     mcp-go bounds matching and what its
 //	                                 whole URIs, names and methods                    errors quote
+//	WithoutQuestions (ask.go)        a question asked in a POST that cannot stream    mcp-go fails such a question at once (batch);
+//	                                 waits for ever (a batch member); the SSE         its SSE session implements
+//	                                 session cannot ask at all                        SessionWithElicitation and routes answers (sse)
 //
 // Replaced by a proper mcp-go API instead of a workaround, and so not here:
 // JSON-RPC batch answers (httpserver gives mcp-go a response writer that

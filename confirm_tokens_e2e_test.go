@@ -1,0 +1,116 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+)
+
+// TestRun_CallPreviewsThenSendsWithTheToken: the call command is a client
+// that cannot ask (mcp-go's in-process client), so in the default mode a
+// MESSAGE answers with a preview, exit status 3 and the command to run once
+// the person agrees; that command, in a process of its own, sends once;
+// running it again sends nothing more. The confirmations live in the
+// user's configuration directory, mode 0700 and 0600.
+func TestRun_CallPreviewsThenSendsWithTheToken(t *testing.T) {
+	t.Parallel()
+	sb, url := startTestSandbox(t)
+	home := t.TempDir()
+	call := func(args string) (stdout, stderr string, code int) {
+		t.Helper()
+		cmd := exec.Command(binPath, "call", "send_message", args)
+		cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + home}, confirmEnv(url, "")...)
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			code = exit.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return out.String(), errb.String(), code
+	}
+	args := `{"threadId":"` + sandbox.EmailThreadID + `","type":"MESSAGE","text":"Sent from a shell."}`
+	stdout, stderr, code := call(args)
+	var preview struct {
+		Reason, Preview, ConfirmationToken string
+	}
+	if err := json.Unmarshal([]byte(stdout), &preview); err != nil || code != 3 || preview.Reason != "confirmation_required" {
+		t.Fatalf("first call: exit %d, %v\nstdout %s\nstderr %s", code, err, stdout, stderr)
+	}
+	again := `'{"confirmationToken":"` + preview.ConfirmationToken + `","text":"Sent from a shell.","threadId":"` + sandbox.EmailThreadID + `","type":"MESSAGE"}'`
+	if !strings.Contains(stderr, "hubspot-conversations-mcp call send_message "+again) {
+		t.Errorf("stderr lacks the command to run:\n%s", stderr)
+	}
+	if n := writesTo(sb, "POST", messagesPath); n != 0 {
+		t.Fatalf("%d POSTs after the preview", n)
+	}
+	withToken := strings.Trim(again, "'")
+	if stdout, stderr, code := call(withToken); code != 0 || !strings.Contains(stdout, `"direction": "OUTGOING"`) {
+		t.Errorf("with the token: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if stdout, _, code := call(withToken); code != 3 || !strings.Contains(stdout, "already used") {
+		t.Errorf("the token again: exit %d\n%s", code, stdout)
+	}
+	if n := writesTo(sb, "POST", messagesPath); n != 1 {
+		t.Errorf("%d POSTs, want 1", n)
+	}
+	dir := filepath.Join(home, ".config", "hubspot-conversations-mcp", "call-confirmations")
+	if info, err := os.Stat(filepath.Join(dir, "secret")); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("the secret: %v %v", info, err)
+	}
+	if info, err := os.Stat(dir); err != nil || info.Mode().Perm() != 0o700 {
+		t.Errorf("the directory: %v %v", info, err)
+	}
+}
+
+// TestHTTP_ReplicasHonourAConfirmationOnce runs two replicas behind one
+// Redis and one MCP_CONFIRM_SECRET, without sessions: a preview one
+// replica handed out sends once through the other, and a replay on either
+// sends nothing. A replica with another secret does not take the token.
+func TestHTTP_ReplicasHonourAConfirmationOnce(t *testing.T) {
+	t.Parallel()
+	redisURL := startRedis(t)
+	sb, url := startTestSandbox(t)
+	env := append(confirmEnv(url, ""), "MCP_TRANSPORT=http", "MCP_STATELESS=true", "MCP_REDIS_URL="+redisURL)
+	a := startServer(t, append(env, "MCP_CONFIRM_SECRET="+testConfirmSecret)...)
+	b := startServer(t, append(env, "MCP_CONFIRM_SECRET="+testConfirmSecret)...)
+	other := startServer(t, append(env, "MCP_CONFIRM_SECRET="+strings.Repeat("9", 40))...)
+	session := func(p *serverProc) *gomcp.ClientSession {
+		cs, err := connectHTTP(t, p, "http", "", nil) // 2026-07-28, no elicitation
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cs
+	}
+	args := sendArgs("Confirmed on another replica.")
+	out := callOK(t, session(a), "send_message", args)
+	token, _ := out["confirmationToken"].(string)
+	if out["reason"] != "confirmation_required" || token == "" {
+		t.Fatalf("replica A: %v", out)
+	}
+	args["confirmationToken"] = token
+	if out := callOK(t, session(other), "send_message", args); !strings.Contains(out["note"].(string), "not issued by this server") {
+		t.Errorf("a replica with another secret: %v", out)
+	}
+	if out := callOK(t, session(b), "send_message", args); out["direction"] != "OUTGOING" {
+		t.Errorf("replica B: %v", out)
+	}
+	for _, p := range []*serverProc{a, b} {
+		if out := callOK(t, session(p), "send_message", args); !strings.Contains(out["note"].(string), "already used") {
+			t.Errorf("a replay: %v", out)
+		}
+	}
+	if n := writesTo(sb, "POST", messagesPath); n != 1 {
+		t.Errorf("%d POSTs, want 1", n)
+	}
+}
