@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -197,7 +198,16 @@ func TestStdio_GoSDKCallsEveryToolOnTheSandbox(t *testing.T) {
 			called := map[string]bool{}
 			call := func(name string, args map[string]any) map[string]any {
 				called[name] = true
-				return callOK(t, cs, name, args)
+				out := callOK(t, cs, name, args)
+				// This client cannot ask its user: a MESSAGE or an archive
+				// answers with a preview, and goes out when called again
+				// with its token, as a model does once the user agreed.
+				if tok, _ := out["confirmationToken"].(string); out["reason"] == "confirmation_required" && tok != "" {
+					args = maps.Clone(args)
+					args["confirmationToken"] = tok
+					out = callOK(t, cs, name, args)
+				}
+				return out
 			}
 			results := func(out map[string]any) []any {
 				r, _ := out["results"].([]any)
