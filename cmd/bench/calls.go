@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"slices"
@@ -65,6 +67,17 @@ func session(ctx context.Context, bin string, steps func(url string) ([]step, er
 		if bytes.Contains(out, []byte(`"isError":true`)) {
 			return nil, fmt.Errorf("%s %s failed: %.300s", st.method, st.name, out)
 		}
+		// The bench's client cannot ask its user: a MESSAGE answers with
+		// a preview, and the task is done by calling again with its token,
+		// as a model does once the user agreed. Both calls count.
+		if tok := confirmationToken(out); tok != "" {
+			again := st
+			again.args = maps.Clone(st.args)
+			again.args["confirmationToken"] = tok
+			if out, err = s.request(again.method, again.params()); err != nil || bytes.Contains(out, []byte(`"isError":true`)) {
+				return nil, fmt.Errorf("%s %s with its confirmation token: %v %.300s", st.method, st.name, err, out)
+			}
+		}
 		reqs := sb.Requests()
 		counts[i] = len(reqs)
 		if os.Getenv("BENCH_DEBUG") != "" {
@@ -109,6 +122,9 @@ func benchCalls(ctx context.Context, o options, _ string) error {
 		label := st.method + " " + st.name
 		if st.name == "send_message" {
 			label += " " + st.args["type"].(string)
+			if st.args["type"] == "MESSAGE" {
+				label += " (preview, token)"
+			}
 		}
 		fmt.Printf("%-48s %6d %6d\n", label, counts[0], counts[1])
 	}
@@ -183,4 +199,21 @@ func newestOpen(ctx context.Context, url string, n int) ([]string, error) {
 		ids = append(ids, th.ID)
 	}
 	return ids, nil
+}
+
+// confirmationToken is the token of a tools/call answer that is a preview
+// waiting for the user's agreement, or "".
+func confirmationToken(answer []byte) string {
+	var a struct {
+		Result struct {
+			StructuredContent struct {
+				Reason            string `json:"reason"`
+				ConfirmationToken string `json:"confirmationToken"`
+			} `json:"structuredContent"`
+		} `json:"result"`
+	}
+	if json.Unmarshal(answer, &a) != nil || a.Result.StructuredContent.Reason != "confirmation_required" {
+		return ""
+	}
+	return a.Result.StructuredContent.ConfirmationToken
 }
