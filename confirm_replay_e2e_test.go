@@ -181,3 +181,35 @@ func TestStdio_A2025ClientCannotAnswerItsOwnQuestion(t *testing.T) {
 		})
 	}
 }
+
+// TestStdio_APreviewTokenSendsOnce: a client without elicitation gets a
+// preview; its token, sent back 5 times at once, sends one message.
+func TestStdio_APreviewTokenSendsOnce(t *testing.T) {
+	t.Parallel()
+	for _, protocol := range []string{"2025-11-25", ""} {
+		t.Run("protocol "+orLatest(protocol), func(t *testing.T) {
+			t.Parallel()
+			sb, url := startTestSandbox(t)
+			cs := connect(t, protocol, confirmEnv(url, ""))
+			preview := callOK(t, cs, "send_message", sendArgs("Sent once, whatever the retries."))
+			token, _ := preview["confirmationToken"].(string)
+			if token == "" || writesTo(sb, "POST", messagesPath) != 0 {
+				t.Fatalf("preview: %v", preview)
+			}
+			var wg sync.WaitGroup
+			for range 5 {
+				wg.Go(func() {
+					args := sendArgs("Sent once, whatever the retries.")
+					args["confirmationToken"] = token
+					if _, err := cs.CallTool(t.Context(), &gomcp.CallToolParams{Name: "send_message", Arguments: args}); err != nil {
+						t.Errorf("concurrent call with the token: %v", err)
+					}
+				})
+			}
+			wg.Wait()
+			if n := writesTo(sb, "POST", messagesPath); n != 1 {
+				t.Errorf("%d POSTs from 5 concurrent calls with one token, want 1", n)
+			}
+		})
+	}
+}

@@ -157,7 +157,7 @@ func howToAsk(ctx context.Context) asking {
 	if version != "" && version < mcp.ProtocolVersion20250618 {
 		return cannotAsk("protocol", "the client speaks MCP "+version+", which has no elicitation (2025-06-18 added it)")
 	}
-	if _, ok := session.(server.SessionWithElicitation); !ok {
+	if _, ok := session.(server.SessionWithElicitation); !ok || server.ServerFromContext(ctx) == nil {
 		return cannotAsk("connection", "this connection cannot carry a question to the client")
 	}
 	var caps *mcp.ClientCapabilities
