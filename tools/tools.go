@@ -280,6 +280,7 @@ func (s spec[In, Out]) serve(ctx context.Context, req mcp.CallToolRequest, svc *
 			}
 		}
 		out, err := s.run(run, svc, in)
+		withdrawQuestion(run, svc)
 		if confirm && round < maxQuestions && errors.As(err, &refused) {
 			continue
 		}

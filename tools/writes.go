@@ -342,7 +342,7 @@ func (s spec[In, Out]) elicit(ctx context.Context, svc *inbox.Service, in In, f 
 		Mode: mcp.ElicitationModeForm, Message: again + question, RequestedSchema: confirmForm,
 	}})
 	if err == nil && answer != nil && answer.Action == mcp.ElicitationResponseActionAccept {
-		return inbox.WithConfirmation(ctx, inbox.FlowElicitation, token), nil
+		return context.WithValue(inbox.WithConfirmation(ctx, inbox.FlowElicitation, token), elicitedKey{}, token), nil
 	}
 	if !svc.WithdrawConfirmation(token) {
 		// Only this call holds the token; closed already means a bug.
@@ -358,6 +358,19 @@ func (s spec[In, Out]) elicit(ctx context.Context, svc *inbox.Service, in In, f 
 		return ctx, mcp.NewToolResultError(s.confirm.notDone(in) + ": the user was asked to confirm, but " + why + ". Ask the user whether to try again.")
 	}
 	return ctx, s.declined(ctx, in, planned, answer.Action)
+}
+
+// elicitedKey keeps, in the context of a write confirmed through
+// elicitation, the confirmation: a run that stops before sending leaves its
+// question open, and withdrawQuestion closes it.
+type elicitedKey struct{}
+
+// withdrawQuestion closes the question of the elicitation a run was
+// confirmed by, if it is still open (the run stopped before sending).
+func withdrawQuestion(ctx context.Context, svc *inbox.Service) {
+	if token, ok := ctx.Value(elicitedKey{}).(string); ok {
+		svc.WithdrawConfirmation(token)
+	}
 }
 
 // notSentResult answers a write that sent nothing on purpose.
