@@ -124,7 +124,7 @@ func bearer(tok string) map[string]string { return map[string]string{"Authorizat
 // connectForShutdown connects the go-sdk client for a shutdown test. Over
 // SSE, the end of the server's stream reaches the client only once release
 // is closed (the test closes it when every call has returned, or at
-// cleanup, or a minute after connecting): go-sdk v1.8.0's SSE client drops the events still queued in it
+// cleanup, or 30 s after connecting): go-sdk v1.8.0's SSE client drops the events still queued in it
 // when its stream ends (mcp/sse.go, sseClientConn.Read answers io.EOF once
 // the stream is done, whatever it has queued; 286 of 300 calls answered
 // just before the stream ended failed so in a scratch reproduction), and so
@@ -145,7 +145,7 @@ func connectForShutdown(t *testing.T, p *serverProc, transport string) (*gomcp.C
 	release = sync.OnceFunc(func() { close(held) })
 	t.Cleanup(release)
 	// Should an answer never come, its call still ends (with EOF).
-	guard := time.AfterFunc(time.Minute, release)
+	guard := time.AfterFunc(30*time.Second, release)
 	t.Cleanup(func() { guard.Stop() })
 	hc := &http.Client{Transport: holdStreamEnd{http.DefaultTransport, held}}
 	client := gomcp.NewClient(&gomcp.Implementation{Name: "http-e2e", Version: "1"}, nil)

@@ -241,7 +241,6 @@ var (
 	rate   = hubspot.Rate{Calls: 100, Per: time.Minute}
 	thread = Target{"thread", "1"}
 	other  = Target{"thread", "2"}
-	inbox  = Target{"activity", "7"}
 )
 
 // tick lets one interval pass and every poller finish its cycle.
