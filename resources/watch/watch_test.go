@@ -393,7 +393,9 @@ func TestWatcher_AGoneSinkStopsItsPoller(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFixture(t, rate)
 		f.subscribe(t, as(t.Context(), "cred-a"), "session a", false, Sub{"t1", thread})
+		f.r.mu.Lock()
 		f.r.gone = true
+		f.r.mu.Unlock()
 		f.a.set(thread, 1)
 		tick(1)
 		before := f.a.checked()
