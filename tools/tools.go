@@ -20,7 +20,6 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
@@ -59,6 +58,7 @@ var registry = []entry{
 	{"channels", "list_channel_accounts", readOnly, listChannelAccounts},
 	{"channels", "get_channel_account", readOnly, getChannelAccount},
 	{"threads", "list_threads", readOnly, listThreads},
+	{"threads", "search_threads", readOnly, searchThreads},
 	{"threads", "get_thread", readOnly, getThread},
 	{"threads", "update_thread", access{idempotent: true}, updateThread},
 	// Trashed, then deleted by HubSpot for good after 30 days.
@@ -72,6 +72,7 @@ var registry = []entry{
 	// destructive even though a COMMENT alone would not be: hosts should
 	// confirm before calling it. Two calls post two messages.
 	{"messages", "send_message", access{destructive: true}, sendMessage},
+	{"actors", "list_agents", readOnly, listAgents},
 	{"actors", "get_actor", readOnly, getActor},
 	{"actors", "batch_get_actors", readOnly, batchGetActors},
 	// Each call creates a new token.
@@ -213,9 +214,8 @@ type spec[In, Out any] struct {
 // binds the arguments, runs and shapes the result.
 func define[In, Out any](svc *inbox.Service, s spec[In, Out]) server.ServerTool {
 	tool := mcp.NewTool(s.name, mcp.WithDescription(s.description), accessOf(s.name).hints(s.title))
-	// A tool that writes refuses unknown parameters: a misspelled safety
-	// flag must never lead to a write.
-	b := newBinding[In](!isReadOnly(tool))
+	b := newBinding[In]()
+	names := aliases[s.name]
 	tool.InputSchema.Type = "" // RawInputSchema replaces it
 	tool.RawInputSchema = b.raw
 	tool.RawOutputSchema = outputSchema[Out]()
@@ -225,7 +225,7 @@ func define[In, Out any](svc *inbox.Service, s spec[In, Out]) server.ServerTool 
 			noteAudit(ctx, func(a *audit) { a.outcome, a.reason = outcomeRefused, "invalid_arguments" })
 			return errorResult(failure{action: "call " + s.name}, err), nil
 		}
-		in, ignored, err := bindInput[In](b, raw)
+		in, err := bindInput[In](b, raw, names)
 		if err != nil {
 			noteAudit(ctx, func(a *audit) { a.outcome, a.reason = outcomeRefused, "invalid_arguments" })
 			return errorResult(failure{action: "call " + s.name}, err), nil
@@ -248,11 +248,7 @@ func define[In, Out any](svc *inbox.Service, s spec[In, Out]) server.ServerTool 
 			noteError(ctx, err)
 			return errorResult(f, err), nil
 		}
-		res, err := structuredResult(out)
-		if err == nil && len(ignored) > 0 {
-			res.Content = append(res.Content, mcp.NewTextContent(ignoredNote(ignored, b.schema.PropertyOrder)))
-		}
-		return res, err
+		return structuredResult(out)
 	}
 	return server.ServerTool{Tool: tool, Handler: handler}
 }
@@ -287,15 +283,6 @@ func (s spec[In, Out]) beforeWrite(ctx context.Context, req mcp.CallToolRequest,
 		return ctx, notSentResult("dry_run", planned, "Dry run: nothing was sent. Without dryRun, this call sends exactly this request.")
 	}
 	return cf.ask(ctx, req, svc, in, planned, f)
-}
-
-// ignoredNote tells the model which parameters a read-only tool ignored.
-func ignoredNote(ignored, known []string) string {
-	quoted := make([]string, len(ignored))
-	for i, k := range ignored {
-		quoted[i] = hubspot.Quote(k)
-	}
-	return "Note: ignored unknown parameter(s) " + strings.Join(quoted, ", ") + "; this tool takes " + strings.Join(known, ", ") + "."
 }
 
 // notFoundIn returns a notFound func for tools addressed by one ID.
