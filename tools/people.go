@@ -63,9 +63,11 @@ func searchThreads(svc *inbox.Service, _ Config) server.ServerTool {
 		description: "A customer's threads, OPEN and CLOSED, newest first, as list_threads shows them, by email or name " +
 			"(the first " + strconv.Itoa(inbox.MaxSearchContacts) + " matching contacts; says how many matched). Without a CRM contact, or without scope " +
 			scopeContacts + " (partial): only among the " + strconv.Itoa(inbox.ScanThreads) + " latest threads. " + pagingHint,
-		title:  "Search a customer's threads",
-		scope:  scopeRead,
-		action: func(in searchThreadsInput) string { return "search the threads of " + hubspot.Quote(view.Line(in.Customer, 100)) },
+		title: "Search a customer's threads",
+		scope: scopeRead,
+		action: func(in searchThreadsInput) string {
+			return "search the threads of " + hubspot.Quote(view.Line(in.Customer, 100))
+		},
 		run: func(ctx context.Context, svc *inbox.Service, in searchThreadsInput) (searchThreadsOutput, error) {
 			r, err := svc.SearchThreads(ctx, inbox.ThreadSearch{Customer: in.Customer, Status: string(in.ThreadStatus),
 				InboxID: string(in.InboxID), Limit: int(in.Limit), After: in.After})
