@@ -269,7 +269,7 @@ func (e *AgentError) Error() string {
 func (e *AgentError) Reason(line func(Agent) string) string {
 	var b strings.Builder
 	if e.From != "" {
-		b.WriteString("defaults to " + e.From + ", which ")
+		b.WriteString("was not given, and " + e.From + " ")
 	}
 	b.WriteString(hubspot.Quote(e.Ref) + " ")
 	partial := ""
@@ -293,7 +293,7 @@ func (e *AgentError) Reason(line func(Agent) string) string {
 		b.WriteString("matches " + strconv.Itoa(len(e.Candidates)+e.More) + " agents" + partial + ": " + list + "; pass one's actor ID (A-…) or email address")
 	}
 	if e.From != "" {
-		b.WriteString(", or pass " + e.Param)
+		b.WriteString("; pass " + e.Param)
 	}
 	return b.String()
 }

@@ -75,8 +75,10 @@ func didYouMean(name string, known []string, aliases map[string]string) string {
 	try := func(candidate, param string) {
 		c := fold(candidate)
 		d := distance(n, c, bestDist)
-		// A name cut short or run on ("thread", "inboxIds") is close too.
-		if d > limit && len(n) >= 4 && len(c) >= 4 && (strings.HasPrefix(c, n) || strings.HasPrefix(n, c)) {
+		// A name cut short, run on or qualified ("thread", "inboxIds",
+		// threadStatus for status) is close too.
+		if d > limit && len(n) >= 4 && len(c) >= 4 &&
+			(strings.HasPrefix(c, n) || strings.HasPrefix(n, c) || strings.HasSuffix(n, c) || strings.HasSuffix(c, n)) {
 			d = limit
 		}
 		if d < bestDist {

@@ -3,8 +3,6 @@ package tools
 import (
 	"context"
 	"strconv"
-	"strings"
-	"unicode"
 
 	"github.com/mark3labs/mcp-go/server"
 
@@ -32,17 +30,6 @@ type searchThreadsInput struct {
 	ThreadStatus threadStatus `json:"threadStatus,omitempty"`
 	InboxID      numericID    `json:"inboxId,omitempty"`
 	pageInput
-}
-
-func (in searchThreadsInput) validate() error {
-	c := strings.TrimSpace(in.Customer)
-	switch {
-	case c == "":
-		return argErr("customer", "is required: an email address, or a name or part of one")
-	case len([]rune(c)) > 200 || strings.IndexFunc(c, unicode.IsControl) >= 0:
-		return argErr("customer", "must be an email address or a name of at most 200 characters")
-	}
-	return nil
 }
 
 // searchThreadsOutput is a page of a customer's threads.
