@@ -206,7 +206,7 @@ func (c *searchCursor) encode() string {
 // decodeSearchCursor reads a cursor of the search key; anything else is
 // refused as an invalid after.
 func decodeSearchCursor(s, key string) (*searchCursor, error) {
-	bad := argErr("after", "must be the nextCursor of a previous search_threads call, got "+hubspot.Quote(hubspot.Truncate(s, 60)))
+	bad := argErr("after", "must be the nextCursor of a previous search_threads call, got "+hubspot.Quote(hubspot.Truncate(s, 24)))
 	rest, ok := strings.CutPrefix(s, searchCursorPrefix)
 	if !ok || len(s) > maxSearchCursor {
 		return nil, bad

@@ -41,7 +41,7 @@ func (c *Catalog) complete(ctx context.Context, arg mcp.CompleteArgument, cc mcp
 		cands = []candidate{{value: hubspot.StatusOpen}, {value: hubspot.StatusClosed}}
 	case "threadId":
 		// A customer's name or address: the search of search_threads.
-		if q := strings.TrimSpace(arg.Value); len(q) >= minSearch && strings.Trim(q, "0123456789") != "" {
+		if q := strings.TrimSpace(arg.Value); len(q) >= minSearch && len(q) <= maxSearch && strings.Trim(q, "0123456789") != "" {
 			return c.searchCompletion(ctx, q, cc.Arguments["inboxId"])
 		}
 		fallthrough
@@ -110,10 +110,10 @@ func agentCandidates(agents []inbox.Agent, extra []string) []candidate {
 	return out
 }
 
-// minSearch is the shortest threadId value that is searched as a
-// customer's name or address; shorter values match the open threads'
-// IDs and customers.
-const minSearch = 3
+// minSearch and maxSearch bound the threadId values searched as a
+// customer's name or address; other values match the open threads' IDs
+// and customers.
+const minSearch, maxSearch = 3, 100
 
 // searchCompletion suggests the open threads of the customer q names, as
 // search_threads finds them (newest first), within inboxID when set.
