@@ -343,12 +343,7 @@ func (s *Service) resolveAgent(ctx context.Context, param, from, ref string) (Ag
 		return Agent{}, &StepError{Action: "look up the agent " + hubspot.Quote(ref), Err: err}
 	}
 	email := isEmail(ref)
-	var found []Agent
-	for _, a := range all.Agents {
-		if email && strings.EqualFold(a.Email, ref) || !email && nameMatches(ref, a.Name) {
-			found = append(found, a)
-		}
-	}
+	found := MatchAgents(all.Agents, ref)
 	if len(found) == 1 && (email || !all.Partial() && !all.Truncated) {
 		return found[0], nil
 	}
@@ -359,6 +354,22 @@ func (s *Service) resolveAgent(ctx context.Context, param, from, ref string) (Ag
 	}
 	e.Candidates = found
 	return Agent{}, e
+}
+
+// MatchAgents returns the agents ref names: for an email address, the
+// agents with that address (ignoring case); otherwise those whose name
+// ref matches (every word of ref begins a word of the name). The one rule
+// of ResolveAgent, for setup's choice of a sender too.
+func MatchAgents(agents []Agent, ref string) []Agent {
+	ref = strings.TrimSpace(ref)
+	email := isEmail(ref)
+	var found []Agent
+	for _, a := range agents {
+		if email && strings.EqualFold(a.Email, ref) || !email && nameMatches(ref, a.Name) {
+			found = append(found, a)
+		}
+	}
+	return found
 }
 
 // nameMatches tells whether every word of ref begins a word of name,
