@@ -77,8 +77,8 @@ type ThreadSearch struct {
 
 // FoundContact is a customer the search matched.
 type FoundContact struct {
-	// ID is the CRM contact ID (for a customer found among recent
-	// threads, the thread's associatedContactId).
+	// ID is the CRM contact ID; empty for a customer found among recent
+	// threads, whose thread's associatedContactId may be a visitor's.
 	ID    string
 	Name  string
 	Email string
@@ -504,8 +504,11 @@ func (s *Service) scan(ctx context.Context, cr *credential, cq customerQuery, q 
 			break
 		}
 		res.Threads = append(res.Threads, th)
-		if !slices.ContainsFunc(res.Contacts, func(c FoundContact) bool { return c.ID == th.AssociatedContactID }) {
-			res.Contacts = append(res.Contacts, FoundContact{ID: th.AssociatedContactID, Name: a.Name, Email: a.Email})
+		// Whether the customer is a CRM contact is not known here: the
+		// thread's associatedContactId may be a visitor's ID.
+		c := FoundContact{Name: a.Name, Email: a.Email}
+		if !slices.Contains(res.Contacts, c) {
+			res.Contacts = append(res.Contacts, c)
 		}
 	}
 	if res.NextCursor == "" && page.NextAfter() != "" {
