@@ -321,8 +321,8 @@ func (c *coercion) object(s *jsonschema.Schema, obj map[string]any, name string)
 			unknown = append(unknown, k)
 		}
 	}
-	slices.Sort(unknown)
-	for _, k := range unknown {
+	if len(unknown) > 0 {
+		k := slices.Min(unknown) // the first, in a stable order
 		where, aliases := "parameter", c.aliases
 		if name != "" {
 			where, aliases = "field of "+name, nil
