@@ -362,7 +362,7 @@ func TestStdio_ReadOnlyModeRegistersOnlyReads(t *testing.T) {
 			t.Errorf("read-only mode lists %s", tool.Name)
 		}
 	}
-	if !slices.Contains(names, "list_threads") || len(names) != 13 {
+	if !slices.Contains(names, "list_threads") || !slices.Contains(names, "search_threads") || !slices.Contains(names, "list_agents") || len(names) != 15 {
 		t.Errorf("read-only tools = %v", names)
 	}
 }

@@ -523,7 +523,7 @@ func TestTokenCheck(t *testing.T) {
 		}
 		for _, want := range []string{"HubSpot accepted the token for account", "from HubSpot's token information",
 			"present    conversations.read", "present    conversations.write", "missing    crm.objects.contacts.read",
-			"finding a customer's conversations by email address or name",
+			"search_threads: a customer's conversations by email address or name",
 			"To enable what is missing, add the scopes crm.objects.contacts.read, crm.objects.owners.read to the Service Key"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("output lacks %q:\n%s", want, out)
