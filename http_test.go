@@ -121,6 +121,74 @@ func connectHTTP(t *testing.T, p *serverProc, transport, protocol string, header
 
 func bearer(tok string) map[string]string { return map[string]string{"Authorization": "Bearer " + tok} }
 
+// connectForShutdown connects the go-sdk client for a shutdown test. Over
+// SSE, the end of the server's stream reaches the client only once release
+// is closed (the test closes it when every call has returned, or at
+// cleanup, or 30 s after connecting): go-sdk v1.8.0's SSE client drops the events still queued in it
+// when its stream ends (mcp/sse.go, sseClientConn.Read answers io.EOF once
+// the stream is done, whatever it has queued; 286 of 300 calls answered
+// just before the stream ended failed so in a scratch reproduction), and so
+// could not tell whether the server wrote every answer before closing the
+// stream, which is what the tests check. An answer the server did not write
+// still fails its call with EOF once release is closed.
+func connectForShutdown(t *testing.T, p *serverProc, transport string) (*gomcp.ClientSession, func()) {
+	t.Helper()
+	release := sync.OnceFunc(func() {})
+	if transport != "sse" {
+		cs, err := connectHTTP(t, p, transport, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cs, release
+	}
+	held := make(chan struct{})
+	release = sync.OnceFunc(func() { close(held) })
+	t.Cleanup(release)
+	// Should an answer never come, its call still ends (with EOF).
+	guard := time.AfterFunc(30*time.Second, release)
+	t.Cleanup(func() { guard.Stop() })
+	hc := &http.Client{Transport: holdStreamEnd{http.DefaultTransport, held}}
+	client := gomcp.NewClient(&gomcp.Implementation{Name: "http-e2e", Version: "1"}, nil)
+	cs, err := client.Connect(t.Context(), &gomcp.SSEClientTransport{Endpoint: p.url + "/sse", HTTPClient: hc},
+		&gomcp.ClientSessionOptions{ProtocolVersion: "2024-11-05"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cs.Close() })
+	return cs, release
+}
+
+// holdStreamEnd delays the end of GET response bodies (SSE streams) until
+// release is closed.
+type holdStreamEnd struct {
+	base    http.RoundTripper
+	release <-chan struct{}
+}
+
+func (h holdStreamEnd) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := h.base.RoundTrip(r)
+	if err == nil && r.Method == http.MethodGet {
+		resp.Body = heldBody{resp.Body, h.release}
+	}
+	return resp, err
+}
+
+type heldBody struct {
+	io.ReadCloser
+	release <-chan struct{}
+}
+
+func (b heldBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		if n > 0 {
+			return n, nil
+		}
+		<-b.release
+	}
+	return n, err
+}
+
 func TestHTTP_GoSDKOnBothTransports(t *testing.T) {
 	t.Parallel()
 	for _, transport := range []string{"http", "sse"} {
@@ -347,14 +415,7 @@ func TestHTTP_ShutdownLosesNoCallInFlight(t *testing.T) {
 			t.Cleanup(srv.Close)
 			sb.InjectFault(sandbox.Fault{Delay: 1500 * time.Millisecond, Times: -1})
 			p := startServer(t, "MCP_TRANSPORT="+transport, "HUBSPOT_BASE_URL="+srv.URL, "HUBSPOT_ACCESS_TOKEN="+sandbox.DefaultToken)
-			protocol := ""
-			if transport == "sse" {
-				protocol = "2024-11-05"
-			}
-			cs, err := connectHTTP(t, p, transport, protocol, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			cs, release := connectForShutdown(t, p, transport)
 			// Six different reads: identical ones would share one request.
 			const calls = 6
 			results := make(chan error, calls)
@@ -384,6 +445,7 @@ func TestHTTP_ShutdownLosesNoCallInFlight(t *testing.T) {
 					t.Errorf("a call in flight at shutdown failed: %v", err)
 				}
 			}
+			release()
 			select {
 			case err := <-p.exited:
 				if err != nil {
@@ -418,14 +480,7 @@ func TestHTTP_ShutdownCutsOffCallsWithAnError(t *testing.T) {
 			sb.InjectFault(sandbox.Fault{Delay: time.Minute, Times: -1})
 			p := startServer(t, "MCP_TRANSPORT="+transport, "HUBSPOT_BASE_URL="+srv.URL, "HUBSPOT_ACCESS_TOKEN="+sandbox.DefaultToken,
 				"MCP_SHUTDOWN_TIMEOUT=300ms")
-			protocol := ""
-			if transport == "sse" {
-				protocol = "2024-11-05"
-			}
-			cs, err := connectHTTP(t, p, transport, protocol, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			cs, release := connectForShutdown(t, p, transport)
 			const calls = 3
 			results := make(chan error, calls)
 			// Different reads: identical ones would share one request.
@@ -452,6 +507,7 @@ func TestHTTP_ShutdownCutsOffCallsWithAnError(t *testing.T) {
 					t.Errorf("a call cut off at shutdown got %v, want the JSON-RPC error saying so", err)
 				}
 			}
+			release()
 			select {
 			case err := <-p.exited:
 				if err != nil {

@@ -309,6 +309,67 @@ func (s *testServer) connect(t *testing.T, protocol string, headers map[string]s
 	return cs, err
 }
 
+// connectForShutdown connects the official Go SDK client for a shutdown
+// test. Over SSE, the end of the server's stream reaches the client only
+// once release is called (when every call has returned; at the latest 30 s
+// after connecting): go-sdk v1.8.0's SSE client drops the events
+// still queued in it when its stream ends (mcp/sse.go, sseClientConn.Read
+// answers io.EOF once the stream is done), so it could not tell whether the
+// server wrote every answer before closing the stream, which is what the
+// shutdown tests check. An answer the server did not write still fails its
+// call with EOF once released.
+func (s *testServer) connectForShutdown(t *testing.T, protocol string) (*gomcp.ClientSession, func()) {
+	t.Helper()
+	if s.sse == nil {
+		cs, err := s.connect(t, protocol, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cs, func() {}
+	}
+	held := make(chan struct{})
+	release := sync.OnceFunc(func() { close(held) })
+	t.Cleanup(release)
+	guard := time.AfterFunc(30*time.Second, release)
+	t.Cleanup(func() { guard.Stop() })
+	hc := &http.Client{Transport: holdStreamEnd{held}}
+	c := gomcp.NewClient(&gomcp.Implementation{Name: "httpserver-test", Version: "1"}, nil)
+	cs, err := c.Connect(t.Context(), &gomcp.SSEClientTransport{Endpoint: s.url + "/sse", HTTPClient: hc}, &gomcp.ClientSessionOptions{ProtocolVersion: protocol})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cs.Close() })
+	return cs, release
+}
+
+// holdStreamEnd delays the end of GET response bodies (SSE streams) until
+// release is closed.
+type holdStreamEnd struct{ release <-chan struct{} }
+
+func (h holdStreamEnd) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err == nil && r.Method == http.MethodGet {
+		resp.Body = heldBody{resp.Body, h.release}
+	}
+	return resp, err
+}
+
+type heldBody struct {
+	io.ReadCloser
+	release <-chan struct{}
+}
+
+func (b heldBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		if n > 0 {
+			return n, nil
+		}
+		<-b.release
+	}
+	return n, err
+}
+
 // toolText calls a tool through a client and returns its text, or the error.
 func toolText(ctx context.Context, cs *gomcp.ClientSession, name string, args map[string]any) (string, error) {
 	res, err := cs.CallTool(ctx, &gomcp.CallToolParams{Name: name, Arguments: args})

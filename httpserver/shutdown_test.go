@@ -22,10 +22,7 @@ func TestShutdown_CallsInFlightFinish(t *testing.T) {
 		t.Run(tr.name, func(t *testing.T) {
 			t.Parallel()
 			s := serve(t, Options{SSE: tr.sse})
-			cs, err := s.connect(t, tr.protocol, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			cs, release := s.connectForShutdown(t, tr.protocol)
 			const calls = 3
 			results := make(chan string, calls)
 			for range calls {
@@ -52,6 +49,7 @@ func TestShutdown_CallsInFlightFinish(t *testing.T) {
 					t.Errorf("a call in flight at shutdown got %q", text)
 				}
 			}
+			release()
 			if err := <-stopped; err != nil {
 				t.Errorf("Serve: %v", err)
 			}
@@ -71,10 +69,7 @@ func TestShutdown_CutsOffCallsWithAnError(t *testing.T) {
 		t.Run(tr.name, func(t *testing.T) {
 			t.Parallel()
 			s := serve(t, Options{SSE: tr.sse, ShutdownTimeout: 300 * time.Millisecond})
-			cs, err := s.connect(t, tr.protocol, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			cs, release := s.connectForShutdown(t, tr.protocol)
 			const calls = 3
 			results := make(chan error, calls)
 			for range calls {
@@ -94,6 +89,7 @@ func TestShutdown_CutsOffCallsWithAnError(t *testing.T) {
 					t.Errorf("a call cut off at shutdown got %v, want the JSON-RPC error saying so", err)
 				}
 			}
+			release()
 			if !strings.Contains(s.log.String(), "cut off") {
 				t.Error("the log does not say calls were cut off")
 			}

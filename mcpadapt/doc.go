@@ -1,7 +1,8 @@
 // Package mcpadapt is the one home of the code that works around how mcp-go
 // v1.2.1 behaves inside. Nothing else in the server sleeps to let mcp-go
-// catch up, reads mcp-go's wire output, forges requests to it or bounds
-// what it echoes.
+// catch up, reads mcp-go's wire output, forges requests to it, decodes its
+// raw requests again, edits the requests it serves or the results it
+// built, or bounds what it echoes.
 //
 // Each workaround says which behaviour it exists for and when it can be
 // deleted, and has a test named TestPinned_… that shows the behaviour on
@@ -15,21 +16,27 @@
 //	EndSession (session.go)          no way to end one session but its DELETE;        StreamableHTTPServer exports a way to
 //	                                 the DELETE leaves the session's GET stream       terminate one session that ends its
 //	                                 open (httpserver ends it: sessionIDs)            streams too
-//	SSEStreams (sse.go)              answers are queued after the call's hooks,       the SSE server drains its queues before
-//	                                 and closing a session drops its queue            closing sessions
+//	SSEStreams (sse.go)              answers are queued after the call's hooks,       the SSE server drains its queues,
+//	                                 and closing a session drops its queue            answers included, before closing
 //	BoundInput, Quote (input.go)     super-linear template matching; errors quote     mcp-go bounds matching and what its
 //	                                 whole URIs, names and methods                    errors quote
+//	CheckResourceRequests            only the request-initialization hook can         typed hooks or handlers of these
+//	(resources.go)                   refuse a request, and it gets raw JSON-RPC:      methods can refuse a request
+//	                                 the request is decoded twice; subscribe
+//	                                 accepts any URI
+//	ListResources (resources.go)     resources/list lists only registered             mcp-go lets a server serve
+//	                                 resources (the answer is overwritten in an       resources/list (a list handler);
+//	                                 after hook) and base64-decodes cursors           the base64 when it stops decoding
+//	                                 (ours are base64 on the wire)                    cursors it did not issue
+//	EstablishListen (resources.go)   subscriptions/listen acknowledges every URI      mcp-go lets the server accept or
+//	                                 it names (the before hook edits the request)     refuse each subscription
 //
 // Replaced by a proper mcp-go API instead of a workaround, and so not here:
 // JSON-RPC batch answers (httpserver gives mcp-go a response writer that
 // cannot stream, so it answers in JSON: server.HTTPResponseWriter.CanStream),
-// counting the calls in flight (handler middleware), and the `call`
-// command (mcp-go's in-process client).
-//
-// Still outside, for the subscription engine's rework to bring here: the
-// raw re-decode of requests in resources' request-initialization hook,
-// the edited subscriptions/listen request, the overwritten resources/list
-// result and the base64 cursors (resources/hooks.go, resources.go,
-// snapshot.go). BoundInput's request type is where a shared decode of a
-// request's params belongs.
+// counting the calls in flight (handler middleware), the `call` command
+// (mcp-go's in-process client), and the legacy resources/subscribe's
+// bookkeeping, which uses the hooks as mcp-go documents them (resources:
+// AfterSubscribe, OnError and OnUnregisterSession with the request's ID and
+// session).
 package mcpadapt

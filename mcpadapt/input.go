@@ -83,14 +83,17 @@ func BoundInput(h *server.Hooks, resources []server.ServerResource, templates []
 	})
 }
 
-// request holds what mcp-go may look up by or quote.
+// request holds what mcp-go may look up by or quote, and what the resource
+// checks read (CheckResourceRequests): the one decoding of a request's
+// params outside mcp-go.
 type request struct {
 	Method string `json:"method"`
 	Params struct {
-		Name  string `json:"name"`
-		URI   string `json:"uri"`
-		Level string `json:"level"`
-		Ref   struct {
+		Name   string `json:"name"`
+		URI    string `json:"uri"`
+		Level  string `json:"level"`
+		Cursor string `json:"cursor"`
+		Ref    struct {
 			Type string `json:"type"`
 			Name string `json:"name"`
 			URI  string `json:"uri"`

@@ -13,38 +13,51 @@ import (
 )
 
 // SSEStreams lets a server shut the legacy SSE transport down without
-// losing answers: Drain waits until every stream has written what is queued
-// for it, and only then may the server call SSEServer.CloseSessions.
+// losing answers: Drain waits until every stream has written the answer of
+// every request its session made, and what was queued before them, and only
+// then may the server call SSEServer.CloseSessions.
 //
 // The misbehaviour (TestPinned_SSEAnswerIsQueuedAfterItsHooks and
 // TestPinned_SSECloseDropsWhatIsQueued): mcp-go v1.2.1 answers a call on
-// the SSE transport by queueing the response on the session's stream just
-// after the request's hooks and handler middleware have returned, so a
-// server that waited for its calls to finish cannot know the answers are
-// written; and ending a session drops what is still queued. mcp-go writes a
-// session's queue in order, so Drain queues a notice behind the responses
-// (a log message saying the server is shutting down, through
-// SendEventToSession) and watches each stream's writes until it has written
-// the notice; it repeats until a round passes in which no stream wrote
-// anything else, so that a response queued a moment after its call ended is
-// not lost either. Spotting the notice means reading the stream's bytes:
-// that is the part that depends on mcp-go's wire format.
+// the SSE transport by queueing the response on the session's stream after
+// the request's hooks and handler middleware have returned (and after
+// marshalling it, which takes a while for a large result), so a server that
+// waited for its calls to finish cannot know the answers are written; and
+// ending a session drops what is still queued.
 //
-// Delete it when mcp-go's SSE server drains each session's queue before it
-// closes the stream on CloseSessions (or offers a graceful Shutdown that
-// does), and the pinned tests fail.
+// So SSEStreams notes each request of an SSE session (a
+// request-initialization hook, which mcp-go runs for every request it will
+// answer) and watches the session's stream for the answers: Drain waits
+// until none is owed. mcp-go writes a session's queue in order, so Drain
+// then queues a notice (a log message saying the server is shutting down,
+// through SendEventToSession) and waits until each stream has written it,
+// which writes whatever was queued before it; if an answer was owed again
+// meanwhile, it goes round once more. Telling answers and the notice from
+// other events means reading the stream's bytes: that is the part that
+// depends on mcp-go's wire format (one event per Write, JSON on its data
+// line).
+//
+// Delete it when mcp-go's SSE server drains each session's queue, answers
+// included, before it closes the stream on CloseSessions (or offers a
+// graceful Shutdown that does), and the pinned tests fail.
 type SSEStreams struct {
 	mu       sync.Mutex
-	sessions map[string]struct{}
-	streams  map[*noticeWatcher]struct{}
+	sessions map[string]*sseStream // by session ID
+	streams  map[*sseStream]struct{}
 }
 
 // NewSSEStreams tracks the SSE sessions of the MCP server whose hooks are h.
 func NewSSEStreams(h *server.Hooks) *SSEStreams {
-	s := &SSEStreams{sessions: map[string]struct{}{}, streams: map[*noticeWatcher]struct{}{}}
-	h.AddOnRegisterSession(func(_ context.Context, cs server.ClientSession) {
+	s := &SSEStreams{sessions: map[string]*sseStream{}, streams: map[*sseStream]struct{}{}}
+	h.AddOnRegisterSession(func(ctx context.Context, cs server.ClientSession) {
+		// mcp-go registers an SSE session with its stream's request
+		// context, which Stream marked.
+		st, ok := ctx.Value(streamKey{}).(*sseStream)
+		if !ok {
+			return
+		}
 		s.mu.Lock()
-		s.sessions[cs.SessionID()] = struct{}{}
+		s.sessions[cs.SessionID()] = st
 		s.mu.Unlock()
 	})
 	h.AddOnUnregisterSession(func(_ context.Context, cs server.ClientSession) {
@@ -52,8 +65,24 @@ func NewSSEStreams(h *server.Hooks) *SSEStreams {
 		delete(s.sessions, cs.SessionID())
 		s.mu.Unlock()
 	})
+	h.AddOnRequestInitialization(func(ctx context.Context, id any, _ any) error {
+		cs := server.ClientSessionFromContext(ctx)
+		if id == nil || cs == nil {
+			return nil
+		}
+		s.mu.Lock()
+		st := s.sessions[cs.SessionID()]
+		s.mu.Unlock()
+		if st != nil {
+			st.owe(idKey(id))
+		}
+		return nil
+	})
 	return s
 }
+
+// streamKey marks the context of an SSE stream's request with its stream.
+type streamKey struct{}
 
 // shutdownNotice is the last event of every SSE stream.
 var shutdownNotice = mcp.JSONRPCNotification{JSONRPC: mcp.JSONRPC_VERSION, Notification: mcp.Notification{
@@ -70,117 +99,229 @@ var noticeJSON, _ = json.Marshal(shutdownNotice)
 // stream's writes.
 func (s *SSEStreams) Stream(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		nw := &noticeWatcher{ResponseWriter: w}
+		st := &sseStream{ResponseWriter: w, owed: map[string]int{}, changed: make(chan struct{})}
 		s.mu.Lock()
-		s.streams[nw] = struct{}{}
+		s.streams[st] = struct{}{}
 		s.mu.Unlock()
 		defer func() {
 			s.mu.Lock()
-			delete(s.streams, nw)
+			delete(s.streams, st)
 			s.mu.Unlock()
-			nw.end()
+			st.end()
 		}()
-		next.ServeHTTP(nw, r)
+		next.ServeHTTP(st, r.WithContext(context.WithValue(r.Context(), streamKey{}, st)))
 	})
 }
 
 // Drain waits, at most until ctx ends, until every stream has written what
-// is queued for it (see SSEStreams).
+// is owed and queued for it (see SSEStreams).
 func (s *SSEStreams) Drain(ctx context.Context, srv *server.SSEServer) {
-	s.mu.Lock()
-	ids := make([]string, 0, len(s.sessions))
-	for id := range s.sessions {
-		ids = append(ids, id)
-	}
-	watchers := make([]*noticeWatcher, 0, len(s.streams))
-	for w := range s.streams {
-		watchers = append(watchers, w)
-	}
-	s.mu.Unlock()
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
 	for {
-		before := make([]watchState, len(watchers))
-		for i, w := range watchers {
-			before[i] = w.state()
+		s.mu.Lock()
+		ids := make([]string, 0, len(s.sessions))
+		for id := range s.sessions {
+			ids = append(ids, id)
+		}
+		streams := make([]*sseStream, 0, len(s.streams))
+		for st := range s.streams {
+			streams = append(streams, st)
+		}
+		s.mu.Unlock()
+		// The answers.
+		for _, st := range streams {
+			if !st.await(ctx, func(v streamState) bool { return v.owed == 0 }) {
+				return
+			}
+		}
+		// What was queued before them, and the notice last.
+		before := make([]int, len(streams))
+		for i, st := range streams {
+			before[i] = st.state().notices
 		}
 		for _, id := range ids {
 			_ = srv.SendEventToSession(id, shutdownNotice)
 		}
-		quiet := true
-		for i, w := range watchers {
-			for {
-				now := w.state()
-				if now.ended || now.notices > before[i].notices {
-					quiet = quiet && (now.ended || now.others == before[i].others)
-					break
-				}
-				select {
-				case <-tick.C:
-				case <-ctx.Done():
-					return
-				}
+		settled := true
+		for i, st := range streams {
+			if !st.await(ctx, func(v streamState) bool { return v.notices > before[i] }) {
+				return
 			}
+			settled = settled && st.state().owed == 0
 		}
-		if quiet {
+		if settled {
 			return
 		}
 	}
 }
 
-// noticeWatcher is an SSE stream's response writer; it counts the
-// shutdown notices it has written and flushed, and the other writes.
-type noticeWatcher struct {
+// sseStream is an SSE stream's response writer. It counts the answers its
+// session owes and the shutdown notices it has written and flushed.
+type sseStream struct {
 	http.ResponseWriter
-	pending bool // a notice was written, not yet flushed (stream goroutine only)
+	// Written, not yet flushed (the stream's goroutine only).
+	flushNotices int
+	flushAnswers []string
 
-	mu sync.Mutex
-	watchState
+	mu      sync.Mutex
+	owed    map[string]int // answers owed, by request ID
+	v       streamState
+	changed chan struct{} // closed and replaced on every change of v
 }
 
-type watchState struct {
-	notices, others int
-	ended           bool
+type streamState struct {
+	owed    int // answers owed
+	notices int // notices written and flushed
+	ended   bool
 }
 
-func (w *noticeWatcher) Write(p []byte) (int, error) {
-	if bytes.Contains(p, noticeJSON) {
-		w.pending = true
-	} else {
-		w.mu.Lock()
-		w.others++
-		w.mu.Unlock()
+// owe notes that the session owes the answer of request id.
+func (st *sseStream) owe(id string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.owed[id]++
+	st.v.owed++
+	st.signal()
+}
+
+func (st *sseStream) Write(p []byte) (int, error) {
+	switch {
+	case bytes.Contains(p, noticeJSON):
+		st.flushNotices++
+	case st.owes():
+		if id, ok := answerID(p); ok {
+			st.flushAnswers = append(st.flushAnswers, id)
+		}
 	}
-	return w.ResponseWriter.Write(p)
+	return st.ResponseWriter.Write(p)
 }
 
-func (w *noticeWatcher) Flush() {
-	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+func (st *sseStream) Flush() {
+	if f, ok := st.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
-	if w.pending {
-		w.pending = false
-		w.mu.Lock()
-		w.notices++
-		w.mu.Unlock()
+	if st.flushNotices == 0 && len(st.flushAnswers) == 0 {
+		return
 	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.v.notices += st.flushNotices
+	for _, id := range st.flushAnswers {
+		if st.owed[id] > 0 {
+			st.owed[id]--
+			st.v.owed--
+			if st.owed[id] == 0 {
+				delete(st.owed, id)
+			}
+		}
+	}
+	st.flushNotices, st.flushAnswers = 0, st.flushAnswers[:0]
+	st.signal()
 }
 
-func (w *noticeWatcher) state() watchState {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.watchState
+func (st *sseStream) owes() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.v.owed > 0
 }
 
-func (w *noticeWatcher) end() {
-	w.mu.Lock()
-	w.ended = true
-	w.mu.Unlock()
+func (st *sseStream) state() streamState {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.v
+}
+
+func (st *sseStream) end() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.v.ended = true
+	st.signal()
+}
+
+// signal wakes whoever awaits a change; st.mu must be held.
+func (st *sseStream) signal() {
+	close(st.changed)
+	st.changed = make(chan struct{})
+}
+
+// await waits until done holds for the stream's state or the stream ended
+// (true), or ctx ends (false).
+func (st *sseStream) await(ctx context.Context, done func(streamState) bool) bool {
+	for {
+		st.mu.Lock()
+		v, changed := st.v, st.changed
+		st.mu.Unlock()
+		if v.ended || done(v) {
+			return true
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return false
+		}
+	}
 }
 
 // SetWriteDeadline lets mcp-go bound a stalled client's writes.
-func (w *noticeWatcher) SetWriteDeadline(t time.Time) error {
-	return http.NewResponseController(w.ResponseWriter).SetWriteDeadline(t)
+func (st *sseStream) SetWriteDeadline(t time.Time) error {
+	return http.NewResponseController(st.ResponseWriter).SetWriteDeadline(t)
 }
 
-func (w *noticeWatcher) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+func (st *sseStream) Unwrap() http.ResponseWriter { return st.ResponseWriter }
+
+// idKey is the canonical JSON of a request ID.
+func idKey(id any) string {
+	b, err := json.Marshal(id)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// answerID reads an SSE event as mcp-go writes it ("event: message\ndata:
+// {…}\n\n") and returns the request ID it answers, if it is an answer (a
+// JSON-RPC message with an id and no method). It reads the JSON only up to
+// where it can tell, which for mcp-go's field order (jsonrpc, id, then
+// result, error or method) is its start.
+func answerID(event []byte) (string, bool) {
+	_, data, ok := bytes.Cut(event, []byte("data:"))
+	if !ok {
+		return "", false
+	}
+	data, _, _ = bytes.Cut(data, []byte("\n"))
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return "", false
+	}
+	var id any
+	hasID, answered := false, false
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		switch t {
+		case "method":
+			return "", false
+		case "id":
+			if dec.Decode(&id) != nil {
+				return "", false
+			}
+			hasID = id != nil
+		case "result", "error":
+			answered = true
+			if hasID {
+				return idKey(id), true
+			}
+			fallthrough
+		default:
+			var skip json.RawMessage
+			if dec.Decode(&skip) != nil {
+				return "", false
+			}
+		}
+	}
+	if hasID && answered {
+		return idKey(id), true
+	}
+	return "", false
+}

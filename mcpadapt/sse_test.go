@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -196,5 +197,86 @@ func TestPinned_SSEAnswerIsQueuedAfterItsHooks(t *testing.T) {
 	}
 	for !strings.Contains(w.String(), "answered") {
 		<-w.wrote
+	}
+}
+
+// TestSSEStreams_DrainWaitsForAnAnswerQueuedLate: a call whose handler has
+// returned but whose answer mcp-go has not queued yet (its success hook
+// still running, as a large result's marshalling would be) is still owed:
+// Drain waits for its answer, which is written before the notice. (An
+// earlier Drain, which only waited for a notice queued behind what was
+// queued, returned here and the answer was lost: the flake of
+// TestHTTP_ShutdownLosesNoCallInFlight/sse.)
+func TestSSEStreams_DrainWaitsForAnAnswerQueuedLate(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		inHook, goOn := make(chan struct{}), make(chan struct{})
+		h := &server.Hooks{}
+		streams := NewSSEStreams(h)
+		h.AddOnSuccess(func(_ context.Context, _ any, method mcp.MCPMethod, _ any, _ any) {
+			if method == mcp.MethodToolsCall {
+				close(inHook)
+				<-goOn
+			}
+		})
+		s := server.NewMCPServer("drain", "1", server.WithHooks(h))
+		s.AddTool(mcp.NewTool("t"), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			return mcp.NewToolResultText("answered"), nil
+		})
+		sse := server.NewSSEServer(s)
+		w := newHeldWriter()
+		id, done := openStream(t, streams.Stream(sse.SSEHandler()), w)
+		post := func(body string) {
+			sse.MessageHandler().ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/message?sessionId="+id, strings.NewReader(body)))
+		}
+		post(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}`)
+		post(`{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+		synctest.Wait()
+		post(`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"t","arguments":{}}}`)
+		<-inHook // the handler returned; the answer is not queued
+
+		drained := make(chan struct{})
+		go func() {
+			streams.Drain(t.Context(), sse)
+			close(drained)
+		}()
+		synctest.Wait()
+		select {
+		case <-drained:
+			t.Fatal("Drain returned while a call's answer was still to be queued")
+		default:
+		}
+		close(goOn)
+		<-drained
+		sse.CloseSessions()
+		<-done
+		out := w.String()
+		answer, notice := strings.Index(out, `"id":7`), strings.Index(out, "the server is shutting down")
+		if answer < 0 || notice < answer {
+			t.Errorf("want the answer, then the notice; the stream wrote:\n%s", out)
+		}
+	})
+}
+
+func TestAnswerID(t *testing.T) {
+	for _, tc := range []struct {
+		event string
+		id    string
+		ok    bool
+	}{
+		{"event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}\n\n", "7", true},
+		{"event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":\"a\\u003c\",\"error\":{\"code\":-32603}}\n\n", `"a\u003c"`, true},
+		{"event: message\ndata: {\"result\":{\"x\":[1,2]},\"id\":3}\n\n", "3", true},
+		{"event: message\ndata:{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}\n\n", "", false},
+		{"event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{}}\n\n", "", false},
+		{"event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{}}\n\n", "", false},
+		{"event: endpoint\ndata: /message?sessionId=x\r\n\r\n", "", false},
+	} {
+		id, ok := answerID([]byte(tc.event))
+		if id != tc.id || ok != tc.ok {
+			t.Errorf("answerID(%q) = %q, %v; want %q, %v", tc.event, id, ok, tc.id, tc.ok)
+		}
+	}
+	if k := idKey("a<"); k != `"a\u003c"` {
+		t.Errorf("idKey(a<) = %s: the hook's key and the answer's must match", k)
 	}
 }

@@ -2,26 +2,36 @@ package resources
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/mcpadapt"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/resources/watch"
 )
 
+// The MCP adapter of the subscription engine (package watch): how
+// resources/subscribe, resources/unsubscribe and subscriptions/listen
+// requests, and sessions ending, reach the engine, and how its
+// notifications reach the client. Nothing else starts or stops polling.
+
 // Attach installs the catalog on s through its hooks h (s.GetHooks()): the
-// resources/list extension, cursor checks, and subscription tracking for
-// both protocol eras. Call it once, before serving.
+// resources/list extension, cursor checks, and subscriptions for both
+// protocol eras. Call it once, before serving.
 //
 // A subscription is only ever bound to the request that made it:
 //
 //   - resources/subscribe (legacy) is checked and probed at request
 //     initialization, the one hook that can fail a request: the URI must be
 //     ours and readable, and the answer is the subscription's baseline. The
-//     probe waits, under the session object mcp-go serves the request with
-//     (never an ID a client sends) and the request's ID, for mcp-go to accept
-//     the request; a legacy session is one client's.
+//     probed subscription waits, under the session object mcp-go serves the
+//     request with (never an ID a client sends) and the request's ID, for
+//     mcp-go to accept the request; a legacy session is one client's.
 //   - subscriptions/listen (2026-07-28) has no session: request
 //     initialization only checks what needs no HubSpot call (URIs, count,
 //     credential), and the listen hook, which mcp-go calls with the request
@@ -29,11 +39,15 @@ import (
 //     there. Nothing waits in between, so no other request can pick it up.
 func (c *Catalog) Attach(s *server.MCPServer, h *server.Hooks) {
 	c.srv = s
-	h.AddOnRequestInitialization(c.initRequest)
-	h.AddAfterListResources(c.afterListResources)
+	mcpadapt.CheckResourceRequests(h, mcpadapt.ResourceChecks{
+		ListCursor: func(cursor string) error { _, _, err := decodeCursor(cursor); return err },
+		Subscribe:  c.prepareSubscribe,
+		Listen:     c.checkListen,
+	})
+	mcpadapt.ListResources(h, c.listResources)
+	mcpadapt.EstablishListen(h, c.listen)
 	h.AddAfterSubscribe(c.afterSubscribe)
 	h.AddAfterUnsubscribe(c.afterUnsubscribe)
-	h.AddBeforeSubscriptionsListen(c.beforeListen)
 	h.AddOnError(c.onError)
 	h.AddOnUnregisterSession(c.sessionEnded)
 }
@@ -41,107 +55,53 @@ func (c *Catalog) Attach(s *server.MCPServer, h *server.Hooks) {
 // Polling tells whether subscriptions are served (a non-zero PollRate);
 // the server should advertise resources.subscribe and listChanged only
 // then.
-func (c *Catalog) Polling() bool { return c.watch.enabled() }
+func (c *Catalog) Polling() bool { return c.watch.Enabled() }
 
-// initRequest validates what mcp-go cannot: our resources/list cursors and
-// the URIs of subscriptions. The method is read from the decoded JSON, as
-// mcp-go reads it, so no spelling of it (such as a \u002f escape) slips by.
-func (c *Catalog) initRequest(ctx context.Context, id any, message any) error {
-	raw, ok := message.(json.RawMessage)
-	if !ok {
-		return nil
-	}
-	var m struct {
-		Method string `json:"method"`
-		Params struct {
-			Meta          *mcp.Meta               `json:"_meta"`
-			URI           string                  `json:"uri"`
-			Cursor        string                  `json:"cursor"`
-			Notifications *mcp.SubscriptionFilter `json:"notifications"`
-		} `json:"params"`
-	}
-	if json.Unmarshal(raw, &m) != nil {
-		return nil // mcp-go reports malformed requests
-	}
-	modern := mcp.IsModernProtocol(m.Params.Meta.ProtocolVersion())
-	switch mcp.MCPMethod(m.Method) {
-	case mcp.MethodResourcesList:
-		if m.Params.Cursor != "" {
-			if _, _, err := decodeCursor(m.Params.Cursor); err != nil {
-				return fmt.Errorf("resources/list: %w", err)
-			}
-		}
-	case mcp.MethodResourcesSubscribe:
-		key, ok := pendingKeyOf(ctx, id)
-		if ok {
-			// Whatever happens next, nothing an earlier request left under
-			// this ID may be taken for this one.
-			c.watch.take(key)
-		}
-		if modern || !c.Polling() || m.Params.URI == "" {
-			return nil // mcp-go answers these
-		}
-		if !ok || sessionID(ctx) == "" {
-			return fmt.Errorf("resources/subscribe: this connection has no MCP session to deliver notifications to; use a stateful transport or subscriptions/listen (protocol %s)", mcp.LATEST_PROTOCOL_VERSION)
-		}
-		return c.prepare(ctx, key, sessionSink(ctx).key, m.Params.URI)
-	case mcp.MethodSubscriptionsListen:
-		f := m.Params.Notifications
-		if !modern || !c.Polling() || f == nil || len(f.ResourceSubscriptions) == 0 {
-			return nil
-		}
-		_, err := c.checkListen(ctx, f.ResourceSubscriptions)
-		return err
-	}
-	return nil
-}
-
-// checkListen checks a subscriptions/listen request's URIs without calling
-// HubSpot, and returns their targets.
-func (c *Catalog) checkListen(ctx context.Context, uris []string) ([]*sub, error) {
-	if len(uris) > maxSubscriptions {
-		return nil, fmt.Errorf("subscriptions/listen: %d resource subscriptions; a stream may hold at most %d", len(uris), maxSubscriptions)
-	}
-	subs := make([]*sub, 0, len(uris))
+// subsOf parses subscribed URIs into what the engine watches.
+func subsOf(uris []string) ([]watch.Sub, error) {
+	subs := make([]watch.Sub, 0, len(uris))
 	for _, uri := range uris {
 		r, err := parseURI(uri)
 		if err != nil {
 			return nil, readError(uri, err)
 		}
-		subs = append(subs, &sub{uri: uri, target: targetOf(r)})
-	}
-	if _, err := c.svc.Credential(ctx); err != nil {
-		return nil, readError("subscribe", err)
+		subs = append(subs, watch.Sub{URI: uri, Target: targetOf(r)})
 	}
 	return subs, nil
 }
 
-// prepare probes a legacy subscription's URI with the caller's credential and
-// parks the result under key until mcp-go accepts the request.
-func (c *Catalog) prepare(ctx context.Context, key pendingKey, sinkKey, uri string) error {
-	if c.watch.count(sinkKey)+1 > maxSubscriptions {
+// prepareSubscribe checks and probes a legacy resources/subscribe with the
+// caller's credential, and holds the result until mcp-go accepts the
+// request (afterSubscribe).
+func (c *Catalog) prepareSubscribe(ctx context.Context, id any, uri string) error {
+	key, ok := pendingKeyOf(ctx, id)
+	if ok {
+		// Whatever happens next, nothing an earlier request left under
+		// this ID may be taken for this one.
+		c.pending.take(key)
+	}
+	if !c.Polling() {
+		return nil // mcp-go refuses it: no subscribe capability
+	}
+	if !ok || sessionID(ctx) == "" {
+		return fmt.Errorf("resources/subscribe: this connection has no MCP session to deliver notifications to; use a stateful transport or subscriptions/listen (protocol %s)", mcp.LATEST_PROTOCOL_VERSION)
+	}
+	if c.watch.Count(sessionKey(ctx))+1 > maxSubscriptions {
 		return fmt.Errorf("resources/subscribe: a session may hold at most %d subscriptions", maxSubscriptions)
 	}
-	cred, err := c.svc.Credential(ctx)
+	subs, err := subsOf([]string{uri})
+	if err != nil {
+		return err
+	}
+	// A legacy session hears of list changes without asking.
+	p, err := c.watch.Prepare(ctx, subs, true)
 	if err != nil {
 		return readError("subscribe", err)
 	}
-	r, err := parseURI(uri)
-	if err != nil {
-		return readError(uri, err)
+	if len(p.Refused) > 0 {
+		return readError(uri, p.Refused[0].Err)
 	}
-	t := targetOf(r)
-	st, err := probe(ctx, c.svc, t)
-	if err != nil {
-		return readError(uri, err)
-	}
-	// The baseline for list_changed; without it the poller takes one on
-	// its first cycle.
-	open, err := openSet(ctx, c.svc)
-	if err != nil {
-		open = ""
-	}
-	c.watch.hold(key, pending{credential: cred, subs: []*sub{{uri: uri, target: t, state: st}}, listChanged: true, open: open})
+	c.pending.hold(key, p)
 	return nil
 }
 
@@ -150,13 +110,9 @@ func (c *Catalog) afterSubscribe(ctx context.Context, id any, _ *mcp.SubscribeRe
 	if !ok {
 		return
 	}
-	p, ok := c.watch.take(key)
-	if !ok {
-		return
+	if p, ok := c.pending.take(key); ok {
+		c.watch.Start(c.sessionSink(ctx), p)
 	}
-	s := sessionSink(ctx)
-	s.listChanged, s.open, s.base = p.listChanged, p.open, ctx
-	c.watch.add(s, p.credential, p.subs)
 }
 
 // onError drops what a refused resources/subscribe left waiting.
@@ -165,81 +121,106 @@ func (c *Catalog) onError(ctx context.Context, id any, method mcp.MCPMethod, _ a
 		return
 	}
 	if key, ok := pendingKeyOf(ctx, id); ok {
-		c.watch.take(key)
+		c.pending.take(key)
 	}
 }
 
 func (c *Catalog) afterUnsubscribe(ctx context.Context, _ any, req *mcp.UnsubscribeRequest, _ *mcp.EmptyResult) {
-	c.watch.remove(sessionSink(ctx).key, req.Params.URI)
+	c.watch.Remove(sessionKey(ctx), req.Params.URI)
+}
+
+func (c *Catalog) sessionEnded(_ context.Context, s server.ClientSession) {
+	c.watch.Drop("session " + s.SessionID())
+	c.pending.drop(s)
+}
+
+// checkListen checks a subscriptions/listen request's URIs without calling
+// HubSpot, at request initialization.
+func (c *Catalog) checkListen(ctx context.Context, uris []string) error {
+	if !c.Polling() {
+		return nil
+	}
+	if len(uris) > maxSubscriptions {
+		return fmt.Errorf("subscriptions/listen: %d resource subscriptions; a stream may hold at most %d", len(uris), maxSubscriptions)
+	}
+	if _, err := subsOf(uris); err != nil {
+		return err
+	}
+	if _, err := c.svc.Credential(ctx); err != nil {
+		return readError("subscribe", err)
+	}
+	return nil
 }
 
 // listenSeq numbers subscriptions/listen streams: each is its own sink,
 // whatever its session and request ID.
 var listenSeq atomic.Uint64
 
-// beforeListen probes a subscriptions/listen request's URIs with the
-// caller's credential and starts polling, bound to the stream's context:
-// cancelling the request (go-sdk's Unsubscribe) or closing the session
-// stops it. A URI whose probe fails (an unknown thread, HubSpot trouble) is
-// taken out of the request, so mcp-go's acknowledgement lists only the
-// subscriptions that were established.
-func (c *Catalog) beforeListen(ctx context.Context, _ any, req *mcp.SubscriptionsListenRequest) {
-	f := &req.Params.Notifications
-	if !c.Polling() || (len(f.ResourceSubscriptions) == 0 && !f.ResourcesListChanged) {
-		return
+// listen probes a subscriptions/listen request's URIs with the caller's
+// credential and starts polling, bound to the stream's context: cancelling
+// the request (go-sdk's Unsubscribe) or closing the session stops it. A URI
+// whose probe fails (an unknown thread, HubSpot trouble) is left out, so
+// mcp-go's acknowledgement lists only the subscriptions established.
+func (c *Catalog) listen(ctx context.Context, want mcp.SubscriptionFilter) mcp.SubscriptionFilter {
+	if !c.Polling() || (len(want.ResourceSubscriptions) == 0 && !want.ResourcesListChanged) {
+		return want // mcp-go keeps to its capabilities
 	}
-	subs, err := c.checkListen(ctx, f.ResourceSubscriptions)
+	none := mcp.SubscriptionFilter{}
+	subs, err := subsOf(want.ResourceSubscriptions)
+	if err == nil && len(subs) > maxSubscriptions {
+		err = fmt.Errorf("%d resource subscriptions; a stream may hold at most %d", len(subs), maxSubscriptions)
+	}
 	if err != nil {
 		// Initialization refuses these; never watch them regardless.
 		c.logger.WarnContext(ctx, "subscriptions/listen not established", "error", err)
-		f.ResourceSubscriptions, f.ResourcesListChanged = nil, false
-		return
+		return none
 	}
-	cred, err := c.svc.Credential(ctx)
+	p, err := c.watch.Prepare(ctx, subs, want.ResourcesListChanged)
 	if err != nil {
-		f.ResourceSubscriptions, f.ResourcesListChanged = nil, false
-		return
+		c.logger.WarnContext(ctx, "subscriptions/listen not established", "error", readError("subscribe", err))
+		return none
 	}
-	probed := map[target]state{}
-	failed := map[target]bool{}
-	var kept []*sub
-	for _, sb := range subs {
-		st, ok := probed[sb.target]
-		if !ok {
-			if failed[sb.target] {
-				continue
-			}
-			if st, err = probe(ctx, c.svc, sb.target); err != nil {
-				failed[sb.target] = true
-				c.logger.InfoContext(ctx, "subscriptions/listen: resource left out", "uri", sb.uri, "error", readError(sb.uri, err))
-				continue
-			}
-			probed[sb.target] = st
-		}
-		sb.state = st
-		kept = append(kept, sb)
+	for _, r := range p.Refused {
+		c.logger.InfoContext(ctx, "subscriptions/listen: resource left out", "uri", r.Sub.URI, "error", readError(r.Sub.URI, r.Err))
 	}
-	f.ResourceSubscriptions = make([]string, len(kept))
-	for i, sb := range kept {
-		f.ResourceSubscriptions[i] = sb.uri
-	}
-	var open string
-	if f.ResourcesListChanged {
-		if open, err = openSet(ctx, c.svc); err != nil {
-			open = ""
-		}
-	}
-	if len(kept) == 0 && !f.ResourcesListChanged {
-		return
-	}
-	sid := sessionID(ctx)
 	key := fmt.Sprintf("listen %d", listenSeq.Add(1))
-	c.watch.add(sink{key: key, sessionID: sid, listen: ctx, listChanged: f.ResourcesListChanged, open: open}, cred, kept)
+	c.watch.Start(watch.Sink{Key: key, Context: ctx, Notifier: notifier{c: c, stream: ctx}}, p)
+	return mcp.SubscriptionFilter{ResourceSubscriptions: p.URIs(), ResourcesListChanged: want.ResourcesListChanged}
 }
 
-func (c *Catalog) sessionEnded(_ context.Context, s server.ClientSession) {
-	c.watch.drop("session " + s.SessionID())
-	c.watch.dropPending(s)
+// notifier delivers one sink's notifications through the MCP server: to a
+// legacy session by its ID, or through a subscriptions/listen stream's
+// context.
+type notifier struct {
+	c       *Catalog
+	session string
+	stream  context.Context
+}
+
+func (n notifier) Notify(_ context.Context, note watch.Notification) error {
+	srv := n.c.srv
+	if srv == nil {
+		return errors.New("catalog not attached to a server")
+	}
+	method, params := notification(note)
+	var err error
+	if n.stream != nil {
+		err = srv.SendNotificationToClient(n.stream, method, params)
+	} else {
+		err = srv.SendNotificationToSpecificClient(n.session, method, params)
+	}
+	if errors.Is(err, server.ErrSessionNotFound) {
+		return fmt.Errorf("%w: %w", watch.ErrSinkGone, err)
+	}
+	return err
+}
+
+// notification is the MCP notification of an engine's notification.
+func notification(n watch.Notification) (string, map[string]any) {
+	if n.Event == watch.ListChanged {
+		return mcp.MethodNotificationResourcesListChanged, nil
+	}
+	return mcp.MethodNotificationResourceUpdated, map[string]any{"uri": n.URI}
 }
 
 func sessionID(ctx context.Context) string {
@@ -249,9 +230,15 @@ func sessionID(ctx context.Context) string {
 	return ""
 }
 
-func sessionSink(ctx context.Context) sink {
-	sid := sessionID(ctx)
-	return sink{key: "session " + sid, sessionID: sid}
+// sessionKey is the engine's sink key of the request's session.
+func sessionKey(ctx context.Context) string { return "session " + sessionID(ctx) }
+
+// sessionSink is the sink of the request's legacy session: its checks run
+// with the subscribing request's values (such as a per-user HubSpot token)
+// without its cancellation.
+func (c *Catalog) sessionSink(ctx context.Context) watch.Sink {
+	id := sessionID(ctx)
+	return watch.Sink{Key: "session " + id, Context: context.WithoutCancel(ctx), Notifier: notifier{c: c, session: id}}
 }
 
 // pendingKey binds a probed resources/subscribe to its request: the
@@ -267,4 +254,51 @@ func pendingKeyOf(ctx context.Context, id any) (pendingKey, bool) {
 		return pendingKey{}, false
 	}
 	return pendingKey{session: s, id: fmt.Sprintf("%T %v", id, id)}, true
+}
+
+// pendingSubs are legacy subscriptions probed at request initialization,
+// waiting for mcp-go to accept their requests. Safe for concurrent use.
+type pendingSubs struct {
+	mu sync.Mutex
+	m  map[pendingKey]pending
+}
+
+type pending struct {
+	p  *watch.Prepared
+	at time.Time
+}
+
+// hold parks a probed subscription until its request succeeds; what waited
+// over a minute (a request that never ended) is dropped.
+func (ps *pendingSubs) hold(key pendingKey, p *watch.Prepared) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if ps.m == nil {
+		ps.m = map[pendingKey]pending{}
+	}
+	for k, old := range ps.m {
+		if time.Since(old.at) > time.Minute {
+			delete(ps.m, k)
+		}
+	}
+	ps.m[key] = pending{p, time.Now()}
+}
+
+func (ps *pendingSubs) take(key pendingKey) (*watch.Prepared, bool) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	p, ok := ps.m[key]
+	delete(ps.m, key)
+	return p.p, ok
+}
+
+// drop forgets what a session that ended left waiting.
+func (ps *pendingSubs) drop(s server.ClientSession) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	for k := range ps.m {
+		if k.session == s {
+			delete(ps.m, k)
+		}
+	}
 }

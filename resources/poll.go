@@ -2,48 +2,47 @@ package resources
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/resources/watch"
 )
 
-// What a subscription poll checks, and how it tells that something changed.
+// What a subscription poll checks, and how it tells that something changed:
+// the subscription engine's (package watch) Checker, reading HubSpot
+// through the service.
 
-// targetKind is what a poll checks.
-type targetKind int
-
+// The kinds of target a poll checks.
 const (
 	// targetThread: the newest entry of a thread's history (any of the six
 	// types), by ListMessages with limit 1.
-	targetThread targetKind = iota + 1
+	targetThread = "thread"
 	// targetActivity: threads of an inbox (or all inboxes) with a message
 	// since the last poll, by ListThreads sorted by latestMessageTimestamp
 	// with latestMessageTimestampAfter. A new thread counts: it has one.
-	targetActivity
+	targetActivity = "activity"
 	// targetInboxes: the set of inboxes and their names.
-	targetInboxes
+	targetInboxes = "inboxes"
 )
 
-type target struct {
-	kind targetKind
-	id   string // thread ID, inbox ID, or "" for all inboxes
-}
-
-func targetOf(r ref) target {
+// targetOf is what a subscription to a resource checks.
+func targetOf(r ref) watch.Target {
 	switch r.kind {
 	case kindThread, kindThreadJSON:
-		return target{targetThread, r.threadID}
+		return watch.Target{Kind: targetThread, ID: r.threadID}
 	case kindInbox, kindInboxThreads:
-		return target{targetActivity, r.inboxID}
+		return watch.Target{Kind: targetActivity, ID: r.inboxID}
 	case kindThreads:
-		return target{targetActivity, ""}
+		return watch.Target{Kind: targetActivity}
 	}
-	return target{targetInboxes, ""}
+	return watch.Target{Kind: targetInboxes}
 }
 
 // lookback is how far before the subscription an activity watch starts,
@@ -53,57 +52,86 @@ const lookback = 5 * time.Minute
 // maxSubscriptions bounds one sink's subscriptions.
 const maxSubscriptions = 100
 
-// state is what the last poll of a target saw.
-type state struct {
+// pollState is what the last poll of a target saw.
+type pollState struct {
 	newest      string               // targetThread: newest history entry
 	since       time.Time            // targetActivity: watermark
 	seen        map[string]time.Time // targetActivity: latest message per thread at or after since
 	fingerprint string               // targetInboxes
-	failed      bool                 // the last poll failed (reported once)
 }
 
-// probe takes a target's first state. Subscribing calls it with the
-// request's context, so an unknown ID fails the subscription with
-// HubSpot's error. Polls run with polling's budget in the context (see
-// inbox.WithBudget): every HubSpot request of a check takes a turn from it.
-func probe(ctx context.Context, svc *inbox.Service, t target) (state, error) {
-	switch t.kind {
+// checker reads targets through the service, with the subscriber's
+// context: probes with the subscribing request's, polls with polling's
+// budget in it (see inbox.WithBudget), so that every HubSpot request of a
+// check takes a turn from it.
+type checker struct{ svc *inbox.Service }
+
+// Probe takes a target's first state. An unknown ID fails the
+// subscription with HubSpot's error.
+func (c checker) Probe(ctx context.Context, t watch.Target) (watch.State, error) {
+	switch t.Kind {
 	case targetThread:
-		return checkThread(ctx, svc, t.id, state{})
+		return checkThread(ctx, c.svc, t.ID, pollState{})
 	case targetActivity:
-		if t.id != "" {
-			if _, err := svc.GetInbox(ctx, t.id, false); err != nil {
-				return state{}, err
+		if t.ID != "" {
+			if _, err := c.svc.GetInbox(ctx, t.ID, false); err != nil {
+				return nil, err
 			}
 		}
-		return checkActivity(ctx, svc, t.id, state{since: time.Now().Add(-lookback), seen: map[string]time.Time{}})
+		return checkActivity(ctx, c.svc, t.ID, pollState{since: time.Now().Add(-lookback), seen: map[string]time.Time{}})
 	}
-	return checkInboxes(ctx, svc)
+	return checkInboxes(ctx, c.svc)
 }
 
-// check polls a target; changed tells whether it differs from st.
-func check(ctx context.Context, svc *inbox.Service, t target, st state) (state, bool, error) {
-	var next state
+// Check polls a target; changed tells whether it differs from prev. A
+// target HubSpot answers 404 for is gone (deleted, archived).
+func (c checker) Check(ctx context.Context, t watch.Target, prev watch.State) (watch.State, bool, error) {
+	st, _ := prev.(pollState)
+	var next pollState
 	var err error
-	switch t.kind {
+	changed := false
+	switch t.Kind {
 	case targetThread:
-		next, err = checkThread(ctx, svc, t.id, st)
-		return next, err == nil && next.newest != st.newest, err
+		next, err = checkThread(ctx, c.svc, t.ID, st)
+		changed = next.newest != st.newest
 	case targetActivity:
-		next, err = checkActivity(ctx, svc, t.id, st)
-		return next, err == nil && changedSince(st.seen, next.seen), err
+		next, err = checkActivity(ctx, c.svc, t.ID, st)
+		changed = changedSince(st.seen, next.seen)
+	default:
+		next, err = checkInboxes(ctx, c.svc)
+		changed = next.fingerprint != st.fingerprint
 	}
-	next, err = checkInboxes(ctx, svc)
-	return next, err == nil && next.fingerprint != st.fingerprint, err
+	var apiErr *hubspot.Error
+	switch {
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound:
+		return prev, false, fmt.Errorf("%w: %w", watch.ErrTargetGone, err)
+	case err != nil:
+		return prev, false, err
+	}
+	return next, changed, nil
 }
 
-func checkThread(ctx context.Context, svc *inbox.Service, threadID string, st state) (state, error) {
+// List fingerprints the open threads, for list_changed.
+func (c checker) List(ctx context.Context) (string, error) {
+	threads, more, err := listOpenThreads(ctx, c.svc, nil)
+	if err != nil {
+		return "", err
+	}
+	ids := make([]string, len(threads))
+	for i, th := range threads {
+		ids[i] = th.ID
+	}
+	slices.Sort(ids)
+	return fmt.Sprint(ids, more), nil
+}
+
+func checkThread(ctx context.Context, svc *inbox.Service, threadID string, st pollState) (pollState, error) {
 	p, err := svc.ListMessages(ctx, threadID, &hubspot.ListMessagesOptions{
 		ListOptions: hubspot.ListOptions{Limit: 1, Sort: []string{"-createdAt"}}})
 	if err != nil {
 		return st, err
 	}
-	next := state{}
+	next := pollState{}
 	if len(p.Results) > 0 {
 		next.newest = p.Results[0].ID
 	}
@@ -112,8 +140,8 @@ func checkThread(ctx context.Context, svc *inbox.Service, threadID string, st st
 
 // checkActivity reads the threads whose latest message is at or after the
 // watermark, up to three pages, and moves the watermark to the newest.
-func checkActivity(ctx context.Context, svc *inbox.Service, inboxID string, st state) (state, error) {
-	next := state{since: st.since, seen: maps.Clone(st.seen)}
+func checkActivity(ctx context.Context, svc *inbox.Service, inboxID string, st pollState) (pollState, error) {
+	next := pollState{since: st.since, seen: maps.Clone(st.seen)}
 	if next.seen == nil {
 		next.seen = map[string]time.Time{}
 	}
@@ -160,28 +188,14 @@ func changedSince(before, now map[string]time.Time) bool {
 	return false
 }
 
-func checkInboxes(ctx context.Context, svc *inbox.Service) (state, error) {
+func checkInboxes(ctx context.Context, svc *inbox.Service) (pollState, error) {
 	inboxes, err := listInboxes(ctx, svc)
 	if err != nil {
-		return state{}, err
+		return pollState{}, err
 	}
 	var b strings.Builder
 	for _, in := range inboxes {
 		fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\n", in.ID, in.Name, in.Type, in.UpdatedAt.Format(time.RFC3339Nano))
 	}
-	return state{fingerprint: b.String()}, nil
-}
-
-// openSet lists the IDs of the open threads, for list_changed.
-func openSet(ctx context.Context, svc *inbox.Service) (string, error) {
-	threads, more, err := listOpenThreads(ctx, svc, nil)
-	if err != nil {
-		return "", err
-	}
-	ids := make([]string, len(threads))
-	for i, th := range threads {
-		ids[i] = th.ID
-	}
-	slices.Sort(ids)
-	return fmt.Sprint(ids, more), nil
+	return pollState{fingerprint: b.String()}, nil
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/resources/watch"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
@@ -77,8 +78,11 @@ type Catalog struct {
 	opts   Options
 	logger *slog.Logger
 	cache  *snapshotCache
-	watch  *watcher
-	srv    *server.MCPServer
+	// watch is the subscription engine; pending holds the legacy
+	// subscriptions waiting for mcp-go to accept their requests (hooks.go).
+	watch   *watch.Watcher
+	pending pendingSubs
+	srv     *server.MCPServer
 }
 
 // New returns a Catalog that serves each request through svc.
@@ -99,7 +103,15 @@ func New(svc *inbox.Service, opts Options) *Catalog {
 		opts.RecentThreads = 50
 	}
 	c := &Catalog{svc: svc, opts: opts, logger: opts.Logger, cache: newSnapshotCache(opts.CacheTTL)}
-	c.watch = newWatcher(c)
+	c.watch = watch.New(watch.Config{
+		Checker:     checker{svc},
+		Credentials: svc,
+		Invalidate:  c.cache.invalidate,
+		Budget:      inbox.WithBudget,
+		Interval:    opts.PollInterval,
+		Rate:        opts.PollRate,
+		Logger:      opts.Logger,
+	})
 	return c
 }
 
@@ -245,20 +257,16 @@ func (c *Catalog) listed(s *snapshot) []mcp.Resource {
 	return out
 }
 
-// afterListResources replaces the result of resources/list: the
-// registered resources, then the snapshot's inboxes and open threads, in
-// pages of PageSize with our own cursor. mcp-go itself only lists
-// registered resources.
-func (c *Catalog) afterListResources(ctx context.Context, _ any, req *mcp.ListResourcesRequest, res *mcp.ListResourcesResult) {
-	if res == nil {
-		return
-	}
+// listResources is the answer of resources/list (see
+// mcpadapt.ListResources): the registered resources, then the snapshot's
+// inboxes and open threads, in pages of PageSize with our own cursor.
+func (c *Catalog) listResources(ctx context.Context, cursor string) ([]mcp.Resource, string) {
 	static := c.registered()
 	cred, err := c.svc.Credential(ctx)
 	var snap *snapshot
 	offset := 0
-	if err == nil && req.Params.Cursor != "" {
-		seq, off, cerr := decodeCursor(string(req.Params.Cursor))
+	if err == nil && cursor != "" {
+		seq, off, cerr := decodeCursor(cursor)
 		if cerr == nil {
 			offset = off
 			snap = c.cache.find(cred, seq)
@@ -268,23 +276,22 @@ func (c *Catalog) afterListResources(ctx context.Context, _ any, req *mcp.ListRe
 		snap, err = c.cache.get(ctx, c.svc)
 	}
 	if err != nil {
-		// resources/list has no error channel in a hook: list what is
+		// resources/list has no error channel here: list what is
 		// registered and say why in the log. Reads report the error.
 		c.logger.WarnContext(ctx, "resources/list: could not list inboxes and threads", "error", readError("resources/list", err))
-		if req.Params.Cursor != "" {
+		if cursor != "" {
 			static = nil
 		}
-		res.Resources, res.NextCursor = nonNilResources(static), ""
-		return
+		return static, ""
 	}
 	all := append(static, c.listed(snap)...)
 	offset = min(offset, len(all))
 	end := min(offset+c.opts.PageSize, len(all))
-	res.Resources = nonNilResources(all[offset:end])
-	res.NextCursor = ""
+	next := ""
 	if end < len(all) {
-		res.NextCursor = mcp.Cursor(encodeCursor(snap.seq, end))
+		next = encodeCursor(snap.seq, end)
 	}
+	return all[offset:end], next
 }
 
 // registered lists the server's registered resources by URI.
@@ -303,21 +310,14 @@ func (c *Catalog) registered() []mcp.Resource {
 	return out
 }
 
-func nonNilResources(rs []mcp.Resource) []mcp.Resource {
-	if rs == nil {
-		return []mcp.Resource{}
-	}
-	return rs
-}
-
 // Close stops every subscription poller and waits for them.
-func (c *Catalog) Close() { c.watch.close() }
+func (c *Catalog) Close() { c.watch.Close() }
 
 // Forget drops what the catalog keeps for a credential (a snapshot, an
 // idle polling budget), such as one the service's pool evicted.
 func (c *Catalog) Forget(credential string) {
 	c.cache.forget(credential)
-	c.watch.forget(credential)
+	c.watch.Forget(credential)
 }
 
 func orDefault(s, def string) string {

@@ -2,7 +2,6 @@ package resources
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"strconv"
 	"strings"
@@ -189,21 +188,16 @@ func (sc *snapshotCache) invalidate(cred string) {
 	}
 }
 
-// A resources/list cursor names a snapshot and an offset in it. mcp-go
-// base64-decodes every cursor before our hook sees the request, so ours is
-// base64 too.
+// A resources/list cursor names a snapshot and an offset in it
+// (mcpadapt.ListResources wraps it for mcp-go).
 const cursorPrefix = "hs1:"
 
 func encodeCursor(seq uint64, offset int) string {
-	return base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("%s%d:%d", cursorPrefix, seq, offset)))
+	return fmt.Sprintf("%s%d:%d", cursorPrefix, seq, offset)
 }
 
 func decodeCursor(cursor string) (seq uint64, offset int, err error) {
-	raw, err := base64.StdEncoding.DecodeString(cursor)
-	if err != nil {
-		return 0, 0, fmt.Errorf("invalid cursor: not from a previous resources/list page")
-	}
-	rest, ok := strings.CutPrefix(string(raw), cursorPrefix)
+	rest, ok := strings.CutPrefix(cursor, cursorPrefix)
 	s, o, ok2 := strings.Cut(rest, ":")
 	if !ok || !ok2 {
 		return 0, 0, fmt.Errorf("invalid cursor: not from a previous resources/list page")

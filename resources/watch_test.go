@@ -15,19 +15,27 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
-	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/resources/watch"
 )
 
-// recorder collects the notifications a catalog's watcher sends.
+// The engine (package watch) has its own tests with fakes; these run it
+// with the catalog's checker over the sandbox, and through the protocol.
+
+// recorder collects the notifications the engine sends to its sinks, as
+// "<sink> <method> <uri>".
 type recorder struct{ ch chan string }
 
-func record(cat *Catalog) *recorder {
-	r := &recorder{ch: make(chan string, 100)}
-	cat.watch.notify = func(s sink, method string, params map[string]any) error {
-		r.ch <- strings.TrimSpace(fmt.Sprintf("%s %s %v", s.key, method, params["uri"]))
-		return nil
-	}
-	return r
+func newRecorder() *recorder { return &recorder{ch: make(chan string, 100)} }
+
+type recordingNotifier struct {
+	r   *recorder
+	key string
+}
+
+func (n recordingNotifier) Notify(_ context.Context, note watch.Notification) error {
+	method, params := notification(note)
+	n.r.ch <- strings.TrimSpace(fmt.Sprintf("%s %s %v", n.key, method, params["uri"]))
+	return nil
 }
 
 // drain returns what was sent so far.
@@ -43,33 +51,22 @@ func (r *recorder) drain() []string {
 	}
 }
 
-// subscribe probes uri and adds it to the sink, as the hooks do.
-func subscribe(t *testing.T, cat *Catalog, c *inbox.Service, s sink, uris ...string) {
+// subscribe prepares uris and starts them for the sink key, as the hooks
+// do, with notifications going to r.
+func subscribe(t *testing.T, cat *Catalog, r *recorder, key string, listChanged bool, uris ...string) {
 	t.Helper()
-	var subs []*sub
-	for _, uri := range uris {
-		r, err := parseURI(uri)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, err := probe(t.Context(), c, targetOf(r))
-		if err != nil {
-			t.Fatalf("probe %s: %v", uri, err)
-		}
-		subs = append(subs, &sub{uri: uri, target: targetOf(r), state: st})
-	}
-	if s.listChanged && s.open == "" {
-		open, err := openSet(t.Context(), c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s.open = open
-	}
-	cred, err := c.Credential(t.Context())
+	subs, err := subsOf(uris)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat.watch.add(s, cred, subs)
+	p, err := cat.watch.Prepare(t.Context(), subs, listChanged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Refused) > 0 {
+		t.Fatalf("probe %s: %v", p.Refused[0].Sub.URI, p.Refused[0].Err)
+	}
+	cat.watch.Start(watch.Sink{Key: key, Context: t.Context(), Notifier: recordingNotifier{r, key}}, p)
 }
 
 const updated = mcp.MethodNotificationResourceUpdated
@@ -79,10 +76,9 @@ func TestPoller_NewMessageOnASubscribedThread(t *testing.T) {
 		sb, c := newSandboxClient(t)
 		cat := New(c, Options{PollInterval: time.Minute, PollRate: hubspot.Rate{Calls: 20, Per: time.Minute}})
 		defer cat.Close()
-		rec := record(cat)
-		s := sink{key: "session a", sessionID: "a"}
+		rec := newRecorder()
 		md, js := threadURI(sandbox.EmailThreadID), threadURI(sandbox.EmailThreadID)+"/json"
-		subscribe(t, cat, c, s, md, js)
+		subscribe(t, cat, rec, "session a", false, md, js)
 
 		time.Sleep(5 * time.Minute)
 		synctest.Wait()
@@ -112,8 +108,8 @@ func TestPoller_NewMessageOnASubscribedThread(t *testing.T) {
 		}
 
 		// Unsubscribing both forms stops the polling.
-		cat.watch.remove(s.key, md)
-		cat.watch.remove(s.key, js)
+		cat.watch.Remove("session a", md)
+		cat.watch.Remove("session a", js)
 		synctest.Wait()
 		sb.ResetRequests()
 		time.Sleep(10 * time.Minute)
@@ -129,8 +125,8 @@ func TestPoller_AChangeRightAfterSubscribingIsReported(t *testing.T) {
 		_, c := newSandboxClient(t)
 		cat := New(c, Options{PollInterval: time.Minute, PollRate: hubspot.Rate{Calls: 20, Per: time.Minute}})
 		defer cat.Close()
-		rec := record(cat)
-		subscribe(t, cat, c, sink{key: "session a", sessionID: "a", listChanged: true}, threadURI(sandbox.EmailThreadID))
+		rec := newRecorder()
+		subscribe(t, cat, rec, "session a", true, threadURI(sandbox.EmailThreadID))
 		// The open set changes before the poller's first cycle: the
 		// baseline from subscribe time still sees the change.
 		if _, err := c.UpdateThread(t.Context(), sandbox.AssignedThreadID, hubspot.UpdateThreadRequest{Status: "CLOSED"}); err != nil {
@@ -150,11 +146,10 @@ func TestPoller_NewThreadInASubscribedInbox(t *testing.T) {
 		sb, c := newSandboxClient(t)
 		cat := New(c, Options{PollInterval: time.Minute, PollRate: hubspot.Rate{Calls: 20, Per: time.Minute}})
 		defer cat.Close()
-		rec := record(cat)
-		s := sink{key: "session a", sessionID: "a", listChanged: true}
+		rec := newRecorder()
 		inbox := inboxURI(sandbox.HelpDeskInboxID)
 		other := inboxURI(sandbox.InboxID) + "/threads?status=OPEN"
-		subscribe(t, cat, c, s, inbox, other)
+		subscribe(t, cat, rec, "session a", true, inbox, other)
 		time.Sleep(2 * time.Minute)
 		synctest.Wait()
 		if got := rec.drain(); len(got) != 0 {
@@ -198,11 +193,11 @@ func TestPoller_StaysWithinItsShareOfTheBudget(t *testing.T) {
 		budget := PollRate(hubspot.Rate{Calls: 20, Per: time.Minute}, 0.2) // 4 per minute
 		cat := New(c, Options{PollInterval: time.Second, PollRate: budget})
 		defer cat.Close()
-		record(cat)
+		rec := newRecorder()
 		threads := []string{"9000000101", "9000000102", "9000000105", "9000000106", "9000000107", "9000000109"}
 		for i, id := range threads {
 			// Two sessions share the client's budget.
-			subscribe(t, cat, c, sink{key: fmt.Sprint("session ", i%2), sessionID: fmt.Sprint(i % 2)}, threadURI(id))
+			subscribe(t, cat, rec, fmt.Sprint("session ", i%2), false, threadURI(id))
 		}
 		sb.ResetRequests()
 		time.Sleep(30 * time.Minute)
@@ -228,9 +223,9 @@ func TestPoller_FailureIsReportedOnce(t *testing.T) {
 		sb, c := newSandboxClient(t)
 		cat := New(c, Options{PollInterval: time.Minute, PollRate: hubspot.Rate{Calls: 20, Per: time.Minute}})
 		defer cat.Close()
-		rec := record(cat)
+		rec := newRecorder()
 		uri := threadURI(sandbox.EmailThreadID)
-		subscribe(t, cat, c, sink{key: "session a", sessionID: "a"}, uri)
+		subscribe(t, cat, rec, "session a", false, uri)
 
 		// Trouble reaching HubSpot is not a change.
 		sb.InjectFault(sandbox.Fault{Status: 503, Times: 20})
@@ -290,7 +285,7 @@ func TestSubscribe_ThroughTheProtocol(t *testing.T) {
 		if _, rerr := call(t, ctx, s, "resources/unsubscribe", map[string]any{"uri": uri}); rerr != nil {
 			t.Fatalf("unsubscribe: %+v", rerr)
 		}
-		if n := cat.watch.count("session sess-1"); n != 0 {
+		if n := cat.watch.Count("session sess-1"); n != 0 {
 			t.Errorf("%d subscriptions after unsubscribing", n)
 		}
 
@@ -300,8 +295,14 @@ func TestSubscribe_ThroughTheProtocol(t *testing.T) {
 		}
 		s.UnregisterSession(t.Context(), sess.SessionID())
 		synctest.Wait()
-		if n := len(cat.watch.pollers); n != 0 {
-			t.Errorf("%d pollers after the session ended", n)
+		if n := cat.watch.Count("session sess-1"); n != 0 {
+			t.Errorf("%d subscriptions after the session ended", n)
+		}
+		sb.ResetRequests()
+		time.Sleep(10 * time.Minute)
+		synctest.Wait()
+		if n := len(sb.Requests()); n != 0 {
+			t.Errorf("%d HubSpot calls after the session ended", n)
 		}
 
 		// 2026-07-28: subscriptions/listen holds the stream open; the
@@ -339,8 +340,11 @@ func TestSubscribe_ThroughTheProtocol(t *testing.T) {
 			t.Errorf("listen ended with %+v", rerr)
 		}
 		synctest.Wait()
-		if n := len(cat.watch.pollers); n != 0 {
-			t.Errorf("%d pollers after the stream ended", n)
+		sb.ResetRequests()
+		time.Sleep(10 * time.Minute)
+		synctest.Wait()
+		if n := len(sb.Requests()); n != 0 {
+			t.Errorf("%d HubSpot calls after the stream ended", n)
 		}
 	})
 }
@@ -363,27 +367,4 @@ func notifications(s *fakeSession) []string {
 			return out
 		}
 	}
-}
-
-// TestPoller_ALaterSubscriptionLosesNoChange subscribes to a second form of
-// a thread after a change the first has not been told about yet.
-func TestPoller_ALaterSubscriptionLosesNoChange(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		sb, c := newSandboxClient(t)
-		cat := New(c, Options{PollInterval: time.Minute, PollRate: hubspot.Rate{Calls: 20, Per: time.Minute}})
-		defer cat.Close()
-		rec := record(cat)
-		s := sink{key: "session a", sessionID: "a"}
-		md, js := threadURI(sandbox.EmailThreadID), threadURI(sandbox.EmailThreadID)+"/json"
-		subscribe(t, cat, c, s, md)
-		if _, err := sb.Account(sandbox.DefaultToken).AddIncomingMessage(sandbox.EmailThreadID, "Hello?"); err != nil {
-			t.Fatal(err)
-		}
-		subscribe(t, cat, c, s, js) // its probe already sees the new message
-		time.Sleep(time.Minute)
-		synctest.Wait()
-		if got := rec.drain(); !slices.Contains(got, "session a "+updated+" "+md) {
-			t.Errorf("notifications %v lack %s", got, md)
-		}
-	})
 }
