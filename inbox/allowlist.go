@@ -28,8 +28,8 @@ import (
 // Calls addressed by thread or channel account first learn the object's
 // inbox; the service records it per credential (for the cache's TTL, or
 // ownerTTL without a cache), and lists and reads record it for free.
-// Channels, actors and visitor tokens belong to no inbox and are not
-// filtered. Writes are checked in beforeWrite, after the client checked
+// Channels, actors, CRM contacts, agents and visitor tokens belong to no
+// inbox and are not filtered. Writes are checked in beforeWrite, after the client checked
 // their arguments, so a dry run is refused exactly as the write would be.
 
 // ownerTTL is how long the allowlist trusts a recorded inbox of a thread
