@@ -46,7 +46,8 @@ type Config struct {
 	SandboxLatency        time.Duration `env:"HUBSPOT_SANDBOX_LATENCY, default=0s"`
 	// RateLimit is the call budget per HubSpot credential, calls/duration.
 	RateLimit string `env:"HUBSPOT_RATE_LIMIT, default=100/60s"`
-	// SenderActorID is send_message's default sender (an A- agent actor).
+	// SenderActorID is send_message's default sender: an agent actor ID
+	// (A-123) or the agent's email address, resolved when first needed.
 	SenderActorID string `env:"HUBSPOT_SENDER_ACTOR_ID"`
 	// InboxAllowlist confines the server to these inboxes: nothing of
 	// another inbox can be seen or changed. Empty allows every inbox.
@@ -186,7 +187,7 @@ func loadConfig(ctx context.Context, args []string, lookup envconfig.Lookuper, s
 	fs.BoolVar(&cfg.Sandbox, "sandbox", cfg.Sandbox, "serve the embedded demo HubSpot account (HUBSPOT_SANDBOX)")
 	fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "HubSpot API host (HUBSPOT_BASE_URL)")
 	fs.StringVar(&cfg.RateLimit, "rate-limit", cfg.RateLimit, "call budget per HubSpot credential, calls/duration (HUBSPOT_RATE_LIMIT)")
-	fs.StringVar(&cfg.SenderActorID, "sender-actor-id", cfg.SenderActorID, "send_message's default sender, an agent actor ID such as A-123 (HUBSPOT_SENDER_ACTOR_ID)")
+	fs.StringVar(&cfg.SenderActorID, "sender-actor-id", cfg.SenderActorID, "send_message's default sender: an agent actor ID such as A-123, or the agent's email address (HUBSPOT_SENDER_ACTOR_ID)")
 	allowlist := strings.Join(cfg.InboxAllowlist, ",")
 	fs.StringVar(&allowlist, "inbox-allowlist", allowlist, "comma-separated inbox IDs: nothing of other inboxes can be seen or changed (HUBSPOT_INBOX_ALLOWLIST)")
 	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "time limit of one HubSpot request (HUBSPOT_TIMEOUT)")
@@ -284,7 +285,7 @@ func (c *Config) validate() error {
 		}
 	}
 	if c.SenderActorID != "" {
-		if err := hubspot.ValidateAgentID("HUBSPOT_SENDER_ACTOR_ID", c.SenderActorID); err != nil {
+		if err := inbox.ValidateAgentSetting("HUBSPOT_SENDER_ACTOR_ID", c.SenderActorID); err != nil {
 			return err
 		}
 	}

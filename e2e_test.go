@@ -136,6 +136,7 @@ var wantTools = map[string]hints{
 	"list_channel_accounts":        {true, false, true, true},
 	"get_channel_account":          {true, false, true, true},
 	"list_threads":                 {true, false, true, true},
+	"search_threads":               {true, false, true, true},
 	"get_thread":                   {true, false, true, true},
 	"update_thread":                {false, false, true, true},
 	"archive_thread":               {false, true, true, true},
@@ -145,6 +146,7 @@ var wantTools = map[string]hints{
 	"get_message":                  {true, false, true, true},
 	"get_message_original_content": {true, false, true, true},
 	"send_message":                 {false, true, false, true},
+	"list_agents":                  {true, false, true, true},
 	"get_actor":                    {true, false, true, true},
 	"batch_get_actors":             {true, false, true, true},
 	"create_visitor_token":         {false, false, false, true},
@@ -233,6 +235,12 @@ func TestStdio_GoSDKCallsEveryToolOnTheSandbox(t *testing.T) {
 			before := results(call("list_messages", map[string]any{"threadId": sandbox.EmailThreadID, "limit": 50}))
 			call("get_message", map[string]any{"threadId": sandbox.EmailThreadID, "messageId": sandbox.TruncatedMessageID})
 			call("get_message_original_content", map[string]any{"threadId": sandbox.EmailThreadID, "messageId": sandbox.TruncatedMessageID})
+			if r := results(call("search_threads", map[string]any{"customer": "maya.thompson@example.com"})); len(r) < 2 {
+				t.Errorf("search_threads: %d results", len(r))
+			}
+			if a, _ := call("list_agents", map[string]any{"query": "dana"})["agents"].([]any); len(a) != 1 {
+				t.Errorf("list_agents dana: %v", a)
+			}
 			call("get_actor", map[string]any{"actorId": sandbox.AgentActorID})
 			call("batch_get_actors", map[string]any{"inputs": []string{sandbox.AgentActorID, sandbox.VisitorActorID, sandbox.BotActorID}})
 			call("create_visitor_token", map[string]any{"email": "jordan.lee@example.com", "firstName": "Jordan"})
@@ -364,7 +372,7 @@ func TestStdio_ReadOnlyModeRegistersOnlyReads(t *testing.T) {
 			t.Errorf("read-only mode lists %s", tool.Name)
 		}
 	}
-	if !slices.Contains(names, "list_threads") || len(names) != 13 {
+	if !slices.Contains(names, "list_threads") || !slices.Contains(names, "search_threads") || !slices.Contains(names, "list_agents") || len(names) != 15 {
 		t.Errorf("read-only tools = %v", names)
 	}
 }

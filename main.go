@@ -40,6 +40,7 @@ import (
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/prompts"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/resources"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/tools"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
 func main() {
@@ -216,8 +217,27 @@ func newApp(ctx context.Context, cfg *Config, logger, audit *slog.Logger) (*app,
 	a.mcp.AddTools(a.tools...)
 	a.mcp.AddResources(static...)
 	a.mcp.AddResourceTemplates(templates...)
-	a.mcp.AddPrompts(prompts.All(catalog.Read)...)
+	a.mcp.AddPrompts(prompts.All(catalog.Read, agentByRef(svc))...)
 	return a, nil
+}
+
+// agentByRef finds a prompt's colleague with the service's one resolver,
+// by actor ID, email address or name, and names them.
+func agentByRef(svc *inbox.Service) prompts.AgentFunc {
+	return func(ctx context.Context, param, ref string) (string, string, error) {
+		a, err := svc.ResolveAgent(ctx, param, ref)
+		if err != nil {
+			if f := view.Explain(err); f.Argument != nil {
+				return "", "", f.Argument // the candidates, as people
+			}
+			return "", "", err
+		}
+		name := a.Name
+		if name == "" {
+			name = svc.People(ctx, []string{a.ActorID})[a.ActorID].Name
+		}
+		return a.ActorID, view.Line(name, 120), nil
+	}
 }
 
 // connectHubSpot returns the service: over one credential for the

@@ -121,7 +121,7 @@ func TestRun_ToolFiltersChooseTheTools(t *testing.T) {
 		want []string
 	}{
 		{map[string]string{"MCP_TOOLSETS": "threads"}, []string{"--exclude-tools", "archive_thread,update_thread"},
-			[]string{"list_threads", "get_thread", "assign_thread", "unassign_thread"}},
+			[]string{"list_threads", "search_threads", "get_thread", "assign_thread", "unassign_thread"}},
 		{map[string]string{"MCP_TOOLS": "send_message,list_messages,get_thread"}, nil, []string{"get_thread", "list_messages", "send_message"}},
 		{nil, []string{"--tools", "list_threads,get_thread"}, []string{"list_threads", "get_thread"}},
 	} {

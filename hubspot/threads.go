@@ -40,6 +40,16 @@ type Thread struct {
 	Extra Extra `json:"-"`
 }
 
+// CustomerActorID returns the visitor actor of the thread's customer,
+// V-<associatedContactId>, whose name and email BatchGetActors tells; ""
+// when the thread has no well-formed contact ID.
+func (th *Thread) CustomerActorID() string {
+	if th.AssociatedContactID == "" || ValidateNumericID("associatedContactId", th.AssociatedContactID) != nil {
+		return ""
+	}
+	return VisitorActorID(th.AssociatedContactID)
+}
+
 // ThreadAssociations holds the objects a thread is associated with.
 type ThreadAssociations struct {
 	AssociatedTicketID string `json:"associatedTicketId,omitempty"`

@@ -32,6 +32,13 @@ func (s *Service) BatchGetActors(ctx context.Context, actorIDs []string, propert
 // read the same customers again. Names are a nicety: empty and invalid
 // IDs are skipped, failures leave names out, and the map is never nil.
 func (s *Service) People(ctx context.Context, ids []string) map[string]hubspot.Actor {
+	out, _ := s.people(ctx, ids)
+	return out
+}
+
+// people is People with the actor read's error, for callers whose answer
+// depends on the names (a search among customers).
+func (s *Service) people(ctx context.Context, ids []string) (map[string]hubspot.Actor, error) {
 	out := map[string]hubspot.Actor{}
 	var want []string
 	for _, id := range ids {
@@ -44,16 +51,16 @@ func (s *Service) People(ctx context.Context, ids []string) map[string]hubspot.A
 		want = want[:hubspot.MaxBatchActors]
 	}
 	if len(want) == 0 {
-		return out
+		return out, nil
 	}
 	b, err := s.BatchGetActors(ctx, want, "")
 	if err != nil {
-		return out
+		return out, err
 	}
 	for _, a := range b.Results {
 		out[a.ID] = a
 	}
-	return out
+	return out, nil
 }
 
 // CreateVisitorToken generates a visitor identification token for the

@@ -32,8 +32,8 @@ import (
 // whether its inbox was recorded or not (see pad): the same requests, in
 // the same order, so that only HubSpot's own time to answer "found" rather
 // than "not found" differs.
-// Channels, actors and visitor tokens belong to no inbox and are not
-// filtered. Writes are checked in beforeWrite, after the client checked
+// Channels, actors, CRM contacts, agents and visitor tokens belong to no
+// inbox and are not filtered. Writes are checked in beforeWrite, after the client checked
 // their arguments, so a dry run is refused exactly as the write would be.
 
 // ownerTTL is how long the allowlist trusts a recorded inbox of a thread

@@ -31,20 +31,29 @@ func (e *StepError) Unwrap() error { return e.Err }
 // that fails returns a *StepError; a MESSAGE that cannot be completed
 // returns a *hubspot.ArgumentError naming what to pass.
 func (s *Service) FillDefaults(ctx context.Context, threadID string, req *hubspot.SendMessageRequest) (string, error) {
+	// The sender, given as an actor ID, an email address or a name, is
+	// resolved first: a COMMENT may name one too.
+	from := ""
+	if req.SenderActorID == "" && req.Type == hubspot.MessageTypeMessage {
+		req.SenderActorID, from = s.cfg.SenderActorID, "HUBSPOT_SENDER_ACTOR_ID"
+	}
+	if from != "" && req.SenderActorID != "" && ValidateAgentSetting(from, req.SenderActorID) != nil {
+		return "", argErr("senderActorId", "must be passed: HUBSPOT_SENDER_ACTOR_ID is "+hubspot.Quote(req.SenderActorID)+
+			", which is neither an agent actor ID (A-…) nor an email address")
+	}
+	if req.SenderActorID != "" {
+		a, err := s.resolveAgent(ctx, "senderActorId", from, req.SenderActorID)
+		if err != nil {
+			return "", err
+		}
+		req.SenderActorID = a.ActorID
+	}
 	if req.Type != hubspot.MessageTypeMessage {
 		return "", nil
 	}
-	from := ""
 	if req.SenderActorID == "" {
-		req.SenderActorID, from = s.cfg.SenderActorID, " (from HUBSPOT_SENDER_ACTOR_ID)"
-	}
-	switch {
-	case req.SenderActorID == "":
-		return "", argErr("senderActorId", "is required for a MESSAGE: set HUBSPOT_SENDER_ACTOR_ID, or pass the agent actor ID (A-…) of the user sending; "+
-			"get_actor and the OUTGOING messages of list_messages show agent IDs")
-	case !hubspot.IsAgentID(req.SenderActorID):
-		// The client would refuse it too, but only after the look-up below.
-		return "", argErr("senderActorId", "must be an agent actor ID (A-…), got "+hubspot.Quote(req.SenderActorID)+from+"; HubSpot sends only as agents")
+		return "", argErr("senderActorId", "is required for a MESSAGE: set HUBSPOT_SENDER_ACTOR_ID, or pass the actor ID (A-…) or email address of the agent sending; "+
+			"list_agents lists the agents")
 	}
 	if req.ChannelID != "" && req.ChannelAccountID != "" && len(req.Recipients) > 0 {
 		return "", nil

@@ -80,6 +80,9 @@ type credential struct {
 	// owners records the inbox of threads and channel accounts, for the
 	// allowlist; nil without one.
 	owners *records
+	// recentAgents keeps the agents seen in recent threads, when the
+	// token cannot read the owners list (see agents).
+	recentAgents agentCache
 	// refusedAt is when HubSpot last answered 401 (Unix nanoseconds; 0
 	// after a success): the pool keeps a refused credential only briefly.
 	refusedAt atomic.Int64

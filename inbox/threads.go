@@ -103,13 +103,19 @@ func (s *Service) ArchiveThread(ctx context.Context, threadID string) error {
 	return err
 }
 
-// AssignThread assigns a thread to an agent actor (A-…).
-func (s *Service) AssignThread(ctx context.Context, threadID, actorID string) (*hubspot.Thread, error) {
+// AssignThread assigns a thread to an agent: an actor ID (A-…), or an
+// email address or name that ResolveAgent resolves (for the parameter
+// actorId) before anything is sent.
+func (s *Service) AssignThread(ctx context.Context, threadID, agent string) (*hubspot.Thread, error) {
 	cr, err := s.credential(ctx)
 	if err != nil {
 		return nil, err
 	}
-	th, err := cr.client.AssignThread(withTarget(ctx, target{threadID: threadID}), threadID, actorID)
+	a, err := s.ResolveAgent(ctx, "actorId", agent)
+	if err != nil {
+		return nil, err
+	}
+	th, err := cr.client.AssignThread(withTarget(ctx, target{threadID: threadID}), threadID, a.ActorID)
 	cr.wrote(threadID, th, err)
 	return th, err
 }

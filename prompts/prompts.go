@@ -27,6 +27,12 @@ import (
 // ReadFunc reads a resource by URI, as resources/read does.
 type ReadFunc func(ctx context.Context, uri string) ([]mcp.ResourceContents, error)
 
+// AgentFunc finds the agent that what a person calls them names (an actor
+// ID, an email address or a name) for the argument param: their actor ID
+// and name. main passes the service's resolver (inbox.Service.ResolveAgent),
+// the one every surface uses.
+type AgentFunc func(ctx context.Context, param, ref string) (actorID, name string, err error)
+
 //go:embed templates/*.md
 var templateFS embed.FS
 
@@ -85,7 +91,7 @@ var definitions = []prompt{
 		desc: "Write an internal note (send_message type COMMENT) that lets a colleague take over a thread, and optionally assign it to them.",
 		args: []arg{
 			{name: "threadId", desc: threadIDDesc, required: true, check: checkDigits},
-			{name: "toActorId", desc: "Agent actor ID (A-…) of the colleague taking over; the thread is assigned to them (optional)", check: checkAgent},
+			{name: "toActorId", desc: "The colleague taking over: their agent actor ID (A-…), email address or name; the thread is assigned to them (optional)", check: checkText(254)},
 		},
 		uri: transcriptURI,
 	},
@@ -94,8 +100,9 @@ var definitions = []prompt{
 func transcriptURI(a map[string]string) string { return "hubspot://threads/" + a["threadId"] }
 
 // All returns the prompts. Their handlers read the resources they embed
-// through read.
-func All(read ReadFunc) []server.ServerPrompt {
+// through read, and find the agents they name through agent (nil accepts
+// agent actor IDs only, unnamed).
+func All(read ReadFunc, agent AgentFunc) []server.ServerPrompt {
 	out := make([]server.ServerPrompt, len(definitions))
 	for i, p := range definitions {
 		opts := []mcp.PromptOption{mcp.WithPromptTitle(p.title), mcp.WithPromptDescription(p.desc)}
@@ -106,18 +113,28 @@ func All(read ReadFunc) []server.ServerPrompt {
 			}
 			opts = append(opts, mcp.WithArgument(a.name, aopts...))
 		}
-		out[i] = server.ServerPrompt{Prompt: mcp.NewPrompt(p.name, opts...), Handler: p.handler(read)}
+		out[i] = server.ServerPrompt{Prompt: mcp.NewPrompt(p.name, opts...), Handler: p.handler(read, agent)}
 	}
 	return out
 }
 
 // handler validates the arguments (mcp-go does not enforce required
 // ones), reads the resource to embed and renders the task.
-func (p prompt) handler(read ReadFunc) server.PromptHandlerFunc {
+func (p prompt) handler(read ReadFunc, agent AgentFunc) server.PromptHandlerFunc {
 	return func(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 		args, err := p.validate(req.Params.Arguments)
 		if err != nil {
 			return nil, err
+		}
+		if ref := args["toActorId"]; ref != "" {
+			// The colleague by name, for the note and the assignment.
+			if agent == nil {
+				if err := hubspot.ValidateAgentID("toActorId", ref); err != nil {
+					return nil, fmt.Errorf("%s: %w", p.name, err)
+				}
+			} else if args["toActorId"], args["toName"], err = agent(ctx, "toActorId", ref); err != nil {
+				return nil, fmt.Errorf("%s: %w", p.name, err)
+			}
 		}
 		uri := p.uri(args)
 		contents, err := read(ctx, uri)
@@ -172,12 +189,12 @@ func (p prompt) validate(in map[string]string) (map[string]string, error) {
 
 // taskData is what the templates see.
 type taskData struct {
-	URI, InboxID, ThreadID, Tone, Instructions, ToActorID string
+	URI, InboxID, ThreadID, Tone, Instructions, ToActorID, ToName string
 }
 
 func render(name string, args map[string]string, uri string) (string, error) {
 	d := taskData{URI: uri, InboxID: args["inboxId"], ThreadID: args["threadId"], Tone: args["tone"],
-		Instructions: args["instructions"], ToActorID: args["toActorId"]}
+		Instructions: args["instructions"], ToActorID: args["toActorId"], ToName: args["toName"]}
 	var b bytes.Buffer
 	if err := templates.ExecuteTemplate(&b, name+".md", d); err != nil {
 		return "", fmt.Errorf("render %s: %w", name, err)
@@ -185,11 +202,8 @@ func render(name string, args map[string]string, uri string) (string, error) {
 	return strings.TrimSpace(b.String()), nil
 }
 
-// The ID rules are hubspot's, the one place each is written down.
-var (
-	checkDigits = hubspot.ValidateNumericID
-	checkAgent  = hubspot.ValidateAgentID
-)
+// The ID rule is hubspot's, the one place it is written down.
+var checkDigits = hubspot.ValidateNumericID
 
 func checkText(max int) func(name, v string) error {
 	return func(name, v string) error {

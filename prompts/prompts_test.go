@@ -23,7 +23,7 @@ func (f *fakeRead) read(_ context.Context, uri string) ([]mcp.ResourceContents, 
 func byName(t *testing.T, read ReadFunc) map[string]server.ServerPrompt {
 	t.Helper()
 	out := map[string]server.ServerPrompt{}
-	for _, p := range All(read) {
+	for _, p := range All(read, nil) {
 		out[p.Prompt.Name] = p
 	}
 	return out
@@ -51,7 +51,7 @@ func TestAll_Definitions(t *testing.T) {
 	}
 	got := map[string][]argDef{}
 	nameRE := regexp.MustCompile(`^[a-z]+(_[a-z]+)*$`)
-	for _, p := range All((&fakeRead{}).read) {
+	for _, p := range All((&fakeRead{}).read, nil) {
 		if !nameRE.MatchString(p.Prompt.Name) || p.Prompt.Description == "" || p.Prompt.Title == "" {
 			t.Errorf("%s: bad name, or no title or description", p.Prompt.Name)
 		}
@@ -155,6 +155,47 @@ func TestPrompts_ValidateArguments(t *testing.T) {
 	}
 	if len(f.uris) != 0 {
 		t.Errorf("invalid arguments read %v", f.uris)
+	}
+}
+
+// TestPrompts_NameTheColleague: handoff_note takes the colleague as
+// people name them, and the task names them by name with the actor ID
+// the assignment needs; a reference the resolver refuses fails the
+// prompt, reading nothing.
+func TestPrompts_NameTheColleague(t *testing.T) {
+	t.Parallel()
+	var asked []string
+	agent := func(_ context.Context, param, ref string) (string, string, error) {
+		asked = append(asked, param+"="+ref)
+		if ref == "Dana" {
+			return "", "", errors.New(`toActorId "Dana" matches 2 agents: Dana Kim (A-2); Dana Whitfield (A-3)`)
+		}
+		return "A-48151624", "Sam Okafor", nil
+	}
+	f := &fakeRead{}
+	p := map[string]server.ServerPrompt{}
+	for _, sp := range All(f.read, agent) {
+		p[sp.Prompt.Name] = sp
+	}
+	res, err := get(t, p["handoff_note"], map[string]string{"threadId": "9000000101", "toActorId": "sam.okafor@juniper-outdoor.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := res.Messages[1].Content.(mcp.TextContent).Text
+	for _, w := range []string{"so that Sam Okafor (A-48151624) can take over", "assign_thread with threadId 9000000101 and actorId A-48151624"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("task does not say %q:\n%s", w, text)
+		}
+	}
+	if _, err := get(t, p["handoff_note"], map[string]string{"threadId": "9000000101", "toActorId": "Dana"}); err == nil ||
+		!strings.Contains(err.Error(), "handoff_note: toActorId \"Dana\" matches 2 agents") {
+		t.Errorf("ambiguous colleague: %v", err)
+	}
+	if diff := cmp.Diff([]string{"toActorId=sam.okafor@juniper-outdoor.example", "toActorId=Dana"}, asked); diff != "" {
+		t.Errorf("resolver calls (-want +got):\n%s", diff)
+	}
+	if len(f.uris) != 1 {
+		t.Errorf("resources read: %v, want only the first prompt's", f.uris)
 	}
 }
 

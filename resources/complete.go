@@ -8,6 +8,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
@@ -38,19 +39,29 @@ func (c *Catalog) complete(ctx context.Context, arg mcp.CompleteArgument, cc mcp
 	switch arg.Name {
 	case "status":
 		cands = []candidate{{value: hubspot.StatusOpen}, {value: hubspot.StatusClosed}}
-	case "inboxId", "threadId", "toActorId":
+	case "threadId":
+		// A customer's name or address: the search of search_threads.
+		if q := strings.TrimSpace(arg.Value); len(q) >= minSearch && len(q) <= maxSearch && strings.Trim(q, "0123456789") != "" {
+			return c.searchCompletion(ctx, q, cc.Arguments["inboxId"])
+		}
+		fallthrough
+	case "inboxId":
 		s, err := c.cache.get(ctx, c.svc)
 		if err != nil {
 			return nil, readError("completion/complete", err)
 		}
-		switch arg.Name {
-		case "inboxId":
+		if arg.Name == "inboxId" {
 			cands = inboxCandidates(s)
-		case "threadId":
+		} else {
 			cands = threadCandidates(s, cc.Arguments["inboxId"])
-		default:
-			cands = agentCandidates(s, c.opts.Agents)
 		}
+	case "toActorId":
+		// The agents of list_agents.
+		l, err := c.svc.ListAgents(ctx, "")
+		if err != nil {
+			return nil, readError("completion/complete", err)
+		}
+		cands = agentCandidates(l.Agents, c.opts.Agents)
 	default:
 		return &mcp.Completion{Values: []string{}}, nil
 	}
@@ -83,28 +94,42 @@ func threadCandidates(s *snapshot, inboxID string) []candidate {
 	return out
 }
 
-// agentCandidates are the agents the snapshot knows (assignees of open
-// threads) plus the configured ones, found by ID, name or email.
-func agentCandidates(s *snapshot, extra []string) []candidate {
-	ids := slices.Clone(extra)
-	for _, th := range s.open {
-		ids = append(ids, th.AssignedTo)
-	}
-	for id, a := range s.actors {
-		if a.Type == hubspot.ActorAgent {
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids)
+// agentCandidates are the agents (from the service's agents list, as
+// list_agents shows them) plus the configured ones, found by ID, name or
+// email.
+func agentCandidates(agents []inbox.Agent, extra []string) []candidate {
 	var out []candidate
-	for _, id := range slices.Compact(ids) {
-		if !hubspot.IsAgentID(id) {
-			continue
+	for _, a := range agents {
+		out = append(out, candidate{value: a.ActorID, words: []string{a.Name, a.Email}})
+	}
+	for _, id := range extra {
+		if hubspot.IsAgentID(id) && !slices.ContainsFunc(agents, func(a inbox.Agent) bool { return a.ActorID == id }) {
+			out = append(out, candidate{value: id})
 		}
-		a := s.actors[id]
-		out = append(out, candidate{value: id, words: []string{a.Name, a.Email}})
 	}
 	return out
+}
+
+// minSearch and maxSearch bound the threadId values searched as a
+// customer's name or address; other values match the open threads' IDs
+// and customers.
+const minSearch, maxSearch = 3, 100
+
+// searchCompletion suggests the open threads of the customer q names, as
+// search_threads finds them (newest first), within inboxID when set.
+func (c *Catalog) searchCompletion(ctx context.Context, q, inboxID string) (*mcp.Completion, error) {
+	if hubspot.ValidateNumericID("inboxId", inboxID) != nil {
+		inboxID = ""
+	}
+	r, err := c.svc.SearchThreads(ctx, inbox.ThreadSearch{Customer: q, Status: hubspot.StatusOpen, InboxID: inboxID, Limit: maxCompletions})
+	if err != nil {
+		return nil, readError("completion/complete", err)
+	}
+	out := &mcp.Completion{Values: []string{}, Total: len(r.Threads), HasMore: r.NextCursor != ""}
+	for _, th := range r.Threads {
+		out.Values = append(out.Values, th.ID)
+	}
+	return out, nil
 }
 
 // match keeps the candidates whose value starts with prefix, then those

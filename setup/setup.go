@@ -17,12 +17,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/term"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/view"
 )
 
@@ -132,7 +134,7 @@ func parseFlags(e Env) (options, error) {
 	fs.BoolVar(&o.yes, "yes", false, "ask nothing: take the token from "+tokenVar+" or --token, and write")
 	fs.BoolVar(&o.print, "print", false, "only print the entry (and where it goes); change no file")
 	fs.StringVar(&o.token, "token", "", "the HubSpot token, for scripts (others on this machine may see it in the process list; prefer "+tokenVar+")")
-	fs.StringVar(&o.sender, "sender", "", "default sender of replies, an agent actor ID such as A-123 (HUBSPOT_SENDER_ACTOR_ID)")
+	fs.StringVar(&o.sender, "sender", "", "default sender of replies: an agent actor ID such as A-123, or the agent's email address (HUBSPOT_SENDER_ACTOR_ID); without it, setup offers the account's agents")
 	fs.StringVar(&o.command, "command", "", "the server binary the assistant starts (default: this binary)")
 	fs.BoolVar(&o.noVerify, "no-verify", false, "write without checking the token against HubSpot")
 	fs.StringVar(&o.baseURL, "base-url", o.baseURL, "HubSpot API host (HUBSPOT_BASE_URL)")
@@ -155,7 +157,7 @@ func parseFlags(e Env) (options, error) {
 		return o, fmt.Errorf("setup: --scope %q: want user or project", o.scope)
 	}
 	if o.sender != "" {
-		if err := hubspot.ValidateAgentID("--sender", o.sender); err != nil {
+		if err := inbox.ValidateAgentSetting("--sender", o.sender); err != nil {
 			return o, fmt.Errorf("setup: %v", err)
 		}
 	}
@@ -375,13 +377,118 @@ func (s *session) promptSecret(prompt string) (string, error) {
 }
 
 // chooseSender returns the default sender agent to configure
-// (HUBSPOT_SENDER_ACTOR_ID): the --sender flag's, or none.
+// (HUBSPOT_SENDER_ACTOR_ID), from the account's agents when the token can
+// read them (HubSpot's owners list, scope crm.objects.owners.read; the
+// rule of who is an agent is inbox's, the one list_agents uses):
+//   - --sender as an email address is resolved to that agent's actor ID;
+//     one that no agent has is refused, and nothing is written;
+//   - --sender as an actor ID is written as given, named when it is an
+//     agent's;
+//   - without --sender, and without --yes, the agents are offered to pick
+//     from, by number, email, name or actor ID (Enter for none).
 //
-// Not done yet: offering the account's agents (HubSpot's owners list,
-// scope crm.objects.owners.read) to pick from. It needs the agents lookup
-// of the "People, not IDs" work (list_agents) and belongs in this function.
-func (s *session) chooseSender(_ context.Context, _ string) (string, error) {
-	return s.o.sender, nil
+// Without the scope, or with --no-verify, --sender is written as given (an
+// address is then resolved by the server when it is first needed) and no
+// list is offered.
+func (s *session) chooseSender(ctx context.Context, token string) (string, error) {
+	given := s.o.sender
+	if s.o.noVerify || (given == "" && s.o.yes) {
+		return given, nil
+	}
+	c, err := s.newClient(token, s.o.baseURL)
+	if err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	agents, _, err := inbox.ReadAgents(ctx, c)
+	if err != nil {
+		why := "could not read the agents list (" + view.Explain(err).Answered() + ")"
+		if _, ok := hubspot.MissingScopes(err); ok {
+			why = "listing the agents needs the scope " + hubspot.ScopeOwnersRead + ", which the token lacks"
+		}
+		if given != "" {
+			s.say("Default sender: %s, written as given (%s, so it was not checked).", given, why)
+			return given, nil
+		}
+		s.say("No default sender was set: %s. Set HUBSPOT_SENDER_ACTOR_ID to an agent's actor ID or email address later, or pass --sender.", why)
+		return "", nil
+	}
+	if given != "" {
+		return s.matchSender(agents, given)
+	}
+	return s.askSender(agents)
+}
+
+// matchSender checks --sender against the agents.
+func (s *session) matchSender(agents []inbox.Agent, given string) (string, error) {
+	if hubspot.IsAgentID(given) {
+		for _, a := range agents {
+			if a.ActorID == given {
+				s.say("Default sender: %s.", agentLine(a))
+				return given, nil
+			}
+		}
+		s.say("Default sender: %s, written as given, though it is not among the account's %d agents.", given, len(agents))
+		return given, nil
+	}
+	found := inbox.MatchAgents(agents, given)
+	if len(found) != 1 {
+		return "", fmt.Errorf("setup: --sender %s: no agent of this account has this address; run setup without --sender and --yes to choose from the list; nothing was written", hubspot.Quote(given))
+	}
+	s.say("Default sender: %s.", agentLine(found[0]))
+	return found[0].ActorID, nil
+}
+
+// maxOffered bounds the agents setup lists to choose from.
+const maxOffered = 30
+
+// askSender offers the agents to pick the default sender from.
+func (s *session) askSender(agents []inbox.Agent) (string, error) {
+	if len(agents) == 0 {
+		s.say("The account has no agents to send replies as; no default sender was set.")
+		return "", nil
+	}
+	s.say("Who should replies be sent as by default (HUBSPOT_SENDER_ACTOR_ID)? The account's agents:")
+	for i, a := range agents[:min(len(agents), maxOffered)] {
+		s.say("  %d. %s", i+1, agentLine(a))
+	}
+	if len(agents) > maxOffered {
+		s.say("  … and %d more: answer with an email address or name.", len(agents)-maxOffered)
+	}
+	for {
+		answer, err := s.ask("Number, email address or name (Enter for none): ")
+		if err != nil {
+			return "", err
+		}
+		if answer == "" {
+			s.say("No default sender was set; a model then names the sender of each reply.")
+			return "", nil
+		}
+		if n, err := strconv.Atoi(answer); err == nil && n >= 1 && n <= min(len(agents), maxOffered) {
+			s.say("Default sender: %s.", agentLine(agents[n-1]))
+			return agents[n-1].ActorID, nil
+		}
+		found := inbox.MatchAgents(agents, answer)
+		if hubspot.IsAgentID(answer) {
+			found = slices.DeleteFunc(slices.Clone(agents), func(a inbox.Agent) bool { return a.ActorID != answer })
+		}
+		if len(found) == 1 {
+			s.say("Default sender: %s.", agentLine(found[0]))
+			return found[0].ActorID, nil
+		}
+		if len(found) > 1 {
+			s.say("%d agents match %s; please be more precise, or answer with a number.", len(found), hubspot.Quote(answer))
+			continue
+		}
+		s.say("No agent matches %s; answer with a number from 1 to %d, an email address or a name.", hubspot.Quote(answer), min(len(agents), maxOffered))
+	}
+}
+
+// agentLine is an agent as setup shows one.
+func agentLine(a inbox.Agent) string {
+	p := view.Agent(a)
+	return p.Line(nil)
 }
 
 // printEntry prints where the entry goes and the entry itself.

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
 )
 
@@ -462,11 +463,12 @@ func TestTokenSources(t *testing.T) {
 	t.Run("asked, with standard input not a terminal", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t)
-		out, err := f.run("1\n"+sandbox.DefaultToken+"\ny\n", "--base-url", f.url)
+		out, err := f.run("1\n"+sandbox.DefaultToken+"\n2\ny\n", "--base-url", f.url)
 		if err != nil {
 			t.Fatalf("setup: %v\n%s", err, out)
 		}
-		for _, want := range []string{"Claude Desktop", "Development → Keys → Service keys", "conversations.read", "required", "crm.objects.owners.read", "optional", "Created"} {
+		for _, want := range []string{"Claude Desktop", "Development → Keys → Service keys", "conversations.read", "required", "crm.objects.owners.read", "optional",
+			"2. Riley Chen <riley.chen@juniper-outdoor.example> (A-48151623)", "Default sender: Riley Chen", "Created"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("output lacks %q:\n%s", want, out)
 			}
@@ -477,11 +479,14 @@ func TestTokenSources(t *testing.T) {
 		if got := dig(readJSON(t, f.desktopPath()), "mcpServers", ServerName, "env", "HUBSPOT_ACCESS_TOKEN"); got != sandbox.DefaultToken {
 			t.Errorf("token = %v", got)
 		}
+		if got := dig(readJSON(t, f.desktopPath()), "mcpServers", ServerName, "env", "HUBSPOT_SENDER_ACTOR_ID"); got != sandbox.AgentActorID {
+			t.Errorf("sender = %v, want the agent picked", got)
+		}
 	})
 	t.Run("declined", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t)
-		out, err := f.run("claude-desktop\n"+sandbox.DefaultToken+"\nn\n", "--base-url", f.url)
+		out, err := f.run("claude-desktop\n"+sandbox.DefaultToken+"\n\nn\n", "--base-url", f.url)
 		if err != nil || !strings.Contains(out, "Nothing was changed") {
 			t.Fatalf("setup: %v\n%s", err, out)
 		}
@@ -518,7 +523,7 @@ func TestTokenCheck(t *testing.T) {
 		}
 		for _, want := range []string{"HubSpot accepted the token for account", "from HubSpot's token information",
 			"present    conversations.read", "present    conversations.write", "missing    crm.objects.contacts.read",
-			"finding a customer's conversations by email address or name",
+			"search_threads: a customer's conversations by email address or name",
 			"To enable what is missing, add the scopes crm.objects.contacts.read, crm.objects.owners.read to the Service Key"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("output lacks %q:\n%s", want, out)
@@ -680,4 +685,75 @@ func TestSymlinkedConfigIsEditedInPlace(t *testing.T) {
 	if dig(v, "mcpServers", ServerName) == nil || dig(v, "mcpServers", "other") == nil {
 		t.Errorf("the linked file = %v; want both servers", v)
 	}
+}
+
+// TestChooseSender: setup offers the account's agents (from the owners
+// list, the agents list_agents shows) as the default sender, takes
+// --sender as an actor ID or an email address, and without the owners
+// scope writes --sender as given and offers nothing.
+func TestChooseSender(t *testing.T) {
+	t.Parallel()
+	sender := func(t *testing.T, f *fixture) any {
+		t.Helper()
+		return dig(readJSON(t, f.desktopPath()), "mcpServers", ServerName, "env", "HUBSPOT_SENDER_ACTOR_ID")
+	}
+	t.Run("an email address becomes the agent's actor ID", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t)
+		out, err := f.realToken("--client", "claude-desktop", "--sender", "Sam.Okafor@juniper-outdoor.example")
+		if err != nil {
+			t.Fatalf("setup: %v\n%s", err, out)
+		}
+		if got := sender(t, f); got != sandbox.OtherAgentActorID || !strings.Contains(out, "Default sender: Sam Okafor <sam.okafor@juniper-outdoor.example> (A-48151624).") {
+			t.Errorf("sender %v; output:\n%s", got, out)
+		}
+	})
+	t.Run("an address no agent has is refused and nothing is written", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t)
+		_, err := f.realToken("--client", "claude-desktop", "--sender", "taylor.quinlan@juniper-outdoor.example")
+		oneLine(t, err, `--sender "taylor.quinlan@juniper-outdoor.example": no agent of this account has this address`, "nothing was written")
+		if _, err := os.Stat(f.desktopPath()); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("refused, yet %s exists", f.desktopPath())
+		}
+	})
+	t.Run("an actor ID is named, or written as given", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t)
+		out, err := f.realToken("--client", "claude-desktop", "--sender", sandbox.OwnerOnlyAgentActorID)
+		if err != nil || sender(t, f) != sandbox.OwnerOnlyAgentActorID || !strings.Contains(out, "Default sender: Dana Whitfield") {
+			t.Errorf("setup: %v\n%s", err, out)
+		}
+		out, err = f.realToken("--client", "claude-desktop", "--sender", "A-1")
+		if err != nil || sender(t, f) != "A-1" || !strings.Contains(out, "not among the account's 3 agents") {
+			t.Errorf("setup: %v\n%s", err, out)
+		}
+	})
+	t.Run("picked by name when asked", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t)
+		out, err := f.run("sam dana\ndana\ny\n", "--client", "claude-desktop", "--token", sandbox.DefaultToken, "--base-url", f.url)
+		if err != nil {
+			t.Fatalf("setup: %v\n%s", err, out)
+		}
+		if got := sender(t, f); got != sandbox.OwnerOnlyAgentActorID || !strings.Contains(out, `No agent matches "sam dana"`) {
+			t.Errorf("sender %v; output:\n%s", got, out)
+		}
+	})
+	t.Run("without the owners scope", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t)
+		f.sb.Account(sandbox.DefaultToken).SetWithheldScopes(hubspot.ScopeOwnersRead)
+		out, err := f.realToken("--client", "claude-desktop", "--sender", "riley.chen@juniper-outdoor.example")
+		if err != nil || sender(t, f) != "riley.chen@juniper-outdoor.example" ||
+			!strings.Contains(out, "written as given (listing the agents needs the scope crm.objects.owners.read, which the token lacks, so it was not checked)") {
+			t.Errorf("--sender by email: %v, sender %v\n%s", err, sender(t, f), out)
+		}
+		f2 := newFixture(t)
+		f2.sb.Account(sandbox.DefaultToken).SetWithheldScopes(hubspot.ScopeOwnersRead)
+		out, err = f2.run("y\n", "--client", "claude-desktop", "--token", sandbox.DefaultToken, "--base-url", f2.url)
+		if err != nil || sender(t, f2) != nil || !strings.Contains(out, "No default sender was set: listing the agents needs the scope crm.objects.owners.read") {
+			t.Errorf("asked: %v, sender %v\n%s", err, sender(t, f2), out)
+		}
+	})
 }

@@ -41,7 +41,7 @@ type getActorInput struct {
 func getActor(svc *inbox.Service, _ Config) server.ServerTool {
 	return define(svc, spec[getActorInput, actorOutput]{
 		name:        "get_actor",
-		description: "Get one actor (a participant in conversations): type, name and email. " + actorIDHint,
+		description: "Get one actor (a conversation participant): type, name and email. " + actorIDHint,
 		title:       "Get actor",
 		scope:       scopeRead,
 		action:      func(in getActorInput) string { return "get actor " + string(in.ActorID) },

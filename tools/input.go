@@ -27,7 +27,8 @@ import (
 //
 // A call's arguments then go through three steps (bindInput):
 //  1. coerce: a small pass over the same schema accepts what cannot be
-//     misread (see coerce);
+//     misread (see coerce), renames the tool's aliases (aliases.go) and
+//     refuses any other unknown parameter;
 //  2. validate: github.com/santhosh-tekuri/jsonschema/v6 checks the result
 //     against the schema, and the first problem is put in plain words
 //     naming the parameter (see explainViolation);
@@ -42,8 +43,9 @@ type (
 	numericID string
 	// actorID is any actor: A-123 agent, V-456 visitor and so on.
 	actorID string
-	// agentID is an agent's actor ID.
-	agentID string
+	// agentRef names an agent: an actor ID (A-123), an email address or a
+	// name, which the service resolves (inbox.Service.ResolveAgent).
+	agentRef string
 	// messageID is a message ID.
 	messageID string
 )
@@ -109,7 +111,7 @@ const sortFieldPattern = `^-?[A-Za-z][A-Za-z0-9_.]{0,63}$`
 var rules = map[reflect.Type]rule{
 	reflect.TypeFor[numericID](): idRule(hubspot.NumericIDPattern, hubspot.ValidateNumericID),
 	reflect.TypeFor[actorID]():   idRule(hubspot.ActorIDPattern, hubspot.ValidateActorID),
-	reflect.TypeFor[agentID]():   idRule(hubspot.AgentIDPattern, hubspot.ValidateAgentID),
+	reflect.TypeFor[agentRef]():  {schema: &jsonschema.Schema{Type: "string", MinLength: ptr(1), MaxLength: ptr(254)}},
 	reflect.TypeFor[messageID](): idRule(hubspot.MessageIDPattern, hubspot.ValidateMessageID),
 	reflect.TypeFor[dateTime]():  {schema: &jsonschema.Schema{Type: "string", Format: "date-time"}},
 	reflect.TypeFor[pageSize](): {schema: &jsonschema.Schema{Type: "integer", Minimum: ptr(1.0),
@@ -182,18 +184,15 @@ func dropNull(s *jsonschema.Schema) {
 // validator is implemented by inputs with rules that span parameters.
 type validator interface{ validate() error }
 
-// binding is the compiled input side of one tool.
+// binding is the compiled input side of one input type.
 type binding struct {
 	schema   *jsonschema.Schema
 	raw      json.RawMessage
 	compiled *compiledSchema
-	// strict refuses unknown parameters (tools that write); otherwise they
-	// are dropped and reported.
-	strict bool
 }
 
-func newBinding[In any](strict bool) *binding {
-	key := bindingKey{reflect.TypeFor[In](), strict}
+func newBinding[In any]() *binding {
+	key := reflect.TypeFor[In]()
 	if b, ok := bindings.Load(key); ok {
 		return b.(*binding)
 	}
@@ -202,7 +201,7 @@ func newBinding[In any](strict bool) *binding {
 	if err != nil {
 		panic("tools: input schema: " + err.Error())
 	}
-	b, _ := bindings.LoadOrStore(key, &binding{schema: s, raw: raw, compiled: compileSchema(raw), strict: strict})
+	b, _ := bindings.LoadOrStore(key, &binding{schema: s, raw: raw, compiled: compileSchema(raw)})
 	return b.(*binding)
 }
 
@@ -211,50 +210,48 @@ func newBinding[In any](strict bool) *binding {
 // before the server builds them) does not reflect on and encode every
 // schema again: that was a fifth of the start-up's CPU. Bindings are only
 // read after they are built.
-var bindings sync.Map // bindingKey → *binding
+var bindings sync.Map // reflect.Type → *binding
 
-type bindingKey struct {
-	in     reflect.Type
-	strict bool
-}
-
-// bindInput turns a call's raw arguments into In. ignored lists unknown
-// parameters a lenient binding dropped. Problems come back as
+// bindInput turns a call's raw arguments into In, with the tool's aliases
+// (a parameter's other names, see aliases.go). Problems come back as
 // *hubspot.ArgumentError.
-func bindInput[In any](b *binding, raw []byte) (in In, ignored []string, err error) {
+func bindInput[In any](b *binding, raw []byte, aliases map[string]string) (in In, err error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil || dec.More() {
-		return in, nil, argErr("arguments", "must be a JSON object")
+		return in, argErr("arguments", "must be a JSON object")
 	}
 	if v == nil {
 		v = map[string]any{}
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return in, nil, argErr("arguments", "must be a JSON object with the tool's parameters, got "+jsonKind(v))
+		return in, argErr("arguments", "must be a JSON object with the tool's parameters, got "+jsonKind(v))
 	}
-	c := coercion{strict: b.strict}
+	if err := renameAliases(obj, aliases); err != nil {
+		return in, err
+	}
+	c := coercion{aliases: aliases}
 	if _, err := c.value(b.schema, obj, ""); err != nil {
-		return in, nil, err
+		return in, err
 	}
 	if err := b.compiled.validate(b.schema, obj); err != nil {
-		return in, nil, err
+		return in, err
 	}
 	data, err := json.Marshal(obj)
 	if err != nil {
-		return in, nil, fmt.Errorf("re-encode arguments: %w", err)
+		return in, fmt.Errorf("re-encode arguments: %w", err)
 	}
 	if err := json.Unmarshal(data, &in); err != nil {
-		return in, nil, fmt.Errorf("decode arguments: %w", err)
+		return in, fmt.Errorf("decode arguments: %w", err)
 	}
 	if v, ok := any(in).(validator); ok {
 		if err := v.validate(); err != nil {
-			return in, nil, err
+			return in, err
 		}
 	}
-	return in, c.ignored, nil
+	return in, nil
 }
 
 // coercion is one pass over the arguments, guided by the schema. It
@@ -269,10 +266,13 @@ func bindInput[In any](b *binding, raw []byte) (in In, ignored []string, err err
 //   - a bare date YYYY-MM-DD where a date-time is expected (midnight UTC);
 //   - null, "" or [] for an optional parameter, which means unset.
 //
-// It also fills defaults and handles unknown parameters.
+// It also fills defaults and refuses unknown parameters, suggesting the
+// parameter meant (see didYouMean): an ignored filter would answer another
+// question than the one asked, and a misspelled flag must never lead to a
+// write.
 type coercion struct {
-	strict  bool
-	ignored []string
+	// aliases are the tool's other names for its parameters, to suggest.
+	aliases map[string]string
 }
 
 // value coerces v against s at path name and returns the new value.
@@ -321,17 +321,17 @@ func (c *coercion) object(s *jsonschema.Schema, obj map[string]any, name string)
 			unknown = append(unknown, k)
 		}
 	}
-	slices.Sort(unknown)
-	for _, k := range unknown {
-		where := "parameter"
+	if len(unknown) > 0 {
+		k := slices.Min(unknown) // the first, in a stable order
+		where, aliases := "parameter", c.aliases
 		if name != "" {
-			where = "field of " + name
+			where, aliases = "field of "+name, nil
 		}
-		if c.strict || name != "" {
-			return argErr(hubspot.Quote(k), "is not a known "+where+"; allowed: "+strings.Join(known, ", "))
+		hint := ""
+		if guess := didYouMean(k, known, aliases); guess != "" {
+			hint = " (did you mean " + guess + "?)"
 		}
-		delete(obj, k)
-		c.ignored = append(c.ignored, k)
+		return argErr(hubspot.Quote(k), "is not a known "+where+hint+"; allowed: "+strings.Join(known, ", "))
 	}
 	for _, k := range known {
 		p := s.Properties[k]

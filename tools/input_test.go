@@ -32,106 +32,115 @@ func strconvQuote(s string) string {
 	return string(b)
 }
 
-// bindings caches one binding per input type and strictness, as define does.
-func bindAs[In any](strict bool, args string) (In, []string, error) {
+// bindAs binds args as the tool named tool does (its aliases), with the
+// binding of its input type, as define does.
+func bindAs[In any](tool, args string) (In, error) {
 	if args == "" {
 		args = "{}"
 	}
-	return bindInput[In](newBinding[In](strict), []byte(args))
+	return bindInput[In](newBinding[In](), []byte(args), aliases[tool])
 }
 
 // TestSloppyCallsMeanWhatTheySay: each call a model typically gets slightly
 // wrong becomes the call it means.
 func TestSloppyCallsMeanWhatTheySay(t *testing.T) {
 	t.Parallel()
-	check := func(t *testing.T, got, want any, ignored, wantIgnored []string, err error) {
+	check := func(t *testing.T, got, want any, err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatalf("refused: %v", err)
 		}
 		if diff := cmp.Diff(want, got, cmp.AllowUnexported(listThreadsInput{}, getThreadInput{}, listMessagesInput{},
-			messageIDInput{}, sendMessageInput{}, updateThreadInput{}, listInboxesInput{}, assignThreadInput{})); diff != "" {
+			messageIDInput{}, sendMessageInput{}, updateThreadInput{}, listInboxesInput{}, assignThreadInput{}, searchThreadsInput{})); diff != "" {
 			t.Errorf("bound (-want +got):\n%s", diff)
-		}
-		if diff := cmp.Diff(wantIgnored, ignored); diff != "" {
-			t.Errorf("ignored (-want +got):\n%s", diff)
 		}
 	}
 	page := pageInput{Limit: defaultPageSize}
 	tests := []struct {
-		name, args  string
-		bind        func(args string) (any, []string, error)
-		want        any
-		wantIgnored []string
+		name, args string
+		bind       func(args string) (any, error)
+		want       any
 	}{
 		{"a thread ID as a number", `{"threadId": 9000000101}`, read[getThreadInput],
-			getThreadInput{threadIDInput: threadIDInput{"9000000101"}}, nil},
+			getThreadInput{threadIDInput: threadIDInput{"9000000101"}}},
 		{"a thread ID with spaces", `{"threadId": " 9000000101 "}`, read[getThreadInput],
-			getThreadInput{threadIDInput: threadIDInput{"9000000101"}}, nil},
+			getThreadInput{threadIDInput: threadIDInput{"9000000101"}}},
 		{"a single inbox ID where a list belongs", `{"inboxId": "147959640"}`, read[listThreadsInput],
-			listThreadsInput{pageInput: page, InboxID: []numericID{"147959640"}}, nil},
+			listThreadsInput{pageInput: page, InboxID: []numericID{"147959640"}}},
 		{"a single inbox ID as a number", `{"inboxId": 147959640}`, read[listThreadsInput],
-			listThreadsInput{pageInput: page, InboxID: []numericID{"147959640"}}, nil},
+			listThreadsInput{pageInput: page, InboxID: []numericID{"147959640"}}},
 		{"a list of numeric inbox IDs", `{"inboxId": [1, "2"]}`, read[listThreadsInput],
-			listThreadsInput{pageInput: page, InboxID: []numericID{"1", "2"}}, nil},
+			listThreadsInput{pageInput: page, InboxID: []numericID{"1", "2"}}},
 		{"an enum in lower case", `{"threadStatus": "open"}`, read[listThreadsInput],
-			listThreadsInput{pageInput: page, ThreadStatus: "OPEN"}, nil},
+			listThreadsInput{pageInput: page, ThreadStatus: "OPEN"}},
 		{"a limit as a string", `{"limit": "3"}`, read[listThreadsInput],
-			listThreadsInput{pageInput: pageInput{Limit: 3}}, nil},
+			listThreadsInput{pageInput: pageInput{Limit: 3}}},
 		{"a limit written 10.0", `{"limit": 10.0}`, read[listInboxesInput],
-			listInboxesInput{pageInput: pageInput{Limit: 10}}, nil},
+			listInboxesInput{pageInput: pageInput{Limit: 10}}},
 		{"a boolean as a string", `{"archived": "false"}`, read[listThreadsInput],
-			listThreadsInput{pageInput: page}, nil},
+			listThreadsInput{pageInput: page}},
 		{"TRUE in capitals", `{"archived": "TRUE"}`, read[listThreadsInput],
-			listThreadsInput{pageInput: page, Archived: true}, nil},
+			listThreadsInput{pageInput: page, Archived: true}},
 		{"a bare date", `{"latestMessageTimestampAfter": "2026-11-19"}`, read[listThreadsInput],
-			listThreadsInput{pageInput: page, LatestMessageTimestampAfter: "2026-11-19T00:00:00Z"}, nil},
+			listThreadsInput{pageInput: page, LatestMessageTimestampAfter: "2026-11-19T00:00:00Z"}},
 		{"a single sort key, in the wrong case", `{"sort": "-LatestMessageTimestamp"}`, read[listThreadsInput],
-			listThreadsInput{pageInput: page, Sort: []threadSort{"-latestMessageTimestamp"}}, nil},
-		{"an unknown parameter on a read-only tool is ignored", `{"threadId": "1", "verbose": true}`, read[getThreadInput],
-			getThreadInput{threadIDInput: threadIDInput{"1"}}, []string{"verbose"}},
+			listThreadsInput{pageInput: page, Sort: []threadSort{"-latestMessageTimestamp"}}},
+		{"status for list_threads' threadStatus", `{"status": "open"}`, as[listThreadsInput]("list_threads"),
+			listThreadsInput{pageInput: page, ThreadStatus: "OPEN"}},
+		{"inbox and contactId for list_threads' inboxId and associatedContactId", `{"inbox": 147959640, "contactId": "3501", "threadStatus": "CLOSED"}`,
+			as[listThreadsInput]("list_threads"),
+			listThreadsInput{pageInput: page, InboxID: []numericID{"147959640"}, AssociatedContactID: "3501", ThreadStatus: "CLOSED"}},
+		{"email and status for search_threads' customer and threadStatus", `{"email": "maya@example.com", "status": "closed"}`,
+			as[searchThreadsInput]("search_threads"),
+			searchThreadsInput{pageInput: page, Customer: "maya@example.com", ThreadStatus: "CLOSED"}},
+		{"assignee for assign_thread's actorId", `{"threadId": "1", "assignee": "dana@example.com"}`, as[assignThreadInput]("assign_thread"),
+			assignThreadInput{threadIDInput: threadIDInput{"1"}, ActorID: "dana@example.com"}},
+		{"body for send_message's text", `{"threadId": "1", "type": "COMMENT", "body": "Checked."}`, as[sendMessageInput]("send_message"),
+			sendMessageInput{threadIDInput: threadIDInput{"1"}, Type: "COMMENT", Text: "Checked."}},
+		{"message for send_message's text", `{"threadId": "1", "type": "COMMENT", "message": "Checked."}`, as[sendMessageInput]("send_message"),
+			sendMessageInput{threadIDInput: threadIDInput{"1"}, Type: "COMMENT", Text: "Checked."}},
 		{"null, empty string and empty list mean unset", `{"threadStatus": null, "associatedTicketId": "", "inboxId": []}`, read[listThreadsInput],
-			listThreadsInput{pageInput: page}, nil},
+			listThreadsInput{pageInput: page}},
 		{"an association as a lower-case single value", `{"threadId": "1", "association": "ticket"}`, read[getThreadInput],
-			getThreadInput{threadIDInput: threadIDInput{"1"}, Association: []association{"TICKET"}}, nil},
+			getThreadInput{threadIDInput: threadIDInput{"1"}, Association: []association{"TICKET"}}},
 		{"message sort in a single string", `{"threadId": 5, "sort": "createdat"}`, read[listMessagesInput],
-			listMessagesInput{threadIDInput: threadIDInput{"5"}, pageInput: page, Sort: []messageSort{"createdAt"}}, nil},
+			listMessagesInput{threadIDInput: threadIDInput{"5"}, pageInput: page, Sort: []messageSort{"createdAt"}}},
 		{"a message and thread ID with spaces", `{"threadId": 7, "messageId": " abc123 "}`, read[messageIDInput],
-			messageIDInput{threadIDInput: threadIDInput{"7"}, MessageID: "abc123"}, nil},
+			messageIDInput{threadIDInput: threadIDInput{"7"}, MessageID: "abc123"}},
 		{"a status in lower case on a write", `{"threadId": 9000000101, "status": "closed"}`, write[updateThreadInput],
-			updateThreadInput{threadIDInput: threadIDInput{"9000000101"}, Status: "CLOSED"}, nil},
+			updateThreadInput{threadIDInput: threadIDInput{"9000000101"}, Status: "CLOSED"}},
 		{"restore with archived as a string", `{"threadId": "1", "archived": "false"}`, write[updateThreadInput],
-			updateThreadInput{threadIDInput: threadIDInput{"1"}, Archived: ptr(false)}, nil},
+			updateThreadInput{threadIDInput: threadIDInput{"1"}, Archived: ptr(false)}},
 		{"a send with lower-case type and numeric channel IDs", `{"threadId": 1, "type": "message", "text": "hi", "channelId": 1002, "channelAccountId": 3}`,
 			write[sendMessageInput],
-			sendMessageInput{threadIDInput: threadIDInput{"1"}, Type: "MESSAGE", Text: "hi", ChannelID: "1002", ChannelAccountID: "3"}, nil},
+			sendMessageInput{threadIDInput: threadIDInput{"1"}, Type: "MESSAGE", Text: "hi", ChannelID: "1002", ChannelAccountID: "3"}},
 		{"one recipient, not a list, with a lower-case address type", `{"threadId": "1", "type": "MESSAGE", "text": "hi",
 			"recipients": {"deliveryIdentifiers": {"type": "hs_email_address", "value": "a@b.c"}, "recipientField": "to"}}`,
 			write[sendMessageInput],
 			sendMessageInput{threadIDInput: threadIDInput{"1"}, Type: "MESSAGE", Text: "hi", Recipients: []recipientInput{
-				{RecipientField: "TO", DeliveryIdentifiers: []deliveryIdentifierInput{{Type: hubspot.DeliveryEmail, Value: "a@b.c"}}}}}, nil},
+				{RecipientField: "TO", DeliveryIdentifiers: []deliveryIdentifierInput{{Type: hubspot.DeliveryEmail, Value: "a@b.c"}}}}}},
 		{"one actor ID, not a list", `{"inputs": "A-1"}`, read[batchGetActorsInput],
-			batchGetActorsInput{Inputs: actorBatch{"A-1"}}, nil},
-		{"an assignee with spaces", `{"threadId": "1", "actorId": " A-42 "}`, write[assignThreadInput],
-			assignThreadInput{threadIDInput: threadIDInput{"1"}, ActorID: "A-42"}, nil},
+			batchGetActorsInput{Inputs: actorBatch{"A-1"}}},
+		{"an assignee by email", `{"threadId": "1", "actorId": "dana@example.com"}`, write[assignThreadInput],
+			assignThreadInput{threadIDInput: threadIDInput{"1"}, ActorID: "dana@example.com"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, ignored, err := tt.bind(tt.args)
-			check(t, got, tt.want, ignored, tt.wantIgnored, err)
+			got, err := tt.bind(tt.args)
+			check(t, got, tt.want, err)
 		})
 	}
 }
 
-func read[In any](args string) (any, []string, error) {
-	in, ignored, err := bindAs[In](false, args)
-	return in, ignored, err
-}
+// read and write bind as a tool without aliases does.
+func read[In any](args string) (any, error) { return bindAs[In]("", args) }
 
-func write[In any](args string) (any, []string, error) {
-	in, ignored, err := bindAs[In](true, args)
-	return in, ignored, err
+func write[In any](args string) (any, error) { return bindAs[In]("", args) }
+
+// as binds as the tool named tool does, with its aliases.
+func as[In any](tool string) func(string) (any, error) {
+	return func(args string) (any, error) { return bindAs[In](tool, args) }
 }
 
 // TestRefusals: what cannot be read without guessing is refused, in plain
@@ -140,7 +149,7 @@ func TestRefusals(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name, args string
-		bind       func(args string) (any, []string, error)
+		bind       func(args string) (any, error)
 		want       string // the whole error text
 	}{
 		{"no arguments at all is missing the required ID", "", read[getInboxInput],
@@ -161,6 +170,18 @@ func TestRefusals(t *testing.T) {
 			"inboxId is required: a numeric ID such as 1234567"},
 		{"an unknown parameter on a write tool", `{"threadId": "1", "dryrun": true}`, write[archiveInputForTest],
 			`"dryrun" is not a known parameter; allowed: threadId`},
+		{"an unknown parameter on a read-only tool", `{"threadId": "1", "verbose": true}`, read[getThreadInput],
+			`"verbose" is not a known parameter; allowed: threadId, archived, association, property`},
+		{"a misspelled safety flag", `{"threadId": "1", "dry_run": true}`, write[threadWriteInput],
+			`"dry_run" is not a known parameter (did you mean dryRun?); allowed: threadId, dryRun`},
+		{"status where a tool has no alias for it", `{"threadId": "1", "status": "OPEN"}`, as[getThreadInput]("get_thread"),
+			`"status" is not a known parameter; allowed: threadId, archived, association, property`},
+		{"a near miss of a parameter", `{"threadStatuss": "OPEN"}`, as[listThreadsInput]("list_threads"),
+			`"threadStatuss" is not a known parameter (did you mean threadStatus?); allowed: after, limit, sort, inboxId, threadStatus, associatedContactId, associatedTicketId, association, latestMessageTimestampAfter, archived, property`},
+		{"a near miss of an alias", `{"threadId": "1", "type": "COMMENT", "mesage": "hi"}`, as[sendMessageInput]("send_message"),
+			`"mesage" is not a known parameter (did you mean text?); allowed: threadId, type, text, richText, subject, senderActorId, channelId, channelAccountId, recipients, attachments, dryRun, confirmationToken`},
+		{"an alias beside its parameter", `{"status": "OPEN", "threadStatus": "CLOSED"}`, as[listThreadsInput]("list_threads"),
+			`"status" is another name for threadStatus; pass only threadStatus`},
 		{"a boolean that is neither true nor false", `{"inboxId": "1", "archived": "yes"}`, read[getInboxInput],
 			`archived must be true or false, got the string "yes"`},
 		{"null for a required parameter means missing", `{"inboxId": null}`, read[getInboxInput],
@@ -196,8 +217,6 @@ func TestRefusals(t *testing.T) {
 			"inputs takes at most 100 items, got 101"},
 		{"bad actor ID", `{"actorId":"123"}`, read[getActorInput],
 			`actorId must be an actor ID such as A-123 (agent), V-456 (visitor), I-55 (integration), S-hubspot (system) or E-jane@example.com, got "123"`},
-		{"a visitor as assignee", `{"threadId":"1","actorId":"V-1"}`, write[assignThreadInput],
-			`actorId must be an agent actor ID (A- followed by the user ID, such as A-123), got "V-1"`},
 		{"bad message ID", `{"threadId":"1","messageId":"../x"}`, read[messageIDInput],
 			`messageId must be a message ID of letters, digits, '-' and '_', got "../x"`},
 		{"trailing garbage", `{"inboxId":"1"} {}`, read[getInboxInput], "arguments must be a JSON object"},
@@ -205,7 +224,7 @@ func TestRefusals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, _, err := tt.bind(tt.args)
+			_, err := tt.bind(tt.args)
 			var ae *hubspot.ArgumentError
 			if !errors.As(err, &ae) {
 				t.Fatalf("bind(%s) = %v (%T), want a *hubspot.ArgumentError", tt.args, err, err)
@@ -228,7 +247,7 @@ func TestBindWithoutRawArguments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _, err := bindAs[getInboxInput](false, string(raw))
+	got, err := bindAs[getInboxInput]("get_inbox", string(raw))
 	if err != nil || got.InboxID != "147959634" {
 		t.Errorf("bind = %+v, %v", got, err)
 	}
@@ -251,8 +270,8 @@ func FuzzBindArguments(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	threads, send := newBinding[listThreadsInput](false), newBinding[sendMessageInput](true)
-	update, actors := newBinding[updateThreadInput](true), newBinding[batchGetActorsInput](false)
+	threads, send := newBinding[listThreadsInput](), newBinding[sendMessageInput]()
+	update, actors := newBinding[updateThreadInput](), newBinding[batchGetActorsInput]()
 	f.Fuzz(func(t *testing.T, args string) {
 		fuzzBind[listThreadsInput](t, threads, args)
 		fuzzBind[sendMessageInput](t, send, args)
@@ -262,7 +281,7 @@ func FuzzBindArguments(f *testing.F) {
 }
 
 func fuzzBind[In any](t *testing.T, b *binding, args string) {
-	in, _, err := bindInput[In](b, []byte(args))
+	in, err := bindInput[In](b, []byte(args), aliases["list_threads"])
 	if err != nil {
 		var ae *hubspot.ArgumentError
 		if !errors.As(err, &ae) {
@@ -277,7 +296,7 @@ func fuzzBind[In any](t *testing.T, b *binding, args string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in2, _, err := bindInput[In](b, again)
+	in2, err := bindInput[In](b, again, aliases["list_threads"])
 	if err != nil {
 		t.Fatalf("bind(%q) accepted, but its re-encoding %s fails: %v", args, again, err)
 	}

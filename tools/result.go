@@ -105,7 +105,11 @@ func explainAPIError(f failure, fail view.Failure) string {
 		return head + " Creating visitor tokens needs the scope " + scopeVisitor +
 			" on the access token and a Professional or Enterprise HubSpot subscription; the operator must " + view.AddScope(scopeVisitor) + ", or upgrade."
 	case fail.Kind == view.Forbidden:
-		return head + " The access token lacks the scope " + f.scope + " this tool needs; the operator must " + view.AddScope(f.scope) + "."
+		scope := f.scope
+		if named, ok := e.MissingScopes(); ok && len(named) > 0 {
+			scope = named[0] // HubSpot knows best which one this call needed
+		}
+		return head + " The access token lacks the scope " + scope + " this tool needs; the operator must " + view.AddScope(scope) + "."
 	case fail.Kind == view.NotFound && f.notFound != "":
 		return capitalize(f.notFound) + ". " + head
 	case fail.Kind == view.DailyLimit:

@@ -18,7 +18,7 @@ type sendMessageInput struct {
 	Text             string            `json:"text"`
 	RichText         string            `json:"richText,omitempty" jsonschema:"HTML version of text"`
 	Subject          string            `json:"subject,omitempty" jsonschema:"Email only; defaults to Re: the thread subject"`
-	SenderActorID    agentID           `json:"senderActorId,omitempty"`
+	SenderActorID    agentRef          `json:"senderActorId,omitempty" jsonschema:"Agent: A-123 or email"`
 	ChannelID        numericID         `json:"channelId,omitempty"`
 	ChannelAccountID numericID         `json:"channelAccountId,omitempty"`
 	Recipients       []recipientInput  `json:"recipients,omitempty"`

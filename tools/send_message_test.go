@@ -130,12 +130,19 @@ func TestSendMessageErrors(t *testing.T) {
 		wantReqs  int
 	}{
 		{name: "no sender anywhere", args: reply, want: []string{
-			"senderActorId is required for a MESSAGE: set HUBSPOT_SENDER_ACTOR_ID, or pass the agent actor ID (A-…) of the user sending",
+			"senderActorId is required for a MESSAGE: set HUBSPOT_SENDER_ACTOR_ID, or pass the actor ID (A-…) or email address of the agent sending",
 			"Nothing was sent"}},
 		{name: "a visitor cannot send", opts: []envOption{sender}, args: `{"threadId":"1","type":"MESSAGE","text":"x","senderActorId":"V-3501"}`,
 			want: []string{`senderActorId must be an agent actor ID (A- followed by the user ID, such as A-123), got "V-3501"`}},
 		{name: "a misconfigured default sender is named", opts: []envOption{withSender("48151623")}, args: reply,
-			want: []string{`senderActorId must be an agent actor ID (A-…), got "48151623" (from HUBSPOT_SENDER_ACTOR_ID)`}},
+			want: []string{`senderActorId must be passed: HUBSPOT_SENDER_ACTOR_ID is "48151623", which is neither an agent actor ID (A-…) nor an email address`}},
+		{name: "a default sender's address that is no agent's is named", opts: []envOption{withSender("nobody@juniper-outdoor.example")},
+			args: reply, wantReqs: 1,
+			want: []string{`senderActorId was not given, and HUBSPOT_SENDER_ACTOR_ID "nobody@juniper-outdoor.example" names no agent; list_agents lists the agents; pass senderActorId`}},
+		{name: "an ambiguous sender is refused with the candidates", opts: []envOption{sender}, faults: []sandbox.Fault{twoDanas},
+			args: `{"threadId":"` + sandbox.EmailThreadID + `","type":"MESSAGE","text":"x","senderActorId":"Dana"}`, wantReqs: 1,
+			want: []string{`senderActorId "Dana" matches 2 agents: Dana Kim <dana.kim@juniper-outdoor.example> (A-48151626); Dana Whitfield <dana.whitfield@juniper-outdoor.example> (A-48151625); pass one's actor ID (A-…) or email address`}},
+
 		{name: "type is required and named", opts: []envOption{sender}, args: `{"threadId":"1","text":"x"}`,
 			want: []string{"type is required: MESSAGE reaches the customer"}},
 		{name: "type must be MESSAGE or COMMENT", opts: []envOption{sender}, args: `{"threadId":"1","type":"NOTE","text":"x"}`,
@@ -192,3 +199,10 @@ func TestSendMessageErrors(t *testing.T) {
 		})
 	}
 }
+
+// twoDanas answers the owners list with two agents called Dana (and a
+// queue, which is no agent), for the ambiguous name.
+var twoDanas = sandbox.Fault{Method: "GET", Path: "/crm/v3/owners", Status: 200, Body: `{"results":[
+	{"id":"83512003","email":"dana.whitfield@juniper-outdoor.example","firstName":"Dana","lastName":"Whitfield","userId":48151625,"type":"PERSON","archived":false,"createdAt":"2025-01-01T00:00:00Z","updatedAt":"2025-01-01T00:00:00Z"},
+	{"id":"83512009","email":"dana.kim@juniper-outdoor.example","firstName":"Dana","lastName":"Kim","userId":48151626,"type":"PERSON","archived":false,"createdAt":"2025-01-01T00:00:00Z","updatedAt":"2025-01-01T00:00:00Z"},
+	{"id":"83512004","firstName":"Dana","lastName":"queue","type":"QUEUE","archived":false,"createdAt":"2025-01-01T00:00:00Z","updatedAt":"2025-01-01T00:00:00Z"}]}`}

@@ -14,7 +14,7 @@ import (
 // listThreadsInput holds list_threads' arguments.
 type listThreadsInput struct {
 	pageInput
-	Sort                        []threadSort  `json:"sort,omitempty" jsonschema:"-latestMessageTimestamp: most recently active first; -id only with associatedContactId"`
+	Sort                        []threadSort  `json:"sort,omitempty" jsonschema:"-latestMessageTimestamp: newest first; -id needs associatedContactId"`
 	InboxID                     []numericID   `json:"inboxId,omitempty" jsonschema:"Not with associatedContactId"`
 	ThreadStatus                threadStatus  `json:"threadStatus,omitempty" jsonschema:"Required with associatedContactId"`
 	AssociatedContactID         numericID     `json:"associatedContactId,omitempty"`
@@ -28,9 +28,9 @@ type listThreadsInput struct {
 func listThreads(svc *inbox.Service, _ Config) server.ServerTool {
 	return define(svc, spec[listThreadsInput, listOutput[view.Thread]]{
 		name: "list_threads",
-		description: "List conversation threads with status, customer (name, email), assignee, channel and latest-message times. " +
-			"sort -latestMessageTimestamp puts the most recently active first; HubSpot cannot, so the server finds them: " +
-			"one HubSpot call if they fit in 100, else a few, at most " + strconv.Itoa(inbox.NewestMaxCalls) + " (one with associatedContactId). Else one call. Names: one call per page. " + pagingHint,
+		description: "List conversation threads: status, customer (name, email), assignee, channel, latest-message times. " +
+			"sort -latestMessageTimestamp: most recently active first (HubSpot cannot; the server finds them in 1-" + strconv.Itoa(inbox.NewestMaxCalls) +
+			" calls). A customer's threads: search_threads. " + pagingHint,
 		title:  "List threads",
 		scope:  scopeRead,
 		action: func(listThreadsInput) string { return "list threads" },
@@ -166,20 +166,20 @@ func archiveThread(svc *inbox.Service, cfg Config) server.ServerTool {
 type assignThreadInput struct {
 	threadIDInput
 	dryRunInput
-	ActorID agentID `json:"actorId" jsonschema:"Agent, such as A-123"`
+	ActorID agentRef `json:"actorId" jsonschema:"Agent: A-123, email or name"`
 }
 
 func assignThread(svc *inbox.Service, _ Config) server.ServerTool {
 	return define(svc, spec[assignThreadInput, view.Thread]{
 		name:        "assign_thread",
-		description: "Assign a thread to an agent (actor ID A-…), replacing any current assignee. Returns the updated thread. To remove the assignee use unassign_thread.",
+		description: "Assign a thread to an agent, replacing any current assignee; a name must match one agent (list_agents). To remove the assignee use unassign_thread.",
 		title:       "Assign thread",
 		scope:       scopeWrite,
 		action: func(in assignThreadInput) string {
 			return "assign thread " + string(in.ThreadID) + " to " + string(in.ActorID)
 		},
 		notFound: func(in assignThreadInput) string {
-			return "thread " + string(in.ThreadID) + " or agent " + string(in.ActorID) + " not found; list_threads finds thread IDs and get_actor checks an agent ID"
+			return "thread " + string(in.ThreadID) + " or agent " + string(in.ActorID) + " not found; list_threads finds thread IDs and list_agents agents"
 		},
 		run: func(ctx context.Context, svc *inbox.Service, in assignThreadInput) (view.Thread, error) {
 			th, err := svc.AssignThread(ctx, string(in.ThreadID), string(in.ActorID))

@@ -248,7 +248,7 @@ func TestAssignThreadTools(t *testing.T) {
 		e := newEnv(t)
 		e.fails(t, "assign_thread", `{"threadId":"`+sandbox.EmailThreadID+`","actorId":"`+sandbox.VisitorActorID+`"}`,
 			`actorId must be an agent actor ID (A- followed by the user ID, such as A-123), got "V-3501"`)
-		e.fails(t, "assign_thread", `{"threadId":"`+sandbox.EmailThreadID+`","actorId":"48151624"}`, "actorId must be an agent actor ID (A- followed by the user ID, such as A-123)")
+		e.fails(t, "assign_thread", `{"threadId":"`+sandbox.EmailThreadID+`","actorId":"48151624"}`, `actorId "48151624" names no agent; list_agents lists the agents`)
 		e.fails(t, "assign_thread", `{"threadId":"`+sandbox.EmailThreadID+`"}`, "actorId is required")
 		e.fails(t, "assign_thread", `{"threadId":"`+sandbox.EmailThreadID+`","actorId":"A-999"}`,
 			"HubSpot answered 400 VALIDATION_ERROR to assign thread 9000000101 to A-999: Actor A-999 does not exist")

@@ -21,7 +21,6 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
@@ -60,6 +59,7 @@ var registry = []entry{
 	{"channels", "list_channel_accounts", readOnly, listChannelAccounts},
 	{"channels", "get_channel_account", readOnly, getChannelAccount},
 	{"threads", "list_threads", readOnly, listThreads},
+	{"threads", "search_threads", readOnly, searchThreads},
 	{"threads", "get_thread", readOnly, getThread},
 	{"threads", "update_thread", access{idempotent: true}, updateThread},
 	// Trashed, then deleted by HubSpot for good after 30 days.
@@ -73,6 +73,7 @@ var registry = []entry{
 	// destructive even though a COMMENT alone would not be: hosts should
 	// confirm before calling it. Two calls post two messages.
 	{"messages", "send_message", access{destructive: true}, sendMessage},
+	{"actors", "list_agents", readOnly, listAgents},
 	{"actors", "get_actor", readOnly, getActor},
 	{"actors", "batch_get_actors", readOnly, batchGetActors},
 	// Each call creates a new token.
@@ -214,9 +215,8 @@ type spec[In, Out any] struct {
 // binds the arguments, runs and shapes the result.
 func define[In, Out any](svc *inbox.Service, s spec[In, Out]) server.ServerTool {
 	tool := mcp.NewTool(s.name, mcp.WithDescription(s.description), accessOf(s.name).hints(s.title))
-	// A tool that writes refuses unknown parameters: a misspelled safety
-	// flag must never lead to a write.
-	b := newBinding[In](!isReadOnly(tool))
+	b := newBinding[In]()
+	names := aliases[s.name]
 	tool.InputSchema.Type = "" // RawInputSchema replaces it
 	tool.RawInputSchema = b.raw
 	tool.RawOutputSchema = outputSchema[Out]()
@@ -226,7 +226,7 @@ func define[In, Out any](svc *inbox.Service, s spec[In, Out]) server.ServerTool 
 			noteAudit(ctx, func(a *audit) { a.outcome, a.reason = outcomeRefused, "invalid_arguments" })
 			return errorResult(failure{action: "call " + s.name}, err), nil
 		}
-		in, ignored, err := bindInput[In](b, raw)
+		in, err := bindInput[In](b, raw, names)
 		if err != nil {
 			noteAudit(ctx, func(a *audit) { a.outcome, a.reason = outcomeRefused, "invalid_arguments" })
 			return errorResult(failure{action: "call " + s.name}, err), nil
@@ -240,7 +240,7 @@ func define[In, Out any](svc *inbox.Service, s spec[In, Out]) server.ServerTool 
 			// In multi-user mode this says the request brought no HubSpot token.
 			return mcp.NewToolResultError(err.Error()), nil
 		}
-		return s.serve(ctx, req, svc, in, f, ignored, b.schema.PropertyOrder)
+		return s.serve(ctx, req, svc, in, f)
 	}
 	return server.ServerTool{Tool: tool, Handler: handler}
 }
@@ -249,7 +249,7 @@ func define[In, Out any](svc *inbox.Service, s spec[In, Out]) server.ServerTool 
 // person must confirm goes through confirmWrite, and asks again when the
 // service refused its confirmation at the send (a few times at most, see
 // maxQuestions); anything else runs at once.
-func (s spec[In, Out]) serve(ctx context.Context, req mcp.CallToolRequest, svc *inbox.Service, in In, f failure, ignored, known []string) (*mcp.CallToolResult, error) {
+func (s spec[In, Out]) serve(ctx context.Context, req mcp.CallToolRequest, svc *inbox.Service, in In, f failure) (*mcp.CallToolResult, error) {
 	if d, ok := any(in).(dryRunner); ok && d.dryRun() {
 		planned, err := planWrite(ctx, s, svc, in)
 		if err != nil {
@@ -288,21 +288,8 @@ func (s spec[In, Out]) serve(ctx context.Context, req mcp.CallToolRequest, svc *
 			noteError(ctx, err)
 			return errorResult(f, err), nil
 		}
-		res, err := structuredResult(out)
-		if err == nil && len(ignored) > 0 {
-			res.Content = append(res.Content, mcp.NewTextContent(ignoredNote(ignored, known)))
-		}
-		return res, err
+		return structuredResult(out)
 	}
-}
-
-// ignoredNote tells the model which parameters a read-only tool ignored.
-func ignoredNote(ignored, known []string) string {
-	quoted := make([]string, len(ignored))
-	for i, k := range ignored {
-		quoted[i] = hubspot.Quote(k)
-	}
-	return "Note: ignored unknown parameter(s) " + strings.Join(quoted, ", ") + "; this tool takes " + strings.Join(known, ", ") + "."
 }
 
 // notFoundIn returns a notFound func for tools addressed by one ID.

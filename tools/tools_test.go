@@ -18,9 +18,9 @@ import (
 // wantTools is the exact tool surface.
 var wantTools = []string{
 	"list_inboxes", "get_inbox", "list_channels", "get_channel", "list_channel_accounts", "get_channel_account",
-	"list_threads", "get_thread", "update_thread", "archive_thread", "assign_thread", "unassign_thread",
+	"list_threads", "search_threads", "get_thread", "update_thread", "archive_thread", "assign_thread", "unassign_thread",
 	"list_messages", "get_message", "get_message_original_content", "send_message",
-	"get_actor", "batch_get_actors", "create_visitor_token",
+	"list_agents", "get_actor", "batch_get_actors", "create_visitor_token",
 }
 
 func toolNames(tools []server.ServerTool) []string {
@@ -159,17 +159,19 @@ func TestSelect(t *testing.T) {
 		{name: "no filter keeps everything", want: wantTools},
 		{name: "read-only drops every write tool", filter: Filter{ReadOnly: true}, want: []string{
 			"list_inboxes", "get_inbox", "list_channels", "get_channel", "list_channel_accounts", "get_channel_account",
-			"list_threads", "get_thread", "list_messages", "get_message", "get_message_original_content", "get_actor", "batch_get_actors",
+			"list_threads", "search_threads", "get_thread", "list_messages", "get_message", "get_message_original_content",
+			"list_agents", "get_actor", "batch_get_actors",
 		}},
 		{name: "toolsets", filter: Filter{Toolsets: []string{"threads", "actors"}}, want: []string{
-			"list_threads", "get_thread", "update_thread", "archive_thread", "assign_thread", "unassign_thread", "get_actor", "batch_get_actors",
+			"list_threads", "search_threads", "get_thread", "update_thread", "archive_thread", "assign_thread", "unassign_thread",
+			"list_agents", "get_actor", "batch_get_actors",
 		}},
 		{name: "read-only toolset", filter: Filter{ReadOnly: true, Toolsets: []string{"messages", "visitors"}}, want: []string{
 			"list_messages", "get_message", "get_message_original_content",
 		}},
 		{name: "only the named tools", filter: Filter{Tools: []string{"send_message", "list_threads"}}, want: []string{"list_threads", "send_message"}},
 		{name: "excluded tools", filter: Filter{Toolsets: []string{"threads"}, Exclude: []string{"archive_thread", "unassign_thread"}}, want: []string{
-			"list_threads", "get_thread", "update_thread", "assign_thread",
+			"list_threads", "search_threads", "get_thread", "update_thread", "assign_thread",
 		}},
 		{name: "named tools within their toolsets", filter: Filter{Toolsets: []string{"threads"}, Tools: []string{"get_thread"}}, want: []string{"get_thread"}},
 		{name: "unknown tool is an error listing the known ones", filter: Filter{Tools: []string{"get_thread", "delete_thread"}},

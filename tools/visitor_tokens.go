@@ -35,7 +35,7 @@ func createVisitorToken(svc *inbox.Service, _ Config) server.ServerTool {
 		name: "create_visitor_token",
 		description: "Create a visitor identification token (valid 12 h) for a website to pass to the HubSpot chat widget, " +
 			"so a signed-in visitor's chats go to that email's contact. It identifies; it does NOT authenticate. " +
-			"Needs HubSpot Professional or Enterprise and the scope " + scopeVisitor + ".",
+			"Needs HubSpot Professional or Enterprise.",
 		title:  "Create visitor token",
 		scope:  scopeVisitor,
 		action: func(createVisitorTokenInput) string { return "create a visitor token" },

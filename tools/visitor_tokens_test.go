@@ -28,7 +28,7 @@ func TestCreateVisitorTokenTool(t *testing.T) {
 
 	e.fails(t, "create_visitor_token", `{}`, "email is required")
 	e.fails(t, "create_visitor_token", `{"email":"Maya <maya@example.com>"}`, "email must be a plain email address such as jane@example.com")
-	e.fails(t, "create_visitor_token", `{"email":"maya@example.com","name":"Maya"}`, `"name" is not a known parameter; allowed: email, firstName, lastName`)
+	e.fails(t, "create_visitor_token", `{"email":"maya@example.com","name":"Maya"}`, `"name" is not a known parameter (did you mean firstName?); allowed: email, firstName, lastName`)
 }
 
 func TestCreateVisitorTokenNeedsSubscription(t *testing.T) {

@@ -82,9 +82,15 @@ func Explain(err error) Failure {
 		f.Step = step.Action
 	}
 	f.Hidden = inbox.HiddenByAllowlist(err)
+	var agent *inbox.AgentError
 	switch {
 	case errors.As(err, &f.Confirmation):
 		f.Kind = Unconfirmed
+	case errors.As(err, &agent):
+		// An agent named by email or name that is not exactly one agent:
+		// an invalid argument, with the candidates as people.
+		f.Kind = InvalidArgument
+		f.Argument = &hubspot.ArgumentError{Name: agent.Param, Reason: agent.Reason(agentLine)}
 	case errors.As(err, &f.Argument):
 		f.Kind = InvalidArgument
 	case errors.As(err, &f.Budget):

@@ -109,12 +109,7 @@ func (ps People) person(actorID, fallbackName string) *Person {
 
 // ContactActor is the visitor actor of a thread's contact (V-<id>), whose
 // name and email the service's People can tell.
-func ContactActor(th hubspot.Thread) string {
-	if th.AssociatedContactID == "" || hubspot.ValidateNumericID("contactId", th.AssociatedContactID) != nil {
-		return ""
-	}
-	return hubspot.VisitorActorID(th.AssociatedContactID)
-}
+func ContactActor(th hubspot.Thread) string { return th.CustomerActorID() }
 
 // ThreadActors lists the actors a list of threads mentions, whose names
 // its views show: customers and assignees.

@@ -58,9 +58,9 @@ var Scopes = []Scope{
 	{Name: hubspot.ScopeVisitorTokens, Write: true,
 		Enables: "create_visitor_token, for signed-in visitors of your website's chat (needs a Professional or Enterprise subscription)"},
 	{Name: hubspot.ScopeContactsRead,
-		Enables: "finding a customer's conversations by email address or name"},
+		Enables: "search_threads: a customer's conversations by email address or name (without it: only among the 100 latest threads)"},
 	{Name: hubspot.ScopeOwnersRead,
-		Enables: "listing agents and naming a colleague by name or email (to assign a thread or pick the default sender)"},
+		Enables: "list_agents, and a colleague named by email address or name to assign a thread or send as (without it: only agents seen in recent threads)"},
 }
 
 // RequiredScopes returns the names of the required scopes.

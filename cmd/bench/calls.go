@@ -107,26 +107,35 @@ func benchCalls(ctx context.Context, o options, _ string) error {
 		tool("get_message_original_content", map[string]any{"threadId": th, "messageId": msg}),
 		tool("get_actor", map[string]any{"actorId": sandbox.VisitorActorID}),
 		tool("batch_get_actors", map[string]any{"inputs": []string{sandbox.AgentActorID, sandbox.VisitorActorID}}),
+		tool("search_threads", map[string]any{"customer": "maya.thompson@example.com"}),
+		tool("search_threads", map[string]any{"customer": "Thompson"}),
+		tool("list_agents", map[string]any{}),
+		tool("assign_thread", map[string]any{"threadId": th, "actorId": "sam.okafor@juniper-outdoor.example"}),
 		tool("update_thread", map[string]any{"threadId": th, "status": "OPEN"}),
 		tool("send_message", map[string]any{"threadId": th, "type": "COMMENT", "text": "Checked the order."}),
 		tool("send_message", map[string]any{"threadId": th, "type": "MESSAGE", "text": "Thanks, on its way."}),
 		{method: "resources/read", name: "hubspot://inboxes"},
 		{method: "resources/read", name: "hubspot://threads/" + th},
 	}
-	fmt.Printf("%-48s %6s %6s\n", "task", "cold", "warm")
+	fmt.Printf("%-56s %6s %6s\n", "task", "cold", "warm")
 	for _, st := range perTool {
 		counts, err := session(ctx, o.server, func(string) ([]step, error) { return []step{st, st}, nil })
 		if err != nil {
 			return err
 		}
 		label := st.method + " " + st.name
-		if st.name == "send_message" {
+		switch st.name {
+		case "send_message":
 			label += " " + st.args["type"].(string)
 			if st.args["type"] == "MESSAGE" {
 				label += " (preview, token)"
 			}
+		case "search_threads":
+			label += " " + st.args["customer"].(string)
+		case "assign_thread":
+			label += " by email"
 		}
-		fmt.Printf("%-48s %6d %6d\n", label, counts[0], counts[1])
+		fmt.Printf("%-56s %6d %6d\n", label, counts[0], counts[1])
 	}
 
 	// The triage session: list open threads newest first, read five

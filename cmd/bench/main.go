@@ -39,7 +39,7 @@ func main() {
 	flag.StringVar(&o.server, "server", "", "server binary to measure (default: build this tree)")
 	flag.StringVar(&o.peerDir, "peer-dir", filepath.Join(os.TempDir(), "hubspot-conversations-mcp-bench-peer"), "where the peer is installed from npm")
 	flag.IntVar(&o.runs, "runs", 10, "start-up runs per server")
-	flag.StringVar(&only, "only", "start,inproc,http,calls", "sections to run: start, inproc, http, calls, budget")
+	flag.StringVar(&only, "only", "start,inproc,http,calls,people", "sections to run: start, inproc, http, calls, budget, people")
 	flag.BoolVar(&o.budget, "budget", false, "also run the budget section (about 100 s)")
 	flag.DurationVar(&o.dur, "duration", 3*time.Second, "how long each HTTP load level runs")
 	flag.Parse()
@@ -86,6 +86,7 @@ func run(ctx context.Context, o options) error {
 		{"http", benchHTTP},
 		{"budget", benchBudget},
 		{"calls", benchCalls},
+		{"people", benchPeople},
 	}
 	for _, s := range sections {
 		if !o.only[s.name] {
