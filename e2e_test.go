@@ -28,6 +28,12 @@ func TestMain(m *testing.M) {
 	if f := flag.Lookup("test.list"); f != nil && f.Value.String() != "" {
 		os.Exit(m.Run()) // only listing: no binary needed
 	}
+	// E2E_BIN runs the end-to-end tests against another build, such as
+	// one from before a fix, to see its tests fail there.
+	if bin := os.Getenv("E2E_BIN"); bin != "" {
+		binPath = bin
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "hubspot-conversations-mcp-e2e")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

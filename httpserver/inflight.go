@@ -34,6 +34,7 @@ type Calls struct {
 	// a session is running: a session is not idle while it has one.
 	sessions interface {
 		use(id string) (func(), error)
+		endCall(id string, cancel context.CancelCauseFunc) func()
 	}
 }
 
@@ -88,18 +89,20 @@ func (t *Calls) wait(ctx context.Context) bool {
 func (t *Calls) cutOff() { t.cutAll() }
 
 // guard counts a handler's call and runs it with a context that cutOff
-// cancels; a call cut off answers errCutOff, whatever the handler made of
-// its cancelled context.
+// cancels, as the end of its session does (sessionIDs.endCall); a call
+// cut off answers errCutOff, whatever the handler made of its cancelled
+// context.
 func guard[Req, Res any](t *Calls, next func(context.Context, Req) (Res, error)) func(context.Context, Req) (Res, error) {
 	return func(ctx context.Context, req Req) (Res, error) {
 		defer t.start()()
+		ctx, cancel := context.WithCancelCause(ctx)
+		defer cancel(nil)
 		if cs := server.ClientSessionFromContext(ctx); cs != nil && t.sessions != nil {
 			if done, err := t.sessions.use(cs.SessionID()); err == nil {
 				defer done()
 			}
+			defer t.sessions.endCall(cs.SessionID(), cancel)()
 		}
-		ctx, cancel := context.WithCancelCause(ctx)
-		defer cancel(nil)
 		stop := context.AfterFunc(t.cut, func() { cancel(errCutOff) })
 		defer stop()
 		res, err := next(ctx, req)

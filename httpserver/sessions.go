@@ -82,7 +82,15 @@ type sessionState struct {
 	// (mcpadapt.TestPinned_DeleteLeavesTheGETStreamOpen).
 	streams    map[int]context.CancelFunc
 	nextStream int
+	// calls cancel the session's tool, resource and prompt calls in
+	// flight, by key: a call must not outlive its session (see endCall).
+	calls    map[int]context.CancelCauseFunc
+	nextCall int
 }
+
+// errSessionEnded is the cause of the cancellation of a call whose session
+// ended while it ran.
+var errSessionEnded = errors.New("the MCP session ended")
 
 func newSessionIDs(maxSessions int, reclaim time.Duration) *sessionIDs {
 	return &sessionIDs{
@@ -170,6 +178,10 @@ func (s *sessionIDs) removeLocked(st *sessionState) {
 		cancel()
 	}
 	st.streams = nil
+	for _, cancel := range st.calls {
+		cancel(errSessionEnded)
+	}
+	st.calls = nil
 }
 
 func (s *sessionIDs) known(id string) bool {
@@ -222,6 +234,33 @@ func (s *sessionIDs) use(id string) (func(), error) {
 			s.established.MoveToBack(st.elem)
 		}
 	}), nil
+}
+
+// endCall makes the end of session id (a DELETE, its SSE stream's end)
+// cancel a call of it that is running, as mcp-go cancels a stdio
+// session's calls when its input ends: mcp-go v1.2.1 leaves such a call
+// running, and a call that waits for the client (a question to the user,
+// within the call) would wait for an answer that can no longer come,
+// for up to 10 minutes. The func it returns forgets the call. An unknown
+// session is left alone.
+func (s *sessionIDs) endCall(id string, cancel context.CancelCauseFunc) func() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, ok := s.live[id]
+	if !ok {
+		return func() {}
+	}
+	if st.calls == nil {
+		st.calls = map[int]context.CancelCauseFunc{}
+	}
+	st.nextCall++
+	key := st.nextCall
+	st.calls[key] = cancel
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		delete(st.calls, key)
+	}
 }
 
 // establishLocked makes a pending session established, reclaiming the slot

@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -159,6 +160,37 @@ func TestSessionIDs_IdleSessionsYieldAtTheCap(t *testing.T) {
 	}
 	if ids.known(live[2]) || !ids.known(live[0]) {
 		t.Error("want the third session, idle longest, to yield; the first's request ended a minute after the third's")
+	}
+}
+
+// TestSessionIDs_ACallEndsWithItsSession: the calls of a session still
+// running when it ends (a DELETE, its SSE stream's end) are cancelled, with
+// errSessionEnded as the cause; a call that already returned, and the
+// calls of other sessions, are left alone.
+func TestSessionIDs_ACallEndsWithItsSession(t *testing.T) {
+	t.Parallel()
+	ids, _, _ := newTestIDs(3, time.Minute)
+	a, b := ids.Generate(), ids.Generate()
+	call := func(id string) (context.Context, func()) {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		t.Cleanup(func() { cancel(nil) })
+		return ctx, ids.endCall(id, cancel)
+	}
+	running, _ := call(a)
+	returned, forget := call(a)
+	forget()
+	other, _ := call(b)
+	unknown, _ := call("never-issued")
+	if _, err := ids.Terminate(a); err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(context.Cause(running), errSessionEnded) {
+		t.Errorf("the running call of the ended session: cause %v, want errSessionEnded", context.Cause(running))
+	}
+	for name, ctx := range map[string]context.Context{"a call that returned": returned, "another session's call": other, "a call of no session": unknown} {
+		if ctx.Err() != nil {
+			t.Errorf("%s was cancelled", name)
+		}
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 )
 
@@ -167,6 +168,53 @@ func TestPinned_DeleteLeavesTheGETStreamOpen(t *testing.T) {
 	select {
 	case <-ended:
 		t.Error("the session's GET stream ended with its DELETE: mcp-go ends streams now; httpserver's own ending of them may go")
+	case <-time.After(300 * time.Millisecond):
+	}
+}
+
+// TestPinned_DeleteLeavesACallRunning pins that mcp-go v1.2.1's handling of
+// DELETE ends a session without cancelling the calls of it that are still
+// running: a tool waiting on its context (as one waiting for its user's
+// answer to elicitation/create does) goes on waiting while the POST that
+// carries it stays open, although no answer can reach the ended session.
+// httpserver cancels the calls of the sessions that end
+// (sessionIDs.endCall); when this test fails, mcp-go does it and that code
+// can go.
+func TestPinned_DeleteLeavesACallRunning(t *testing.T) {
+	t.Parallel()
+	s, h, _, _ := sessionServer(t)
+	started, cancelled := make(chan struct{}), make(chan struct{})
+	s.AddTool(mcp.NewTool("wait"), func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		close(started)
+		select {
+		case <-ctx.Done():
+			close(cancelled)
+		case <-t.Context().Done():
+		}
+		return mcp.NewToolResultText("done"), nil
+	})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	id := initialize(t, h)
+	post := func(body string) (*http.Response, error) {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("Mcp-Session-Id", id)
+		req.Header.Set("MCP-Protocol-Version", "2025-11-25")
+		return http.DefaultClient.Do(req)
+	}
+	go func() {
+		if resp, err := post(`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"wait","arguments":{}}}`); err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	}()
+	<-started
+	EndSession(context.Background(), h, id)
+	select {
+	case <-cancelled:
+		t.Error("the call was cancelled with its session's DELETE: mcp-go ends a session's calls now; httpserver's sessionIDs.endCall may go")
 	case <-time.After(300 * time.Millisecond):
 	}
 }
