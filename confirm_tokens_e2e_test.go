@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
@@ -110,6 +111,66 @@ func TestHTTP_ReplicasHonourAConfirmationOnce(t *testing.T) {
 			t.Errorf("a replay: %v", out)
 		}
 	}
+	if n := writesTo(sb, "POST", messagesPath); n != 1 {
+		t.Errorf("%d POSTs, want 1", n)
+	}
+}
+
+// TestHTTP_ReplicasHonourAnAcceptedStateOnce: the 2026-07-28 flow across
+// two replicas behind one Redis and one MCP_CONFIRM_SECRET, without
+// sessions: replica A asks (an input-required result), the person's
+// accepted answer reaches replica B, which sends once; replaying that
+// answer on either replica, one after the other and 6 times at once
+// across both, sends nothing more.
+func TestHTTP_ReplicasHonourAnAcceptedStateOnce(t *testing.T) {
+	t.Parallel()
+	redisURL := startRedis(t)
+	sb, url := startTestSandbox(t)
+	env := append(confirmEnv(url, ""), "MCP_TRANSPORT=http", "MCP_STATELESS=true", "MCP_REDIS_URL="+redisURL, "MCP_CONFIRM_SECRET="+testConfirmSecret)
+	a, b := startServer(t, env...), startServer(t, env...)
+	session := func(p *serverProc) *gomcp.ClientSession {
+		client := gomcp.NewClient(&gomcp.Implementation{Name: "replicas", Version: "1"}, &gomcp.ClientOptions{
+			ElicitationHandler: (&asker{action: "accept"}).handle,
+			MultiRoundTrip:     &gomcp.MultiRoundTripOptions{Disabled: true},
+		})
+		cs, err := client.Connect(t.Context(), &gomcp.StreamableClientTransport{Endpoint: p.url + "/mcp"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cs.Close() })
+		return cs
+	}
+	const text = "Accepted on one replica, sent by the other."
+	res, err := session(a).CallTool(t.Context(), &gomcp.CallToolParams{Name: "send_message", Arguments: sendArgs(text)})
+	if err != nil || !res.NeedsInput() || len(res.InputRequests) != 1 {
+		t.Fatalf("replica A: %v %+v, want an input-required result", err, res)
+	}
+	accepted := gomcp.InputResponseMap{}
+	for id := range res.InputRequests {
+		accepted[id] = &gomcp.ElicitResult{Action: "accept"}
+	}
+	answer := func() *gomcp.CallToolParams {
+		return &gomcp.CallToolParams{Name: "send_message", Arguments: sendArgs(text), InputResponses: accepted, RequestState: res.RequestState}
+	}
+	if sent, err := session(b).CallTool(t.Context(), answer()); err != nil || sent.IsError || sent.NeedsInput() {
+		t.Fatalf("the accepted answer on replica B: %v %+v", err, sent)
+	}
+	replicas := []*gomcp.ClientSession{session(a), session(b)}
+	for _, cs := range replicas {
+		again, err := cs.CallTool(t.Context(), answer())
+		if err != nil || (!again.IsError && !again.NeedsInput()) {
+			t.Errorf("a replay answered as sent: %v %s", err, contentText(again))
+		}
+	}
+	var wg sync.WaitGroup
+	for i := range 6 {
+		wg.Go(func() {
+			if _, err := replicas[i%2].CallTool(t.Context(), answer()); err != nil {
+				t.Errorf("concurrent replay: %v", err)
+			}
+		})
+	}
+	wg.Wait()
 	if n := writesTo(sb, "POST", messagesPath); n != 1 {
 		t.Errorf("%d POSTs, want 1", n)
 	}
