@@ -175,3 +175,43 @@ func TestHTTP_ReplicasHonourAnAcceptedStateOnce(t *testing.T) {
 		t.Errorf("%d POSTs, want 1", n)
 	}
 }
+
+// TestRun_CallKeepsItsSecretToItsUser: the call command's confirmation
+// secret and record stay readable by their user only, even where the
+// directory and the secret were left readable by others (mode 0755, 0644):
+// the next call makes them 0700 and 0600 again. Neither the secret nor the
+// spent record's names appear in the output, even at LOG_LEVEL=debug.
+func TestRun_CallKeepsItsSecretToItsUser(t *testing.T) {
+	t.Parallel()
+	_, url := startTestSandbox(t)
+	home := t.TempDir()
+	dir := filepath.Join(home, ".config", "hubspot-conversations-mcp", "call-confirmations")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	secret := strings.Repeat("s3cr3t-", 8)
+	if err := os.WriteFile(filepath.Join(dir, "secret"), []byte(secret), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binPath, "call", "archive_thread", `{"threadId":"`+sandbox.ClosedThreadID+`"}`)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "LOG_LEVEL=debug"}, confirmEnv(url, "")...)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 3 || !strings.Contains(string(out), "confirmation_required") {
+		t.Fatalf("call: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), secret[:14]) {
+		t.Errorf("the output holds the secret:\n%s", out)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "secret")); err != nil || string(b) != secret {
+		t.Errorf("the secret was replaced: %v", err)
+	}
+	for path, want := range map[string]os.FileMode{dir: 0o700, filepath.Join(dir, "secret"): 0o600} {
+		if info, err := os.Stat(path); err != nil || info.Mode().Perm() != want {
+			t.Errorf("%s: %v %v, want mode %o", path, info.Mode().Perm(), err, want)
+		}
+	}
+}

@@ -61,7 +61,12 @@ func callState() (string, error) {
 		return "", err
 	}
 	dir = filepath.Join(dir, "hubspot-conversations-mcp", "call-confirmations")
-	return dir, os.MkdirAll(dir, 0o700)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	// MkdirAll leaves the mode of a directory that existed alone: only
+	// this user may read the secret, or list and add spent confirmations.
+	return dir, os.Chmod(dir, 0o700)
 }
 
 // callSecret reads the call command's confirmation secret from path, or
@@ -69,7 +74,7 @@ func callState() (string, error) {
 // once, the second reads the first's.
 func callSecret(path string) ([]byte, error) {
 	if b, err := os.ReadFile(path); err == nil && len(b) >= inbox.MinConfirmSecretLen {
-		return b, nil
+		return b, os.Chmod(path, 0o600)
 	}
 	secret := inbox.NewConfirmSecret()
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
