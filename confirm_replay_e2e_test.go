@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"sync"
@@ -211,5 +213,94 @@ func TestStdio_APreviewTokenSendsOnce(t *testing.T) {
 				t.Errorf("%d POSTs from 5 concurrent calls with one token, want 1", n)
 			}
 		})
+	}
+}
+
+// TestStdio_AnUncertainSendSpendsTheConfirmation: the first attempt to
+// send spends the confirmation, whatever its outcome. A send whose answer
+// is lost (HubSpot's connection closes without answering) or refused
+// (500) leaves its confirmation used: the same token or accepted state
+// again sends nothing and gets a new question, whose own confirmation
+// then sends once.
+func TestStdio_AnUncertainSendSpendsTheConfirmation(t *testing.T) {
+	t.Parallel()
+	for _, fault := range []sandbox.Fault{
+		{Method: "POST", Path: messagesPath, Drop: true},
+		{Method: "POST", Path: messagesPath, Status: 500},
+	} {
+		for _, protocol := range []string{"2025-11-25", ""} {
+			name := fmt.Sprintf("status %d drop %v protocol %s", fault.Status, fault.Drop, orLatest(protocol))
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				sb, url := startTestSandbox(t)
+				var opts *gomcp.ClientOptions
+				if protocol == "" {
+					// 2026-07-28: the input-required flow.
+					opts = &gomcp.ClientOptions{ElicitationHandler: (&asker{action: "accept"}).handle,
+						MultiRoundTrip: &gomcp.MultiRoundTripOptions{Disabled: true}}
+				}
+				cs := connectWith(t, protocol, opts, confirmEnv(url, ""))
+				const text = "Sent once, even after a lost answer."
+				// ask returns the call that confirms: the preview's token,
+				// or the accepted answer with the request state.
+				ask := func(res *gomcp.CallToolResult) *gomcp.CallToolParams {
+					t.Helper()
+					p := &gomcp.CallToolParams{Name: "send_message", Arguments: sendArgs(text)}
+					if protocol == "" {
+						if !res.NeedsInput() {
+							t.Fatalf("want an input-required result: %s", contentText(res))
+						}
+						p.InputResponses = gomcp.InputResponseMap{}
+						for id := range res.InputRequests {
+							p.InputResponses[id] = &gomcp.ElicitResult{Action: "accept"}
+						}
+						p.RequestState = res.RequestState
+						return p
+					}
+					out, _ := res.StructuredContent.(map[string]any)
+					tok, _ := out["confirmationToken"].(string)
+					if tok == "" {
+						t.Fatalf("want a preview with a token: %s", contentText(res))
+					}
+					args := sendArgs(text)
+					args["confirmationToken"] = tok
+					p.Arguments = args
+					return p
+				}
+				call := func(p *gomcp.CallToolParams) *gomcp.CallToolResult {
+					t.Helper()
+					args := maps.Clone(p.Arguments.(map[string]any))
+					res, err := cs.CallTool(t.Context(), &gomcp.CallToolParams{Name: p.Name, Arguments: args, InputResponses: p.InputResponses, RequestState: p.RequestState})
+					if err != nil {
+						t.Fatal(err)
+					}
+					return res
+				}
+				confirm := ask(call(&gomcp.CallToolParams{Name: "send_message", Arguments: sendArgs(text)}))
+				sb.InjectFault(fault)
+				if res := call(confirm); !res.IsError {
+					t.Fatalf("the faulted send: %s", contentText(res))
+				}
+				again := call(confirm)
+				said := contentText(again)
+				for _, r := range again.InputRequests {
+					if e, ok := r.(*gomcp.ElicitParams); ok {
+						said += e.Message
+					}
+				}
+				if again.IsError || !strings.Contains(said, "already used") {
+					t.Errorf("the same confirmation again: %s", said)
+				}
+				if n := writesTo(sb, "POST", messagesPath); n != 1 {
+					t.Errorf("%d POSTs after the faulted send and its replay, want the faulted one", n)
+				}
+				if res := call(ask(again)); res.IsError || res.NeedsInput() {
+					t.Errorf("the new confirmation: %s", contentText(res))
+				}
+				if n := writesTo(sb, "POST", messagesPath); n != 2 {
+					t.Errorf("%d POSTs, want the faulted one and the one sent", n)
+				}
+			})
+		}
 	}
 }
