@@ -48,12 +48,11 @@ const (
 	// input-required result whose requestState is the token; the client
 	// asks the person and calls again with their answer and the state.
 	FlowInputRequired ConfirmFlow = 1 + iota
-	// FlowElicitation is the protocols before 2026-07-28: the tool answers
-	// the same way, but mcp-go asks the person with elicitation/create and
-	// calls the handler again with the answer and the state. The token
-	// never leaves the process, and only the process that issued it
-	// redeems it, once: a client that writes inputResponses and a
-	// requestState into tools/call itself is refused.
+	// FlowElicitation is the protocols before 2026-07-28: the tool asks the
+	// person with elicitation/create within the call and waits for the
+	// answer. The token never leaves the process, and only the process
+	// that issued it redeems it, once: a client that writes inputResponses
+	// and a requestState into tools/call itself is refused.
 	FlowElicitation
 	// FlowPreview is preview-then-confirm, for clients that cannot ask: the
 	// tool answers with a preview and the token, and the model calls again
