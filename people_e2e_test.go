@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -109,8 +110,14 @@ func TestPeople_EmailFindsEveryConversationInOneCall(t *testing.T) {
 	if statuses["OPEN"] != 4 || statuses["CLOSED"] != 2 {
 		t.Errorf("statuses %v, want 4 OPEN and 2 CLOSED", statuses)
 	}
-	if got := out["contacts"]; !slices.Equal(toStrings(got), []string{"Maya Thompson <" + mayaEmail + "> (contact 3501)"}) {
-		t.Errorf("contacts %v", got)
+	// Every thread names Maya and her contact ID: she is not listed again.
+	if got, ok := out["contacts"]; ok {
+		t.Errorf("contacts %v: the threads already name the one contact", got)
+	}
+	for _, r := range results(out) {
+		if th := r.(map[string]any); th["contactId"] != "3501" {
+			t.Errorf("thread %v: contactId %v, want 3501", th["id"], th["contactId"])
+		}
 	}
 	calls := hubspotCalls(sb, mark)
 	if len(calls) > 3 {
@@ -188,16 +195,30 @@ func TestPeople_AmbiguousNames(t *testing.T) {
 	t.Parallel()
 	sb, cs := peopleServer(t)
 	out := callOK(t, cs, "search_threads", map[string]any{"customer": "Thompson"})
-	if got := toStrings(out["contacts"]); len(got) != 2 || !strings.Contains(got[0]+got[1], "Owen Thompson") || !strings.Contains(got[0]+got[1], "Maya Thompson") {
-		t.Errorf("contacts %v, want Maya and Owen Thompson", got)
+	customers := map[string]bool{}
+	for _, r := range results(out) {
+		th := r.(map[string]any)
+		customers[th["customer"].(string)+" (contact "+th["contactId"].(string)+")"] = true
+	}
+	if want := map[string]bool{"Owen Thompson <owen.thompson@example.com> (contact 3513)": true,
+		"Maya Thompson <" + mayaEmail + "> (contact 3501)": true}; !maps.Equal(customers, want) || out["contacts"] != nil {
+		t.Errorf("customers %v, contacts %v: want Maya's and Owen's threads, each naming its contact, and no contact said twice", customers, out["contacts"])
 	}
 	if got := ids(out); len(got) != 7 || got[0] != sandbox.NamesakeThreadID {
 		t.Errorf("threads %v, want Owen's newest one first, then Maya's six", got)
 	}
 	newestFirst(t, out)
+	// A contact who matched but has no thread is named once, in contacts.
+	out = callOK(t, cs, "search_threads", map[string]any{"customer": "Maya"})
+	if got := toStrings(out["contacts"]); !slices.Equal(got, []string{"Maya Lindgren <maya.lindgren@example.org> (contact 3601)"}) {
+		t.Errorf("Maya: contacts %v, want only Maya Lindgren, who has no conversation", got)
+	}
+	if got := ids(out); !slices.Equal(got, mayaThreads) {
+		t.Errorf("Maya: threads %v, want Maya Thompson's %v", got, mayaThreads)
+	}
 
 	out = callOK(t, cs, "search_threads", map[string]any{"customer": "example.com"})
-	if note, _ := out["note"].(string); !strings.Contains(note, "contacts match; these are the threads of the first 3") || len(toStrings(out["contacts"])) != 3 {
+	if note, _ := out["note"].(string); !strings.Contains(note, "contacts match; these are the threads of the first 3") {
 		t.Errorf("many contacts: contacts %v, note %q", out["contacts"], note)
 	}
 
