@@ -233,9 +233,18 @@ func TestPeople_AmbiguousNames(t *testing.T) {
 			t.Errorf("ambiguous agent: %q lacks %q", text, w)
 		}
 	}
+	// The same for a sender, and for handoff_note's colleague.
+	text = callError(t, cs, "send_message", map[string]any{"threadId": sandbox.EmailThreadID, "type": "MESSAGE", "text": "On its way.", "senderActorId": "dana"})
+	if !strings.Contains(text, `senderActorId "dana" matches 2 agents`) || !strings.Contains(text, "Dana Kim") || !strings.Contains(text, "Nothing was sent") {
+		t.Errorf("ambiguous sender: %q", text)
+	}
+	if _, err := cs.GetPrompt(t.Context(), &gomcp.GetPromptParams{Name: "handoff_note", Arguments: map[string]string{"threadId": sandbox.EmailThreadID, "toActorId": "Dana"}}); err == nil ||
+		!strings.Contains(err.Error(), `"Dana" matches 2 agents`) {
+		t.Errorf("handoff_note to an ambiguous name: %v", err)
+	}
 	for _, r := range sb.Requests()[mark:] {
 		if r.Method != "GET" {
-			t.Errorf("an ambiguous assignment sent %s %s", r.Method, r.Path)
+			t.Errorf("an ambiguous agent sent %s %s", r.Method, r.Path)
 		}
 	}
 }
@@ -408,4 +417,73 @@ func TestPeople_NoParameterIgnored(t *testing.T) {
 	if got := sb.Requests()[mark:]; len(got) != 0 {
 		t.Errorf("refused calls reached HubSpot: %d requests", len(got))
 	}
+}
+
+// TestPeople_AssignToAColleagueCounts: "assign a thread to a colleague
+// given only their name or email: one lookup call, or none with the
+// email", counted at the client (tool calls) and at HubSpot, each route on
+// a fresh server, as a model given only tools/list would take it.
+func TestPeople_AssignToAColleagueCounts(t *testing.T) {
+	t.Parallel()
+	const assign = "PUT /conversations/conversations/v3/threads/" + sandbox.EmailThreadID + "/assignee"
+	type caller func(name string, args map[string]any) map[string]any
+	for _, c := range []struct {
+		name    string
+		route   func(t *testing.T, call caller)
+		lookups int
+		want    []string // HubSpot calls besides the names' actor reads
+	}{
+		{"by email: no look-up", func(t *testing.T, call caller) {
+			call("assign_thread", map[string]any{"threadId": sandbox.EmailThreadID, "actorId": samEmail})
+		}, 0, []string{"GET /crm/v3/owners", assign}},
+		{"by name: one look-up, then the actor ID", func(t *testing.T, call caller) {
+			found := call("list_agents", map[string]any{"query": "Sam"})
+			list, _ := found["agents"].([]any)
+			if len(list) != 1 {
+				t.Fatalf("list_agents Sam: %v", found)
+			}
+			call("assign_thread", map[string]any{"threadId": sandbox.EmailThreadID, "actorId": list[0].(map[string]any)["actorId"]})
+		}, 1, []string{"GET /crm/v3/owners", assign}},
+		{"by a name that names one agent: no look-up either", func(t *testing.T, call caller) {
+			call("assign_thread", map[string]any{"threadId": sandbox.EmailThreadID, "actorId": "Sam Okafor"})
+		}, 0, []string{"GET /crm/v3/owners", assign}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			sb, cs := peopleServer(t)
+			list, err := cs.ListTools(t.Context(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tl := range list.Tools {
+				if tl.Name == "assign_thread" && !strings.Contains(string(mustJSON(t, tl.InputSchema)), "email or name") {
+					t.Errorf("assign_thread's actorId does not say it takes an email or a name: %s", mustJSON(t, tl.InputSchema))
+				}
+			}
+			mark, calls := len(sb.Requests()), 0
+			c.route(t, func(name string, args map[string]any) map[string]any {
+				calls++
+				return callOK(t, cs, name, args)
+			})
+			if calls != c.lookups+1 {
+				t.Errorf("%d tool calls, want %d look-ups and the assignment", calls, c.lookups)
+			}
+			if got := hubspotCalls(sb, mark); !slices.Equal(got, c.want) {
+				t.Errorf("HubSpot calls %v, want %v", got, c.want)
+			}
+			th := callOK(t, cs, "get_thread", map[string]any{"threadId": sandbox.EmailThreadID})
+			if th["assignedTo"] != "Sam Okafor ("+sandbox.OtherAgentActorID+")" {
+				t.Errorf("assignedTo %v", th["assignedTo"])
+			}
+		})
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
