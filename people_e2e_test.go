@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
 // Issue 14, "People, not IDs": each "Done means" point end to end, through
@@ -486,4 +488,41 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestPeople_InboxFilterPageBound: HubSpot cannot filter a contact's
+// threads by inbox, so the server does, reading at most SearchPageBound
+// threads per contact and status a page; when that bound ends a page
+// early, the answer says so and nextCursor reads on to the rest.
+func TestPeople_InboxFilterPageBound(t *testing.T) {
+	t.Parallel()
+	sb, cs := peopleServer(t)
+	acct := sb.Account(sandbox.DefaultToken)
+	for i := range inbox.SearchPageBound + 1 {
+		if _, err := acct.AddContactThread(sandbox.VisitorContactID, sandbox.HelpDeskInboxID, sandbox.LiveChatChannelID, fmt.Sprintf("Question %d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got, notes []string
+	after := ""
+	for page := 0; page < 5; page++ {
+		args := map[string]any{"customer": mayaEmail, "inboxId": sandbox.InboxID}
+		if after != "" {
+			args["after"] = after
+		}
+		out := callOK(t, cs, "search_threads", args)
+		got = append(got, ids(out)...)
+		note, _ := out["note"].(string)
+		notes = append(notes, note)
+		if after, _ = out["nextCursor"].(string); after == "" {
+			break
+		}
+	}
+	if !slices.Equal(got, []string{"9000000120"}) {
+		t.Errorf("threads %v, want Maya's one thread of inbox %s", got, sandbox.InboxID)
+	}
+	if len(notes) != 2 || !strings.Contains(notes[0], "The page bound (100 threads read per contact and status) ended this page early; nextCursor reads on.") ||
+		!strings.Contains(notes[0], "threads of other inboxes were left out") {
+		t.Errorf("notes %q: want a first page the bound ended, saying so, and a second", notes)
+	}
 }
