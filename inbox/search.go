@@ -315,8 +315,9 @@ func (s *Service) SearchThreads(ctx context.Context, q ThreadSearch) (*ThreadSea
 // for one search per name, not one per letter. ok is false otherwise:
 // search then. It holds when q asks the same as r (same status and inbox,
 // no after), and either names the same customer, or extends r's name
-// (the same words with more letters or more words: every contact it
-// matches, the contacts search matched for r) while
+// (the same words with more letters or more words; HubSpot's guide says
+// its search matches properties "containing the specified string", so
+// every contact the longer name matches, the search matched for r) while
 //
 //   - r listed every contact it matched (no more than MaxSearchContacts)
 //     to the end of their lists, and one of them matches q, so a search
