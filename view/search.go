@@ -14,9 +14,9 @@ func Agent(a inbox.Agent) Person {
 	return Person{ActorID: a.ActorID, Name: Line(a.Name, 120), Email: Line(a.Email, 200)}
 }
 
-// agentLine is an agent as one line of text, for the candidates of an
-// *inbox.AgentError.
-func agentLine(a inbox.Agent) string {
+// AgentLine is an agent as one line of text (Person.Line), such as the
+// candidates of an *inbox.AgentError or the agents setup offers.
+func AgentLine(a inbox.Agent) string {
 	p := Agent(a)
 	return p.Line(nil)
 }
