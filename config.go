@@ -528,7 +528,7 @@ func splitList(s string) []string {
 }
 
 func usage(fs *flag.FlagSet, w io.Writer) {
-	fmt.Fprint(w, `hubspot-conversations-mcp: an MCP server for the HubSpot Conversations inbox.
+	fmt.Fprintf(w, `hubspot-conversations-mcp: an MCP server for the HubSpot Conversations inbox.
 
 Usage:
   hubspot-conversations-mcp [flags]                    serve MCP over stdio
@@ -547,12 +547,11 @@ Usage:
   hubspot-conversations-mcp help                       print this help
 
 Configuration comes from the environment (see docs/configuration.md); flags
-override it. HUBSPOT_ACCESS_TOKEN is required unless --sandbox is given: a
-HubSpot Service Key (Development → Keys → Service keys), an existing legacy
-private app's access token or an OAuth access token. tools needs none.
+override it. HUBSPOT_ACCESS_TOKEN is required unless --sandbox is given (tools
+needs none): %s.
 
 Flags:
-`)
+`, view.TokenKinds)
 	out := fs.Output()
 	fs.SetOutput(w)
 	fs.PrintDefaults()

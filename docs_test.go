@@ -24,6 +24,9 @@ func TestReadmeTokenGuidanceIsTheServers(t *testing.T) {
 	if !strings.Contains(text, view.ServiceKeyPath) {
 		t.Errorf("README does not say where Service Keys are made (%s)", view.ServiceKeyPath)
 	}
+	if !strings.Contains(oneSpaced(text), view.CreateServiceKey) {
+		t.Errorf("README does not give setup's steps to create a Service Key:\n%s", view.CreateServiceKey)
+	}
 	for _, s := range view.Scopes {
 		need := "optional"
 		if s.Required {
@@ -31,6 +34,36 @@ func TestReadmeTokenGuidanceIsTheServers(t *testing.T) {
 		}
 		if row := "| `" + s.Name + "` | " + need + " | " + s.Enables + " |"; !strings.Contains(text, row) {
 			t.Errorf("README's scope table lacks the row\n%s", row)
+		}
+	}
+}
+
+// oneSpaced joins wrapped lines: every run of white space becomes one space.
+func oneSpaced(text string) string { return strings.Join(strings.Fields(text), " ") }
+
+// TestTokenGuidanceIsWordedOnce: where the documentation, the bundle and
+// the registry entry say which tokens work, what to do about a refused one
+// or a missing scope, or what the missing-token error says, they say it in
+// the server's own words (view/scopes.go), so a reader meets one story.
+func TestTokenGuidanceIsWordedOnce(t *testing.T) {
+	t.Parallel()
+	_, addScopeRest, _ := strings.Cut(view.AddScope("SCOPE"), "SCOPE")
+	for file, wants := range map[string][]string{
+		"docs/configuration.md": {view.TokenKinds, view.GetToken},
+		"docs/tools.md":         {view.FixToken, addScopeRest},
+		"docs/deployment.md":    {view.TokenKinds},
+		"mcpb/manifest.json":    {view.TokenKinds},
+		"server.json":           {view.TokenKinds},
+	} {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := oneSpaced(strings.ReplaceAll(string(data), "`", ""))
+		for _, want := range wants {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s does not say, in the server's words:\n%s", file, want)
+			}
 		}
 	}
 }

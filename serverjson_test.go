@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/tools"
 )
 
 // registryModule ships the MCP Registry's server.json schemas
@@ -192,6 +194,10 @@ func TestBundleManifestMatchesTheServer(t *testing.T) {
 				Env map[string]string `json:"env"`
 			} `json:"mcp_config"`
 		} `json:"server"`
+		Tools []struct {
+			Name        string `json:"name"`
+			Description string `json:"description"`
+		} `json:"tools"`
 		UserConfig map[string]struct {
 			Type        string `json:"type"`
 			Description string `json:"description"`
@@ -232,6 +238,25 @@ func TestBundleManifestMatchesTheServer(t *testing.T) {
 		if _, ok := m.UserConfig[key]; !ok {
 			t.Errorf("user_config lacks %s", key)
 		}
+	}
+	// The tools Claude Desktop shows before installing are the server's,
+	// each with the first sentence of its description.
+	var want []string
+	for _, tool := range tools.All(nil, tools.Config{}) {
+		d := tool.Tool.Description
+		if i := strings.Index(d, ". "); i >= 0 {
+			d = d[:i]
+		}
+		line, _ := json.Marshal(map[string]string{"name": tool.Tool.Name, "description": strings.TrimSuffix(d, ".")})
+		want = append(want, string(line))
+	}
+	var got []string
+	for _, tool := range m.Tools {
+		line, _ := json.Marshal(map[string]string{"name": tool.Name, "description": tool.Description})
+		got = append(got, string(line))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("mcpb/manifest.json's tools are not the server's; its \"tools\" should be:\n[\n  %s\n]", strings.Join(want, ",\n  "))
 	}
 }
 

@@ -20,6 +20,11 @@ import (
 // ServiceKeyPath is where HubSpot's UI creates and edits Service Keys.
 const ServiceKeyPath = "Development → Keys → Service keys"
 
+// CreateServiceKey is how a person makes a Service Key in HubSpot's UI,
+// step by step; the scopes to add follow it.
+const CreateServiceKey = "in HubSpot, go to " + ServiceKeyPath + ", click Create service key, name it, " +
+	"click Add new scope for each scope below, click Create, then open the key, click Show and copy it"
+
 // TokenKinds names the tokens the server accepts, the recommended first.
 const TokenKinds = "a Service Key (HubSpot → " + ServiceKeyPath + "), the access token of an existing legacy private app, or an OAuth access token"
 
