@@ -241,23 +241,41 @@ func TestBundleManifestMatchesTheServer(t *testing.T) {
 	}
 	// The tools Claude Desktop shows before installing are the server's,
 	// each with the first sentence of its description.
-	var want []string
+	var want, got []string
 	for _, tool := range tools.All(nil, tools.Config{}) {
 		d := tool.Tool.Description
 		if i := strings.Index(d, ". "); i >= 0 {
 			d = d[:i]
 		}
-		line, _ := json.Marshal(map[string]string{"name": tool.Tool.Name, "description": strings.TrimSuffix(d, ".")})
-		want = append(want, string(line))
+		want = append(want, manifestTool(tool.Tool.Name, strings.TrimSuffix(d, ".")))
 	}
-	var got []string
 	for _, tool := range m.Tools {
-		line, _ := json.Marshal(map[string]string{"name": tool.Name, "description": tool.Description})
-		got = append(got, string(line))
+		got = append(got, manifestTool(tool.Name, tool.Description))
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("mcpb/manifest.json's tools are not the server's; its \"tools\" should be:\n[\n  %s\n]", strings.Join(want, ",\n  "))
+	if slices.Equal(got, want) {
+		return
 	}
+	block := regexp.MustCompile(`(?s)\n  "tools": \[\n.*?\n  \],\n`)
+	if os.Getenv("UPDATE_SNAPSHOTS") != "" && block.Match(data) {
+		data = block.ReplaceAllLiteral(data, []byte("\n  \"tools\": [\n    "+strings.Join(want, ",\n    ")+"\n  ],\n"))
+		if err := os.WriteFile(filepath.Join("mcpb", "manifest.json"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("mcpb/manifest.json's tools are not the server's; run UPDATE_SNAPSHOTS=1 go test -run TestBundleManifestMatchesTheServer . to rewrite them:\n%s", strings.Join(want, "\n"))
+}
+
+// manifestTool is one entry of the manifest's tools, as the file has it.
+func manifestTool(name, description string) string {
+	quote := func(s string) string {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(s)
+		return strings.TrimSpace(b.String())
+	}
+	return `{"name": ` + quote(name) + `, "description": ` + quote(description) + `}`
 }
 
 // envNames are the environment variables Config reads.
