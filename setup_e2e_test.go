@@ -30,14 +30,7 @@ type fakeUser struct {
 
 func newFakeUser(t *testing.T) fakeUser {
 	t.Helper()
-	root := t.TempDir()
-	u := fakeUser{home: filepath.Join(root, "home"), xdg: filepath.Join(root, "xdg"), appdata: filepath.Join(root, "appdata"),
-		path: filepath.Join(root, "empty-path")}
-	for _, d := range []string{u.home, u.xdg, u.appdata, u.path, filepath.Join(u.home, "Downloads")} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	u := newFakeHome(t)
 	u.binary = filepath.Join(u.home, "Downloads", filepath.Base(binPath))
 	data, err := os.ReadFile(binPath)
 	if err != nil {
@@ -46,6 +39,21 @@ func newFakeUser(t *testing.T) fakeUser {
 	if err := os.WriteFile(u.binary, data, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	return u
+}
+
+// newFakeHome is a fakeUser who runs the built binary where it is.
+func newFakeHome(t *testing.T) fakeUser {
+	t.Helper()
+	root := t.TempDir()
+	u := fakeUser{home: filepath.Join(root, "home"), xdg: filepath.Join(root, "xdg"), appdata: filepath.Join(root, "appdata"),
+		path: filepath.Join(root, "empty-path")}
+	for _, d := range []string{u.home, u.xdg, u.appdata, u.path, filepath.Join(u.home, "Downloads")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u.binary = binPath
 	return u
 }
 
