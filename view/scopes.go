@@ -8,8 +8,10 @@ import (
 
 // Token guidance: where a HubSpot access token comes from and which scopes
 // the server uses, worded once. A model reads it in the 401 and 403 tool
-// errors, an operator in the configuration errors, a person in setup's
-// report and the README. HubSpot's own words (developer changelog "Service
+// errors, an operator in the configuration errors and the help, a person in
+// setup's report; the README, docs/, the bundle's manifest and server.json
+// repeat it word for word (TestReadmeTokenGuidanceIsTheServers,
+// TestTokenGuidanceIsWordedOnce). HubSpot's own words (developer changelog "Service
 // Keys enter public beta for system-to-system integrations", 2026-02-10;
 // "Legacy Private App Creation Being Disabled"; the "account service keys"
 // docs page): Service Keys replace legacy private apps for one account's
