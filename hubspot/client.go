@@ -345,7 +345,7 @@ func NormalizeToken(token string) (string, error) {
 	}
 	for i := 0; i < len(token); i++ {
 		if c := token[i]; c <= ' ' || c >= 0x7f {
-			return "", errors.New("HubSpot access token contains spaces or control characters")
+			return "", errors.New("HubSpot access token contains spaces, control characters or characters outside ASCII: paste the token itself, nothing around it")
 		}
 	}
 	return token, nil

@@ -345,7 +345,7 @@ func (s *session) readToken() (string, error) {
 func (s *session) explainToken() {
 	s.say("")
 	s.say("The server needs a HubSpot access token: %s.", view.TokenKinds)
-	s.say("Create a Service Key in HubSpot: %s, Create service key, add these scopes, Create, then Show and copy the key:", view.ServiceKeyPath)
+	s.say("To create a Service Key, %s:", view.CreateServiceKey)
 	for _, sc := range view.Scopes {
 		need := "optional"
 		if sc.Required {
