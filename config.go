@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -161,13 +162,43 @@ func helpText(fs *flag.FlagSet) error {
 }
 
 // parseFailed turns a flag parsing error into the help text for -h, or
-// prints the usage on stderr after flag's own error line.
+// prints one line on stderr naming the flag and what it accepts.
 func parseFailed(fs *flag.FlagSet, err error, stderr io.Writer) error {
 	if errors.Is(err, flag.ErrHelp) {
 		return helpText(fs)
 	}
-	usage(fs, stderr)
+	fmt.Fprintf(stderr, "hubspot-conversations-mcp: %s; run with -h for usage\n", explainFlag(fs, err))
 	return errUsage
+}
+
+// badFlagValue matches the flag package's errors for a value it cannot
+// parse: `invalid value "10" for flag -timeout: parse error`, `invalid
+// boolean value "yes" for -read-only: parse error`.
+var badFlagValue = regexp.MustCompile(`^invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for (?:flag )?-([A-Za-z0-9-]+): `)
+
+// envOfFlag finds the variable a flag's usage names: "… (HUBSPOT_TIMEOUT)".
+var envOfFlag = regexp.MustCompile(`\(([A-Z][A-Z0-9_]+)\)$`)
+
+// explainFlag says what a flag with a value it cannot parse accepts, as
+// its environment variable's error would, instead of "parse error".
+func explainFlag(fs *flag.FlagSet, err error) string {
+	m := badFlagValue.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err.Error()
+	}
+	f := fs.Lookup(m[2])
+	if f == nil {
+		return err.Error()
+	}
+	env := envOfFlag.FindStringSubmatch(f.Usage)
+	if env == nil {
+		return err.Error()
+	}
+	want := accepted(env[1])
+	if want == "" {
+		return err.Error()
+	}
+	return fmt.Sprintf("--%s %s: want %s", f.Name, m[1], want)
 }
 
 // loadConfig reads the environment through lookup, then the flags in args,
@@ -180,7 +211,7 @@ func loadConfig(ctx context.Context, args []string, lookup envconfig.Lookuper, s
 	}
 	_, cfg.logLevelGiven = lookup.Lookup("LOG_LEVEL")
 	fs := flag.NewFlagSet("hubspot-conversations-mcp", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
 	// -h and help print the usage on stdout (parseFailed); a mistake
 	// prints it on stderr after the error.
 	fs.Usage = func() {}
@@ -372,7 +403,9 @@ func (c *Config) toolFilter() tools.Filter {
 	return tools.Filter{ReadOnly: c.ReadOnly, Toolsets: c.Toolsets, Tools: c.Tools, Exclude: c.ExcludeTools}
 }
 
-// validateHTTP checks the transport settings.
+// validateHTTP checks the transport settings. A value out of range is an
+// error whichever transport is chosen: a setting is never ignored because
+// another one makes it unused today.
 func (c *Config) validateHTTP() error {
 	switch c.TokenSource {
 	case "env":
@@ -384,9 +417,7 @@ func (c *Config) validateHTTP() error {
 		return fmt.Errorf("HUBSPOT_TOKEN_SOURCE %q: want env or header", c.TokenSource)
 	}
 	switch c.Transport {
-	case "stdio":
-		return nil
-	case "http", "sse":
+	case "stdio", "http", "sse":
 	default:
 		return fmt.Errorf("MCP_TRANSPORT %q: want stdio, http or sse", c.Transport)
 	}
@@ -397,14 +428,14 @@ func (c *Config) validateHTTP() error {
 	if c.AuthToken != "" && len(c.AuthToken) < 16 {
 		return errors.New("MCP_AUTH_TOKEN is too short: use at least 16 random characters, e.g. from `openssl rand -hex 32`")
 	}
-	if c.AuthToken == "" && !httpserver.IsLoopback(host) {
+	if c.Transport != "stdio" && c.AuthToken == "" && !httpserver.IsLoopback(host) {
 		return fmt.Errorf("MCP_ADDR %s is not a loopback address: set MCP_AUTH_TOKEN so every client must authenticate, or listen on 127.0.0.1", c.Addr)
 	}
 	if c.MaxSessions < 1 {
-		return fmt.Errorf("MCP_MAX_SESSIONS %d: must be at least 1", c.MaxSessions)
+		return fmt.Errorf("MCP_MAX_SESSIONS %d: must be at least 1, such as 100", c.MaxSessions)
 	}
 	if c.MaxCredentials < 1 {
-		return fmt.Errorf("HUBSPOT_MAX_CREDENTIALS %d: must be at least 1", c.MaxCredentials)
+		return fmt.Errorf("HUBSPOT_MAX_CREDENTIALS %d: must be at least 1, such as 1000", c.MaxCredentials)
 	}
 	if c.SessionIdleTimeout < time.Second {
 		return fmt.Errorf("MCP_SESSION_IDLE_TIMEOUT %s: must be at least 1s, such as 30m", c.SessionIdleTimeout)
@@ -497,7 +528,7 @@ func splitList(s string) []string {
 }
 
 func usage(fs *flag.FlagSet, w io.Writer) {
-	fmt.Fprint(w, `hubspot-conversations-mcp: an MCP server for the HubSpot Conversations inbox.
+	fmt.Fprintf(w, `hubspot-conversations-mcp: an MCP server for the HubSpot Conversations inbox.
 
 Usage:
   hubspot-conversations-mcp [flags]                    serve MCP over stdio
@@ -516,12 +547,11 @@ Usage:
   hubspot-conversations-mcp help                       print this help
 
 Configuration comes from the environment (see docs/configuration.md); flags
-override it. HUBSPOT_ACCESS_TOKEN is required unless --sandbox is given: a
-HubSpot Service Key (Development → Keys → Service keys), an existing legacy
-private app's access token or an OAuth access token. tools needs none.
+override it. HUBSPOT_ACCESS_TOKEN is required unless --sandbox is given (tools
+needs none): %s.
 
 Flags:
-`)
+`, view.TokenKinds)
 	out := fs.Output()
 	fs.SetOutput(w)
 	fs.PrintDefaults()

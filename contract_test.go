@@ -417,18 +417,23 @@ func TestContract(t *testing.T) {
 
 	t.Run("tools", func(t *testing.T) {
 		t.Parallel()
-		_, rec, url := serveRecordedSandbox(t)
-		svc, err := inbox.New(inbox.Config{Token: sandbox.DefaultToken, SenderActorID: sandbox.AgentActorID,
-			ClientOptions: []hubspot.Option{hubspot.WithBaseURL(url)}, Transport: rec,
-			Limiter: func(string) hubspot.Limiter {
-				return hubspot.NewWindowLimiter(hubspot.Rate{Calls: 100000, Per: time.Second})
-			}})
-		if err != nil {
-			t.Fatal(err)
+		sb, rec, url := serveRecordedSandbox(t)
+		// newTools returns the tools on a service of their own (caches
+		// included).
+		newTools := func() []server.ServerTool {
+			svc, err := inbox.New(inbox.Config{Token: sandbox.DefaultToken, SenderActorID: sandbox.AgentActorID,
+				ClientOptions: []hubspot.Option{hubspot.WithBaseURL(url)}, Transport: rec,
+				Limiter: func(string) hubspot.Limiter {
+					return hubspot.NewWindowLimiter(hubspot.Rate{Calls: 100000, Per: time.Second})
+				}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The contract is about HubSpot's requests; confirmations are
+			// tested elsewhere, so writes go out at once.
+			return tools.All(svc, tools.Config{ConfirmWrites: inbox.ConfirmNever})
 		}
-		// The contract is about HubSpot's requests; confirmations are
-		// tested elsewhere, so writes go out at once.
-		all := tools.All(svc, tools.Config{ConfirmWrites: inbox.ConfirmNever})
+		all := newTools()
 		d := &toolDriver{t: t, rec: rec, tools: map[string]server.ServerTool{}, called: map[string]bool{}}
 		for _, st := range all {
 			d.tools[st.Tool.Name] = st
@@ -511,6 +516,11 @@ func TestContract(t *testing.T) {
 		d.ok("search_threads", args{"customer": "Thompson", "threadStatus": "CLOSED", "limit": 2})
 		d.ok("list_agents", args{"query": "dana"})
 		d.ok("assign_thread", args{"threadId": email, "actorId": "sam.okafor@juniper-outdoor.example"})
+		// A visitor who is no contact (404), the inbox filtered here, and
+		// a cursor over the merged lists.
+		d.ok("search_threads", args{"customer": "sofia.rossi@example.com"})
+		d.ok("search_threads", args{"customer": "maya", "inboxId": helpDesk})
+		d.twoPages("search_threads", args{"customer": "Thompson", "limit": 2})
 		d.ok("create_visitor_token", args{"email": "jane@example.com", "firstName": "Jane", "lastName": "Doe"})
 		d.ok("create_visitor_token", args{"email": "sam@example.com"})
 
@@ -520,6 +530,45 @@ func TestContract(t *testing.T) {
 		d.fails("assign_thread", args{"threadId": email, "actorId": "A-404"}, http.StatusBadRequest)
 		d.fails("list_threads", args{"after": "not-a-cursor"}, http.StatusBadRequest)
 		d.fails("send_message", args{"threadId": email, "type": "MESSAGE", "text": "hi", "senderActorId": "A-404"}, http.StatusBadRequest)
+
+		// Without the CRM scopes (HubSpot's 403 MISSING_SCOPES), on a
+		// service with nothing cached: the partial answers' reads.
+		sb.Account(sandbox.DefaultToken).SetWithheldScopes(sandbox.ScopeContactsRead, sandbox.ScopeOwnersRead)
+		for _, st := range newTools() {
+			d.tools[st.Tool.Name] = st
+		}
+		for _, a := range []args{{"customer": "maya.thompson@example.com"}, {"customer": "Thompson"}} {
+			if out := d.ok("search_threads", a); out["partial"] != true {
+				t.Errorf("search_threads %v without the contacts scope: %v", a, out)
+			}
+		}
+		if out := d.ok("list_agents", args{}); out["partial"] != true {
+			t.Errorf("list_agents without the owners scope: %v", out)
+		}
+		d.ok("assign_thread", args{"threadId": email, "actorId": "riley.chen@juniper-outdoor.example"})
+		sb.Account(sandbox.DefaultToken).SetWithheldScopes()
+		// Every answer the people tools act on was exchanged (and is
+		// checked against the specs below).
+		crm := map[string]bool{}
+		for _, ex := range rec.all() {
+			path, _, _ := strings.Cut(strings.TrimPrefix(ex.uri, url), "?")
+			switch {
+			case path == "/crm/v3/owners":
+			case path == "/crm/v3/objects/contacts/search":
+			case strings.HasPrefix(path, "/crm/v3/objects/contacts/"):
+				path = "/crm/v3/objects/contacts/{contactId}"
+			default:
+				continue
+			}
+			crm[fmt.Sprintf("%s %s %d", ex.method, path, ex.status)] = true
+		}
+		if diff := cmp.Diff([]string{
+			"GET /crm/v3/objects/contacts/{contactId} 200", "GET /crm/v3/objects/contacts/{contactId} 403", "GET /crm/v3/objects/contacts/{contactId} 404",
+			"GET /crm/v3/owners 200", "GET /crm/v3/owners 403",
+			"POST /crm/v3/objects/contacts/search 200", "POST /crm/v3/objects/contacts/search 403",
+		}, slices.Sorted(maps.Keys(crm))); diff != "" {
+			t.Errorf("the CRM exchanges of the tools (-want +got):\n%s", diff)
+		}
 
 		var names []string
 		for _, st := range all {

@@ -107,7 +107,7 @@ func TestNoErrorEchoesLongInput(t *testing.T) {
 // TestResourceURIOverTheLimitIsRefusedAtOnce: a 1 MB resource URI is
 // refused over stdio before template matching, naming the limit and
 // quoting a few dozen bytes of it; the server answers the next request as
-// usual. (The refusal's time is BENCHMARKS.md's, from .ci/load/uri.go.)
+// usual. (The refusal's time is BENCHMARKS.md's, from `go run ./.ci/load uri`.)
 func TestResourceURIOverTheLimitIsRefusedAtOnce(t *testing.T) {
 	t.Parallel()
 	cs := connect(t, "2025-11-25", []string{"HUBSPOT_SANDBOX=true"})

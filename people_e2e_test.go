@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
 // Issue 14, "People, not IDs": each "Done means" point end to end, through
@@ -109,8 +112,14 @@ func TestPeople_EmailFindsEveryConversationInOneCall(t *testing.T) {
 	if statuses["OPEN"] != 4 || statuses["CLOSED"] != 2 {
 		t.Errorf("statuses %v, want 4 OPEN and 2 CLOSED", statuses)
 	}
-	if got := out["contacts"]; !slices.Equal(toStrings(got), []string{"Maya Thompson <" + mayaEmail + "> (contact 3501)"}) {
-		t.Errorf("contacts %v", got)
+	// Every thread names Maya and her contact ID: she is not listed again.
+	if got, ok := out["contacts"]; ok {
+		t.Errorf("contacts %v: the threads already name the one contact", got)
+	}
+	for _, r := range results(out) {
+		if th := r.(map[string]any); th["contactId"] != "3501" {
+			t.Errorf("thread %v: contactId %v, want 3501", th["id"], th["contactId"])
+		}
 	}
 	calls := hubspotCalls(sb, mark)
 	if len(calls) > 3 {
@@ -188,16 +197,30 @@ func TestPeople_AmbiguousNames(t *testing.T) {
 	t.Parallel()
 	sb, cs := peopleServer(t)
 	out := callOK(t, cs, "search_threads", map[string]any{"customer": "Thompson"})
-	if got := toStrings(out["contacts"]); len(got) != 2 || !strings.Contains(got[0]+got[1], "Owen Thompson") || !strings.Contains(got[0]+got[1], "Maya Thompson") {
-		t.Errorf("contacts %v, want Maya and Owen Thompson", got)
+	customers := map[string]bool{}
+	for _, r := range results(out) {
+		th := r.(map[string]any)
+		customers[th["customer"].(string)+" (contact "+th["contactId"].(string)+")"] = true
+	}
+	if want := map[string]bool{"Owen Thompson <owen.thompson@example.com> (contact 3513)": true,
+		"Maya Thompson <" + mayaEmail + "> (contact 3501)": true}; !maps.Equal(customers, want) || out["contacts"] != nil {
+		t.Errorf("customers %v, contacts %v: want Maya's and Owen's threads, each naming its contact, and no contact said twice", customers, out["contacts"])
 	}
 	if got := ids(out); len(got) != 7 || got[0] != sandbox.NamesakeThreadID {
 		t.Errorf("threads %v, want Owen's newest one first, then Maya's six", got)
 	}
 	newestFirst(t, out)
+	// A contact who matched but has no thread is named once, in contacts.
+	out = callOK(t, cs, "search_threads", map[string]any{"customer": "Maya"})
+	if got := toStrings(out["contacts"]); !slices.Equal(got, []string{"Maya Lindgren <maya.lindgren@example.org> (contact 3601)"}) {
+		t.Errorf("Maya: contacts %v, want only Maya Lindgren, who has no conversation", got)
+	}
+	if got := ids(out); !slices.Equal(got, mayaThreads) {
+		t.Errorf("Maya: threads %v, want Maya Thompson's %v", got, mayaThreads)
+	}
 
 	out = callOK(t, cs, "search_threads", map[string]any{"customer": "example.com"})
-	if note, _ := out["note"].(string); !strings.Contains(note, "contacts match; these are the threads of the first 3") || len(toStrings(out["contacts"])) != 3 {
+	if note, _ := out["note"].(string); !strings.Contains(note, "contacts match; these are the threads of the first 3") {
 		t.Errorf("many contacts: contacts %v, note %q", out["contacts"], note)
 	}
 
@@ -212,9 +235,18 @@ func TestPeople_AmbiguousNames(t *testing.T) {
 			t.Errorf("ambiguous agent: %q lacks %q", text, w)
 		}
 	}
+	// The same for a sender, and for handoff_note's colleague.
+	text = callError(t, cs, "send_message", map[string]any{"threadId": sandbox.EmailThreadID, "type": "MESSAGE", "text": "On its way.", "senderActorId": "dana"})
+	if !strings.Contains(text, `senderActorId "dana" matches 2 agents`) || !strings.Contains(text, "Dana Kim") || !strings.Contains(text, "Nothing was sent") {
+		t.Errorf("ambiguous sender: %q", text)
+	}
+	if _, err := cs.GetPrompt(t.Context(), &gomcp.GetPromptParams{Name: "handoff_note", Arguments: map[string]string{"threadId": sandbox.EmailThreadID, "toActorId": "Dana"}}); err == nil ||
+		!strings.Contains(err.Error(), `"Dana" matches 2 agents`) {
+		t.Errorf("handoff_note to an ambiguous name: %v", err)
+	}
 	for _, r := range sb.Requests()[mark:] {
 		if r.Method != "GET" {
-			t.Errorf("an ambiguous assignment sent %s %s", r.Method, r.Path)
+			t.Errorf("an ambiguous agent sent %s %s", r.Method, r.Path)
 		}
 	}
 }
@@ -386,5 +418,111 @@ func TestPeople_NoParameterIgnored(t *testing.T) {
 	}
 	if got := sb.Requests()[mark:]; len(got) != 0 {
 		t.Errorf("refused calls reached HubSpot: %d requests", len(got))
+	}
+}
+
+// TestPeople_AssignToAColleagueCounts: "assign a thread to a colleague
+// given only their name or email: one lookup call, or none with the
+// email", counted at the client (tool calls) and at HubSpot, each route on
+// a fresh server, as a model given only tools/list would take it.
+func TestPeople_AssignToAColleagueCounts(t *testing.T) {
+	t.Parallel()
+	const assign = "PUT /conversations/conversations/v3/threads/" + sandbox.EmailThreadID + "/assignee"
+	type caller func(name string, args map[string]any) map[string]any
+	for _, c := range []struct {
+		name    string
+		route   func(t *testing.T, call caller)
+		lookups int
+		want    []string // HubSpot calls besides the names' actor reads
+	}{
+		{"by email: no look-up", func(t *testing.T, call caller) {
+			call("assign_thread", map[string]any{"threadId": sandbox.EmailThreadID, "actorId": samEmail})
+		}, 0, []string{"GET /crm/v3/owners", assign}},
+		{"by name: one look-up, then the actor ID", func(t *testing.T, call caller) {
+			found := call("list_agents", map[string]any{"query": "Sam"})
+			list, _ := found["agents"].([]any)
+			if len(list) != 1 {
+				t.Fatalf("list_agents Sam: %v", found)
+			}
+			call("assign_thread", map[string]any{"threadId": sandbox.EmailThreadID, "actorId": list[0].(map[string]any)["actorId"]})
+		}, 1, []string{"GET /crm/v3/owners", assign}},
+		{"by a name that names one agent: no look-up either", func(t *testing.T, call caller) {
+			call("assign_thread", map[string]any{"threadId": sandbox.EmailThreadID, "actorId": "Sam Okafor"})
+		}, 0, []string{"GET /crm/v3/owners", assign}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			sb, cs := peopleServer(t)
+			list, err := cs.ListTools(t.Context(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tl := range list.Tools {
+				if tl.Name == "assign_thread" && !strings.Contains(string(mustJSON(t, tl.InputSchema)), "email or name") {
+					t.Errorf("assign_thread's actorId does not say it takes an email or a name: %s", mustJSON(t, tl.InputSchema))
+				}
+			}
+			mark, calls := len(sb.Requests()), 0
+			c.route(t, func(name string, args map[string]any) map[string]any {
+				calls++
+				return callOK(t, cs, name, args)
+			})
+			if calls != c.lookups+1 {
+				t.Errorf("%d tool calls, want %d look-ups and the assignment", calls, c.lookups)
+			}
+			if got := hubspotCalls(sb, mark); !slices.Equal(got, c.want) {
+				t.Errorf("HubSpot calls %v, want %v", got, c.want)
+			}
+			th := callOK(t, cs, "get_thread", map[string]any{"threadId": sandbox.EmailThreadID})
+			if th["assignedTo"] != "Sam Okafor ("+sandbox.OtherAgentActorID+")" {
+				t.Errorf("assignedTo %v", th["assignedTo"])
+			}
+		})
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestPeople_InboxFilterPageBound: HubSpot cannot filter a contact's
+// threads by inbox, so the server does, reading at most SearchPageBound
+// threads per contact and status a page; when that bound ends a page
+// early, the answer says so and nextCursor reads on to the rest.
+func TestPeople_InboxFilterPageBound(t *testing.T) {
+	t.Parallel()
+	sb, cs := peopleServer(t)
+	acct := sb.Account(sandbox.DefaultToken)
+	for i := range inbox.SearchPageBound + 1 {
+		if _, err := acct.AddContactThread(sandbox.VisitorContactID, sandbox.HelpDeskInboxID, sandbox.LiveChatChannelID, fmt.Sprintf("Question %d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got, notes []string
+	after := ""
+	for page := 0; page < 5; page++ {
+		args := map[string]any{"customer": mayaEmail, "inboxId": sandbox.InboxID}
+		if after != "" {
+			args["after"] = after
+		}
+		out := callOK(t, cs, "search_threads", args)
+		got = append(got, ids(out)...)
+		note, _ := out["note"].(string)
+		notes = append(notes, note)
+		if after, _ = out["nextCursor"].(string); after == "" {
+			break
+		}
+	}
+	if !slices.Equal(got, []string{"9000000120"}) {
+		t.Errorf("threads %v, want Maya's one thread of inbox %s", got, sandbox.InboxID)
+	}
+	if len(notes) != 2 || !strings.Contains(notes[0], "The page bound (100 threads read per contact and status) ended this page early; nextCursor reads on.") ||
+		!strings.Contains(notes[0], "threads of other inboxes were left out") {
+		t.Errorf("notes %q: want a first page the bound ended, saying so, and a second", notes)
 	}
 }

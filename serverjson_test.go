@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/tools"
 )
 
 // registryModule ships the MCP Registry's server.json schemas
@@ -192,6 +194,10 @@ func TestBundleManifestMatchesTheServer(t *testing.T) {
 				Env map[string]string `json:"env"`
 			} `json:"mcp_config"`
 		} `json:"server"`
+		Tools []struct {
+			Name        string `json:"name"`
+			Description string `json:"description"`
+		} `json:"tools"`
 		UserConfig map[string]struct {
 			Type        string `json:"type"`
 			Description string `json:"description"`
@@ -233,6 +239,43 @@ func TestBundleManifestMatchesTheServer(t *testing.T) {
 			t.Errorf("user_config lacks %s", key)
 		}
 	}
+	// The tools Claude Desktop shows before installing are the server's,
+	// each with the first sentence of its description.
+	var want, got []string
+	for _, tool := range tools.All(nil, tools.Config{}) {
+		d := tool.Tool.Description
+		if i := strings.Index(d, ". "); i >= 0 {
+			d = d[:i]
+		}
+		want = append(want, manifestTool(tool.Tool.Name, strings.TrimSuffix(d, ".")))
+	}
+	for _, tool := range m.Tools {
+		got = append(got, manifestTool(tool.Name, tool.Description))
+	}
+	if slices.Equal(got, want) {
+		return
+	}
+	block := regexp.MustCompile(`(?s)\n  "tools": \[\n.*?\n  \],\n`)
+	if os.Getenv("UPDATE_SNAPSHOTS") != "" && block.Match(data) {
+		data = block.ReplaceAllLiteral(data, []byte("\n  \"tools\": [\n    "+strings.Join(want, ",\n    ")+"\n  ],\n"))
+		if err := os.WriteFile(filepath.Join("mcpb", "manifest.json"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("mcpb/manifest.json's tools are not the server's; run UPDATE_SNAPSHOTS=1 go test -run TestBundleManifestMatchesTheServer . to rewrite them:\n%s", strings.Join(want, "\n"))
+}
+
+// manifestTool is one entry of the manifest's tools, as the file has it.
+func manifestTool(name, description string) string {
+	quote := func(s string) string {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(s)
+		return strings.TrimSpace(b.String())
+	}
+	return `{"name": ` + quote(name) + `, "description": ` + quote(description) + `}`
 }
 
 // envNames are the environment variables Config reads.

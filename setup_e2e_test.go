@@ -16,27 +16,62 @@ import (
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
 )
 
-// fakeUser is a user account in a temporary folder: HOME, XDG_CONFIG_HOME
-// and APPDATA all point inside it, so setup writes nowhere else.
+// fakeUser is a user account in a temporary folder on a machine without
+// Go: HOME, XDG_CONFIG_HOME and APPDATA all point inside it, so setup
+// writes nowhere else, and PATH is one empty folder, so neither setup nor
+// the server it configures can reach a Go toolchain (or anything else).
+// The server is the built binary copied to the user's Downloads folder, as
+// a release binary would be.
 type fakeUser struct {
-	home, xdg, appdata string
+	home, xdg, appdata, path string
+	// binary is the downloaded server.
+	binary string
 }
 
 func newFakeUser(t *testing.T) fakeUser {
 	t.Helper()
-	root := t.TempDir()
-	u := fakeUser{home: filepath.Join(root, "home"), xdg: filepath.Join(root, "xdg"), appdata: filepath.Join(root, "appdata")}
-	for _, d := range []string{u.home, u.xdg, u.appdata} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
+	u := newFakeHome(t)
+	u.binary = filepath.Join(u.home, "Downloads", filepath.Base(binPath))
+	data, err := os.ReadFile(binPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(u.binary, data, 0o755); err != nil {
+		t.Fatal(err)
 	}
 	return u
 }
 
+// newFakeHome is a fakeUser who runs the built binary where it is.
+func newFakeHome(t *testing.T) fakeUser {
+	t.Helper()
+	root := t.TempDir()
+	u := fakeUser{home: filepath.Join(root, "home"), xdg: filepath.Join(root, "xdg"), appdata: filepath.Join(root, "appdata"),
+		path: filepath.Join(root, "empty-path")}
+	for _, d := range []string{u.home, u.xdg, u.appdata, u.path, filepath.Join(u.home, "Downloads")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u.binary = binPath
+	return u
+}
+
+// env is the user's whole environment: no GOROOT, GOPATH, GOCACHE, and a
+// PATH without go.
 func (u fakeUser) env() []string {
-	return []string{"PATH=" + os.Getenv("PATH"), "HOME=" + u.home, "USERPROFILE=" + u.home,
+	return []string{"PATH=" + u.path, "HOME=" + u.home, "USERPROFILE=" + u.home,
 		"XDG_CONFIG_HOME=" + u.xdg, "APPDATA=" + u.appdata}
+}
+
+// noGo fails the test if a go command can be found on the user's PATH.
+func (u fakeUser) noGo(t *testing.T) {
+	t.Helper()
+	for _, dir := range filepath.SplitList(u.path) {
+		if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+			t.Fatalf("the fake user's PATH folder %s is not empty: %v", dir, entries)
+		}
+	}
 }
 
 // claudeDesktopConfig is where Claude Desktop keeps its configuration on
@@ -51,10 +86,10 @@ func (u fakeUser) claudeDesktopConfig() string {
 	return filepath.Join(u.xdg, "Claude", "claude_desktop_config.json")
 }
 
-// setupBinary runs the built binary's setup command as u.
+// setup runs the downloaded binary's setup command as u.
 func (u fakeUser) setup(t *testing.T, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(binPath, append([]string{"setup"}, args...)...)
+	cmd := exec.Command(u.binary, append([]string{"setup"}, args...)...)
 	cmd.Env = u.env()
 	cmd.Dir = u.home
 	out, err := cmd.CombinedOutput()
@@ -75,6 +110,11 @@ type configuredServer struct {
 // official Go SDK client over stdio, as the assistant would.
 func startConfigured(t *testing.T, u fakeUser, s configuredServer) *gomcp.ClientSession {
 	t.Helper()
+	// exec.Command would look a bare name up on this test's PATH, where go
+	// is; a client looks it up on the user's, where nothing is.
+	if !filepath.IsAbs(s.Command) {
+		t.Fatalf("the entry's command %q is not an absolute path, and the user's PATH holds nothing", s.Command)
+	}
 	cmd := exec.Command(s.Command, s.Args...)
 	cmd.Env = u.env()
 	for k, v := range s.Env {
@@ -105,12 +145,15 @@ func toolNames(t *testing.T, cs *gomcp.ClientSession) []string {
 }
 
 // TestSetup_SandboxConfiguresClaudeDesktop is the first two minutes of a
-// new user with only the binary: `setup --sandbox --client claude-desktop
-// --yes` merges the server into an existing Claude Desktop configuration
-// without losing anything, and the command it wrote answers tools/list.
+// new user with only the downloaded binary and no Go: `setup --sandbox
+// --client claude-desktop --yes` merges the server into an existing Claude
+// Desktop configuration without losing anything (and keeps the file as it
+// was in a backup), and the command it wrote, started with the user's
+// environment (no Go on PATH), answers tools/list.
 func TestSetup_SandboxConfiguresClaudeDesktop(t *testing.T) {
 	t.Parallel()
 	u := newFakeUser(t)
+	u.noGo(t)
 	path := u.claudeDesktopConfig()
 	existing := `{"mcpServers":{"filesystem":{"command":"npx","args":["-y","@modelcontextprotocol/server-filesystem","/tmp"]}},"globalShortcut":"Alt+Space"}`
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -142,9 +185,16 @@ func TestSetup_SandboxConfiguresClaudeDesktop(t *testing.T) {
 	if err := json.Unmarshal(cfg.MCPServers["hubspot-conversations"], &ours); err != nil {
 		t.Fatalf("no hubspot-conversations entry: %v\n%s", err, data)
 	}
-	want, _ := filepath.EvalSymlinks(binPath)
+	want, _ := filepath.EvalSymlinks(u.binary)
 	if ours.Command != want || !slices.Equal(ours.Args, []string{"--sandbox"}) {
 		t.Errorf("entry = %+v; want %s --sandbox", ours, want)
+	}
+	backups, _ := filepath.Glob(path + ".*.bak")
+	if len(backups) != 1 {
+		t.Fatalf("backups = %v; want one", backups)
+	}
+	if b, _ := os.ReadFile(backups[0]); string(b) != existing {
+		t.Errorf("backup = %s; want the file as it was", b)
 	}
 
 	names := toolNames(t, startConfigured(t, u, ours))
@@ -170,7 +220,7 @@ func TestSetup_TokenConfiguresClaudeCode(t *testing.T) {
 	sb := httptest.NewServer(sandbox.New())
 	t.Cleanup(sb.Close)
 	u := newFakeUser(t)
-	cmd := exec.Command(binPath, "setup", "--client", "claude-code", "--yes", "--base-url", sb.URL)
+	cmd := exec.Command(u.binary, "setup", "--client", "claude-code", "--yes", "--base-url", sb.URL)
 	cmd.Env = append(u.env(), "HUBSPOT_ACCESS_TOKEN="+sandbox.DefaultToken)
 	out, err := cmd.CombinedOutput()
 	if err != nil {

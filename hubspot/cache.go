@@ -14,10 +14,11 @@ import (
 const maxCacheEntries = 10_000
 
 // WithCache keeps HubSpot's answers about things that rarely change for
-// ttl: inboxes, channels, channel accounts and actors. Messages are never cached, and threads only for seconds:
-// a thread from a listing answers GetThread for ListedThreadTTL. Zero
-// turns the cache off (the default). A Client holds one credential, so nothing cached is
-// ever shown to another user.
+// ttl: inboxes, channels, channel accounts, actors and the owners list.
+// Messages are never cached, and threads only for seconds: a thread from a
+// listing answers GetThread for ListedThreadTTL. Zero turns the cache off
+// (the default). A Client holds one token, so nothing cached under one
+// token is ever answered under another.
 //
 // Concurrent identical reads share one request whether or not the cache is
 // on, and a write through the client drops what it changes before it

@@ -252,9 +252,9 @@ func WithRateWait(f func(ctx context.Context, d time.Duration) error) Option {
 	}
 }
 
-// NewClient returns a client for the access token of a private app or an
-// OAuth app. The token may carry its "Bearer " prefix, as the connector asks
-// users to type it.
+// NewClient returns a client for an access token: a Service Key, the
+// token of a legacy private app, or an OAuth access token. The token may
+// carry its "Bearer " prefix, as the connector asks users to type it.
 func NewClient(token string, opts ...Option) (*Client, error) {
 	token, err := NormalizeToken(token)
 	if err != nil {
@@ -289,9 +289,9 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// MaxTokenLength is the longest access token accepted. HubSpot's private
-// app and OAuth tokens are far shorter; the bound keeps what a client can
-// make the server hold small.
+// MaxTokenLength is the longest access token accepted. HubSpot's tokens
+// (Service Keys, legacy private app and OAuth tokens) are far shorter; the
+// bound keeps what a caller can make a program hold small.
 const MaxTokenLength = 4096
 
 // ErrTokenTooLong is NormalizeToken's error for a token over MaxTokenLength.
@@ -308,9 +308,9 @@ const maxIdleConns = 32
 const maxConns = 128
 
 // sharedTransport carries the requests of every Client built without
-// WithHTTPClient: however many clients a server builds (one per user token
-// with a credential pool), they share one bounded set of connections, and
-// a client dropped from a pool leaves none of its own open. Credentials
+// WithHTTPClient: however many clients a program builds (one per token, for
+// a server with many users), they share one bounded set of connections, and
+// a client the program drops leaves none of its own open. Credentials
 // travel in each request's Authorization header, never in a connection's
 // state, so sharing connections shares nothing between users.
 var sharedTransport = newTransport()
@@ -345,7 +345,7 @@ func NormalizeToken(token string) (string, error) {
 	}
 	for i := 0; i < len(token); i++ {
 		if c := token[i]; c <= ' ' || c >= 0x7f {
-			return "", errors.New("HubSpot access token contains spaces or control characters")
+			return "", errors.New("HubSpot access token contains spaces, control characters or characters outside ASCII: paste the token itself, nothing around it")
 		}
 	}
 	return token, nil

@@ -368,6 +368,8 @@ func TestNormalizeToken(t *testing.T) {
 			t.Errorf("NormalizeToken(%q): want an error", bad)
 		} else if bad != "" && strings.Contains(err.Error(), strings.TrimSpace(bad)) && strings.TrimSpace(bad) != "" {
 			t.Errorf("error %q repeats the token", err)
+		} else if bad == "tök" && !strings.Contains(err.Error(), "outside ASCII") {
+			t.Errorf("error %q does not say what is wrong with a non-ASCII token", err)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package hubspot
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/mail"
 	"net/url"
 	"regexp"
@@ -131,14 +130,6 @@ func ValidateEmail(name, email string) error {
 		return &ArgumentError{Name: name, Reason: "must be a plain email address such as jane@example.com, got " + Quote(email)}
 	}
 	return nil
-}
-
-// IsNotFound tells whether err is HubSpot's 404 (or an answer given in
-// its place, such as a 404 for an object a caller hides): the object asked
-// for does not exist.
-func IsNotFound(err error) bool {
-	var e *Error
-	return errors.As(err, &e) && e.StatusCode == 404
 }
 
 // Search filter operators HubSpot documents. Values are compared without
@@ -329,8 +320,8 @@ func (r *SearchContactsRequest) validate() error {
 // address, GetContact with IDProperty "email" is exact and immediate.
 //
 // The search is a POST that changes nothing, so the client treats it as a
-// read: it runs in dry runs, joins an identical search in flight and is
-// retried like a GET. Besides the client's Limiter, every search waits on
+// read: WithBeforeWrite's function never sees it, it joins an identical
+// search in flight and it is retried like a GET. Besides the client's Limiter, every search waits on
 // the client's search limiter, SearchRate (five a second) by default, so
 // the client alone never exceeds HubSpot's search limit; a 429 from it
 // (policy SECONDLY, when other apps of the account search too) is retried

@@ -5,11 +5,12 @@
 //
 // # Construction
 //
-// NewClient takes a private-app or OAuth access token, with or without its
-// "Bearer " prefix, and options: WithBaseURL (the sandbox, or HubSpot's EU
-// host), WithLimiter, WithLogger, WithTimeout, WithMaxRetries. One method
-// is one HTTP request; the client never pages on its own. Lists return a
-// *Page whose NextAfter is the cursor of the next page.
+// NewClient takes an access token (a Service Key, a legacy private app's
+// token or an OAuth access token), with or without its "Bearer " prefix,
+// and options: WithBaseURL (the sandbox, or HubSpot's EU host),
+// WithLimiter, WithLogger, WithTimeout, WithMaxRetries. One method is one
+// HTTP request; the client never pages on its own. Lists return a *Page
+// whose NextAfter is the cursor of the next page.
 //
 // The client knows nothing of the server built on it: no MCP, sessions,
 // credential pools, confirmations or progress. What such a server adds
@@ -42,13 +43,13 @@
 //
 // # Caching
 //
-// WithCache keeps, per Client (one credential), what rarely changes:
-// inboxes, channels, channel accounts and actors. Messages are never cached; a thread from ListThreads
-// answers GetThread with the same options for ListedThreadTTL (5 s), and
-// threads are otherwise never cached. Identical reads in
-// flight at the same moment share one request whether or not the cache is
-// on; a write drops what it changes. Reads in a context from Uncached
-// reuse nothing.
+// WithCache keeps, per Client (one token), what rarely changes: inboxes,
+// channels, channel accounts, actors and the owners list. Messages are
+// never cached; a thread from ListThreads answers GetThread with the same
+// options for ListedThreadTTL (5 s), and threads are otherwise never
+// cached. Identical reads in flight at the same moment share one request
+// whether or not the cache is on; a write drops what it changes. Reads in
+// a context from Uncached reuse nothing.
 //
 // # Retries
 //

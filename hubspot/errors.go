@@ -2,6 +2,7 @@ package hubspot
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -76,6 +77,14 @@ func (e *Error) DailyLimit() bool {
 	return e.StatusCode == 429 && strings.EqualFold(e.PolicyName, "DAILY")
 }
 
+// IsNotFound tells whether err is HubSpot's 404 (or an answer given in
+// its place, such as a 404 for an object a caller hides): the object asked
+// for does not exist.
+func IsNotFound(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.StatusCode == 404
+}
+
 // errorBody is HubSpot's error body as sent, decoded leniently.
 type errorBody struct {
 	Status        string              `json:"status"`
@@ -97,9 +106,9 @@ func parseError(method, path string, status int, header map[string][]string, bod
 	e := &Error{StatusCode: status, Method: method, Path: path}
 	var eb errorBody
 	if err := json.Unmarshal(body, &eb); err == nil {
-		// Every text HubSpot sends is cut like a non-JSON body: an error
-		// becomes a tool result, and a megabyte of message is no use to a
-		// model or a log.
+		// Every text HubSpot sends is cut like a non-JSON body: a
+		// megabyte of message is no use to whoever reads the error, a
+		// person or a log.
 		e.Message = errorText(eb.Message, maxErrorMessage)
 		e.Category = errorText(eb.Category, maxErrorField)
 		e.SubCategory = errorText(stringify(eb.SubCategory), maxErrorField)

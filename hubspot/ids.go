@@ -162,7 +162,8 @@ func validateEnum(name, v string, allowed ...string) error {
 
 // Quote renders untrusted input for an error message, such as an
 // ArgumentError's reason: quoted, control characters escaped and cut to a
-// readable length. It is the one such renderer; tools use it too.
+// readable length. It is the one such renderer; the server's own argument
+// errors use it too.
 func Quote(s string) string {
 	return strconv.Quote(Truncate(s, 80))
 }

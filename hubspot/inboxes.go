@@ -3,7 +3,6 @@ package hubspot
 import (
 	"context"
 	"net/url"
-	"strconv"
 )
 
 // Inbox is a conversations inbox (HubSpot's PublicInbox).
@@ -64,28 +63,4 @@ func (c *Client) GetInbox(ctx context.Context, inboxID string, archived bool) (*
 		return nil, err
 	}
 	return &in, nil
-}
-
-func (o ListOptions) values() url.Values {
-	v := url.Values{}
-	if o.After != "" {
-		v.Set("after", o.After)
-	}
-	setInt(v, "limit", o.Limit)
-	for _, s := range o.Sort {
-		v.Add("sort", s)
-	}
-	return v
-}
-
-func setBool(v url.Values, key string, b bool) {
-	if b {
-		v.Set(key, "true")
-	}
-}
-
-func setInt(v url.Values, key string, n int) {
-	if n != 0 {
-		v.Set(key, strconv.Itoa(n))
-	}
 }

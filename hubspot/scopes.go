@@ -7,8 +7,8 @@ import (
 	"strings"
 )
 
-// The HubSpot scopes the client's endpoints need. A private app or OAuth
-// token has the scopes it was granted; an endpoint whose scope is missing
+// The HubSpot scopes the client's endpoints need. A token (a Service Key,
+// a legacy private app's or an OAuth token) has the scopes it was granted; an endpoint whose scope is missing
 // answers 403 MISSING_SCOPES (see MissingScopes).
 const (
 	// ScopeConversationsRead reads inboxes, channels, threads, messages and

@@ -3,6 +3,7 @@ package hubspot
 import (
 	"bytes"
 	"encoding/json"
+	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -165,6 +166,32 @@ type ListOptions struct {
 	Limit int
 	// Sort lists sort keys in order; HubSpot repeats the parameter.
 	Sort []string
+}
+
+// values is the query of o; every list's query starts from it.
+func (o ListOptions) values() url.Values {
+	v := url.Values{}
+	if o.After != "" {
+		v.Set("after", o.After)
+	}
+	setInt(v, "limit", o.Limit)
+	for _, s := range o.Sort {
+		v.Add("sort", s)
+	}
+	return v
+}
+
+// setBool and setInt add a query parameter unless it has its zero value.
+func setBool(v url.Values, key string, b bool) {
+	if b {
+		v.Set(key, "true")
+	}
+}
+
+func setInt(v url.Values, key string, n int) {
+	if n != 0 {
+		v.Set(key, strconv.Itoa(n))
+	}
 }
 
 // DeliveryIdentifier is an address on a channel: an email address, a phone

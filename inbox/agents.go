@@ -261,8 +261,11 @@ type AgentError struct {
 	MissingScope string
 }
 
+// Error names the candidates by actor ID only: a person is rendered as
+// one line of text in one place, package view (view.AgentLine), which every
+// surface reads this error through.
 func (e *AgentError) Error() string {
-	return e.Param + " " + e.Reason(func(a Agent) string { return plainAgent(a) })
+	return e.Param + " " + e.Reason(func(a Agent) string { return a.ActorID })
 }
 
 // Reason words the refusal, showing each candidate with line.
@@ -296,17 +299,6 @@ func (e *AgentError) Reason(line func(Agent) string) string {
 		b.WriteString("; pass " + e.Param)
 	}
 	return b.String()
-}
-
-func plainAgent(a Agent) string {
-	s := cmp.Or(a.Name, a.Email, a.ActorID)
-	if a.Name != "" && a.Email != "" {
-		s += " <" + a.Email + ">"
-	}
-	if s != a.ActorID {
-		s += " (" + a.ActorID + ")"
-	}
-	return s
 }
 
 // ResolveAgent returns the agent ref names, for the parameter param: an

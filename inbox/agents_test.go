@@ -110,7 +110,9 @@ func TestResolveAgent_PartialList(t *testing.T) {
 	if !errors.As(err, &ae) || !gocmp.Equal(ae.Candidates, []Agent{sam}) || ae.MissingScope != hubspot.ScopeOwnersRead {
 		t.Errorf("a name in a partial list: %v, want an AgentError with Sam as the one candidate", err)
 	}
-	want := `actorId "Sam" matches only Sam Okafor <sam.okafor@juniper-outdoor.example> (A-48151624) among the agents seen in recent threads ` +
+	// The error names candidates by actor ID; view renders them as people
+	// (people_e2e_test.go checks that wording through every surface).
+	want := `actorId "Sam" matches only A-48151624 among the agents seen in recent threads ` +
 		`(the access token lacks the scope crm.objects.owners.read, so the agents list is partial), which may not be all; pass their actor ID (A-…) or email address`
 	if err.Error() != want {
 		t.Errorf("error\n got %s\nwant %s", err, want)

@@ -224,9 +224,8 @@ func (s *Service) checkChannelAccount(ctx context.Context, cr *credential, metho
 	calls := 0
 	if !ok {
 		ca, n, err := lookup(ctx, method, path, get)
-		var apiErr *hubspot.Error
 		switch {
-		case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound:
+		case hubspot.IsNotFound(err):
 			return noSuchChannelAccount(method, path, channelAccountID)
 		case err != nil:
 			return err
@@ -260,11 +259,11 @@ func noSuchChannelAccount(method, path, id string) error {
 func lookup[T any](ctx context.Context, method, path string, get func(ctx context.Context, archived bool) (*T, error)) (*T, int, error) {
 	v, err := get(ctx, false)
 	calls := 1
-	var apiErr *hubspot.Error
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+	if hubspot.IsNotFound(err) {
 		v, err = get(ctx, true)
 		calls = 2
 	}
+	var apiErr *hubspot.Error
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && method != "" {
 		e := *apiErr
 		e.Method, e.Path = method, path

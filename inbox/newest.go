@@ -23,8 +23,8 @@ import (
 // lower bound, which shows every thread at once when they fit in a page;
 // otherwise it grows a window back from now until it holds a page's worth
 // and bisects when it holds too many. A page costs one HubSpot request
-// when the matching threads fit in one of probeLimit, a few otherwise, and
-// at most NewestMaxCalls.
+// when the matching threads fit in one of probeLimit, and 2 to
+// NewestMaxCalls otherwise.
 const (
 	// NewestMaxCalls bounds the HubSpot requests of one newest-first page.
 	NewestMaxCalls = 6

@@ -113,6 +113,10 @@ type ThreadSearchResult struct {
 	// Bounded is set when the page bound ended the page before Limit
 	// threads: more may follow through NextCursor.
 	Bounded bool
+
+	// asked is the search this page answers (see Narrow).
+	asked ThreadSearch
+	query customerQuery
 }
 
 // Partial tells whether the answer is partial because a scope is missing.
@@ -270,7 +274,7 @@ func (s *Service) SearchThreads(ctx context.Context, q ThreadSearch) (*ThreadSea
 	q.Limit = cmp.Or(q.Limit, defaultLimit)
 	key := cq.key(q.Status, q.InboxID)
 	cur := &searchCursor{Key: key}
-	res := &ThreadSearchResult{}
+	res := &ThreadSearchResult{asked: q, query: cq}
 	if q.After != "" {
 		if cur, err = decodeSearchCursor(q.After, key); err != nil {
 			return nil, err
@@ -303,6 +307,59 @@ func (s *Service) SearchThreads(ctx context.Context, q ThreadSearch) (*ThreadSea
 		return res, s.scan(ctx, cr, cq, q, cur, res)
 	}
 	return res, s.readLists(ctx, cr, q, cur, res)
+}
+
+// Narrow answers the search q from r, a first page of SearchThreads,
+// without calling HubSpot, when r holds every thread a search for q would
+// find, so that a caller asking keystroke by keystroke (completion) pays
+// for one search per name, not one per letter. ok is false otherwise:
+// search then. It holds when q asks the same as r (same status and inbox,
+// no after), and either names the same customer, or extends r's name
+// (the same words with more letters or more words; HubSpot's guide says
+// its search matches properties "containing the specified string", so
+// every contact the longer name matches, the search matched for r) while
+//
+//   - r listed every contact it matched (no more than MaxSearchContacts)
+//     to the end of their lists, and one of them matches q, so a search
+//     for q would find contacts too and not scan; or
+//   - r scanned the recent threads and its limit did not cut the matches:
+//     a scan for q matches the same threads again.
+//
+// The threads kept are those whose customer q matches, as the scan
+// matches them (every word of q in the name or the address, or the very
+// address); more tells whether a search for q could show further ones
+// through a cursor.
+func (r *ThreadSearchResult) Narrow(q ThreadSearch) (threads []hubspot.Thread, more, ok bool) {
+	cq, err := parseCustomer(q.Customer)
+	limit := cmp.Or(q.Limit, defaultLimit)
+	if err != nil || r.asked.Customer == "" || r.asked.After != "" || q.After != "" ||
+		q.Status != r.asked.Status || q.InboxID != r.asked.InboxID || limit > r.asked.Limit {
+		return nil, false, false
+	}
+	same := slices.Equal(cq.words, r.query.words)
+	if !same {
+		rq, nq := strings.Join(r.query.words, " "), strings.Join(cq.words, " ")
+		if r.query.email != "" || !strings.HasPrefix(nq, rq) {
+			return nil, false, false
+		}
+		switch {
+		case r.Scanned:
+			if len(r.Threads) >= r.asked.Limit {
+				return nil, false, false
+			}
+		case r.ContactsMatched > len(r.Contacts) || r.NextCursor != "" ||
+			!slices.ContainsFunc(r.Contacts, func(c FoundContact) bool { return cq.matches(c.Name, c.Email) }):
+			return nil, false, false
+		}
+	}
+	threads = []hubspot.Thread{}
+	for _, th := range r.Threads {
+		if a := r.People[th.CustomerActorID()]; same || cq.matches(a.Name, a.Email) {
+			threads = append(threads, th)
+		}
+	}
+	more = r.NextCursor != "" && (same || r.Scanned) || len(threads) > limit
+	return threads[:min(len(threads), limit)], more, true
 }
 
 func firstOf(s []string) string {

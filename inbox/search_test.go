@@ -303,3 +303,75 @@ func FuzzSearchCursor(f *testing.F) {
 		}
 	})
 }
+
+// TestThreadSearchResult_Narrow: a kept search answers a longer name only
+// when it holds every thread the longer name's own search finds, and then
+// exactly as that search does.
+func TestThreadSearchResult_Narrow(t *testing.T) {
+	t.Parallel()
+	sb := sandbox.New()
+	s := newSandboxService(t, sb, Config{})
+	open := func(customer string) ThreadSearch {
+		return ThreadSearch{Customer: customer, Status: hubspot.StatusOpen, Limit: 100}
+	}
+	search := func(q ThreadSearch) *ThreadSearchResult {
+		t.Helper()
+		r, err := s.SearchThreads(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	with := func(q ThreadSearch, f func(*ThreadSearch)) ThreadSearch { f(&q); return q }
+	for _, c := range []struct {
+		kept ThreadSearch
+		q    ThreadSearch
+		ok   bool
+	}{
+		{open("tho"), open("thom"), true},
+		{open("tho"), open("Thompson"), true},
+		{open("tho"), open("tho m"), true},
+		{open("may"), open("maya t"), true},                                            // Maya Lindgren falls away
+		{open("may"), open("maya.thompson@example.com"), true},                         // the address of a contact it found
+		{open("Maya"), open("maya"), true},                                             // the same search
+		{open("ma"), open("ma"), true},                                                 // the same search, however many matched
+		{open("sof"), open("sofia"), true},                                             // a scan (no contact) that the limit did not cut
+		{open("ma"), open("may"), false},                                               // 6 contacts matched, 3 listed: another may come in
+		{open("ma"), open("mar"), false},                                               // the same, though the 3 listed match it
+		{open("may"), open("mayx"), false},                                             // no contact it found matches: the search would scan
+		{open("may"), open("ma"), false},                                               // shorter
+		{open("maya"), open("thompson"), false},                                        // another name
+		{open("maya.thompson@example.com"), open("maya.thompson@example.comx"), false}, // an address is exact
+		{open("tho"), with(open("thom"), func(q *ThreadSearch) { q.Status = hubspot.StatusClosed }), false},
+		{open("tho"), with(open("thom"), func(q *ThreadSearch) { q.InboxID = sandbox.InboxID }), false},
+		{with(open("tho"), func(q *ThreadSearch) { q.Limit = 2 }), open("thom"), false}, // a longer page than kept
+		{open("tho"), with(open("thom"), func(q *ThreadSearch) { q.After = "search~x" }), false},
+	} {
+		kept := search(c.kept)
+		mark := len(sb.Requests())
+		got, more, ok := kept.Narrow(c.q)
+		if n := len(sb.Requests()) - mark; n != 0 {
+			t.Errorf("Narrow called HubSpot %d times", n)
+		}
+		if ok != c.ok {
+			t.Errorf("%q → %q: ok %v, want %v", c.kept.Customer, c.q.Customer, ok, c.ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		fresh := search(c.q)
+		if !slices.Equal(threadIDs(got), threadIDs(fresh.Threads)) || more != (fresh.NextCursor != "") {
+			t.Errorf("%q → %q: narrowed %v (more %v), its own search %v (more %v)", c.kept.Customer, c.q.Customer,
+				threadIDs(got), more, threadIDs(fresh.Threads), fresh.NextCursor != "")
+		}
+		if len(got) == 0 {
+			t.Errorf("%q → %q: no thread; the case shows nothing", c.kept.Customer, c.q.Customer)
+		}
+	}
+	// A smaller page of a kept one is cut, and says more follow.
+	kept := search(open("tho"))
+	if got, more, ok := kept.Narrow(with(open("tho"), func(q *ThreadSearch) { q.Limit = 2 })); !ok || len(got) != 2 || !more {
+		t.Errorf("a page of 2: %v, more %v, ok %v", threadIDs(got), more, ok)
+	}
+}

@@ -152,7 +152,7 @@ func TestQuote(t *testing.T) {
 
 // BenchmarkRefuseLongURI: what refusing a resources/read of a 1 MB URI
 // costs, through mcp-go's message handling (the URI refusal figure of
-// BENCHMARKS.md comes from the server binary, .ci/load/uri.go).
+// BENCHMARKS.md comes from the server binary, `go run ./.ci/load uri`).
 func BenchmarkRefuseLongURI(b *testing.B) {
 	s, _ := inputServer(true)
 	msg, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "resources/read",

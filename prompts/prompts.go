@@ -5,8 +5,9 @@
 // the context, then gives the task from a template in templates/ naming
 // the tools to use next.
 //
-// Prompts read resources through the ReadFunc main passes in; this
-// package imports nothing of the project.
+// Prompts read resources through the ReadFunc main passes in, and find
+// agents through its AgentFunc (the service's resolver); of the project
+// this package imports only hubspot, for its ID checks and quoting.
 package prompts
 
 import (

@@ -117,16 +117,35 @@ const minSearch, maxSearch = 3, 100
 
 // searchCompletion suggests the open threads of the customer q names, as
 // search_threads finds them (newest first), within inboxID when set.
+//
+// Clients ask on every keystroke, and a search costs up to four HubSpot
+// calls (the contacts search, whose limit is five a second, and the first
+// contacts' lists), so the searches are kept with the snapshot, per
+// credential, for its TTL: a value that repeats one, or extends a name
+// whose answer held every thread the longer name can match
+// (inbox.ThreadSearchResult.Narrow), costs no call. Typing a name costs
+// one search, unless its first letters match more contacts than a search
+// lists.
 func (c *Catalog) searchCompletion(ctx context.Context, q, inboxID string) (*mcp.Completion, error) {
 	if hubspot.ValidateNumericID("inboxId", inboxID) != nil {
 		inboxID = ""
 	}
-	r, err := c.svc.SearchThreads(ctx, inbox.ThreadSearch{Customer: q, Status: hubspot.StatusOpen, InboxID: inboxID, Limit: maxCompletions})
+	cred, err := c.svc.Credential(ctx)
 	if err != nil {
 		return nil, readError("completion/complete", err)
 	}
-	out := &mcp.Completion{Values: []string{}, Total: len(r.Threads), HasMore: r.NextCursor != ""}
-	for _, th := range r.Threads {
+	search := inbox.ThreadSearch{Customer: q, Status: hubspot.StatusOpen, InboxID: inboxID, Limit: maxCompletions}
+	threads, more, ok := c.cache.recallSearch(cred, search)
+	if !ok {
+		r, err := c.svc.SearchThreads(ctx, search)
+		if err != nil {
+			return nil, readError("completion/complete", err)
+		}
+		c.cache.keepSearch(cred, r)
+		threads, more = r.Threads, r.NextCursor != ""
+	}
+	out := &mcp.Completion{Values: []string{}, Total: len(threads), HasMore: more}
+	for _, th := range threads {
 		out.Values = append(out.Values, th.ID)
 	}
 	return out, nil

@@ -2,10 +2,8 @@ package resources
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -101,9 +99,8 @@ func (c checker) Check(ctx context.Context, t watch.Target, prev watch.State) (w
 		next, err = checkInboxes(ctx, c.svc)
 		changed = next.fingerprint != st.fingerprint
 	}
-	var apiErr *hubspot.Error
 	switch {
-	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound:
+	case hubspot.IsNotFound(err):
 		return prev, false, fmt.Errorf("%w: %w", watch.ErrTargetGone, err)
 	case err != nil:
 		return prev, false, err

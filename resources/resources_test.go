@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
 )
 
 type listed struct {
@@ -282,6 +284,78 @@ func TestComplete(t *testing.T) {
 	if got := complete(prompt, "tone", "f", nil); len(got.Values) != 0 {
 		t.Errorf("unknown argument: %v", got.Values)
 	}
+}
+
+// TestComplete_ThreadByNameSearchesOncePerName: completion is asked on
+// every keystroke; typing a customer's name costs one search (the
+// contacts search and the contacts' lists), not one per letter, and each
+// answer is what search_threads finds for that value.
+func TestComplete_ThreadByNameSearchesOncePerName(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cat, sb, _ := newTestCatalog(t, Options{CacheTTL: 30 * time.Second})
+		s := newTestServer(t, cat)
+		_, fresh := newSandboxClient(t) // the same account, for what search_threads finds
+		threadTpl := map[string]any{"type": "ref/resource", "uri": ThreadTemplate}
+		// typing completes value and returns the HubSpot calls it cost,
+		// actor reads aside (names are cached anyway).
+		typing := func(value string) int {
+			t.Helper()
+			mark := len(sb.Requests())
+			res, rerr := call(t, t.Context(), s, "completion/complete", map[string]any{"ref": threadTpl, "argument": map[string]any{"name": "threadId", "value": value}})
+			if rerr != nil {
+				t.Fatalf("complete %q: %+v", value, rerr)
+			}
+			var out struct{ Completion mcp.Completion }
+			if err := json.Unmarshal(res, &out); err != nil {
+				t.Fatal(err)
+			}
+			want, err := fresh.SearchThreads(t.Context(), inbox.ThreadSearch{Customer: value, Status: hubspot.StatusOpen, Limit: maxCompletions})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, th := range want.Threads {
+				ids = append(ids, th.ID)
+			}
+			if !slices.Equal(out.Completion.Values, ids) && !(len(ids) == 0 && len(out.Completion.Values) == 0) {
+				t.Errorf("%q: completion %v, search_threads finds %v", value, out.Completion.Values, ids)
+			}
+			n := 0
+			for _, r := range sb.Requests()[mark:] {
+				if !strings.HasSuffix(r.Path, "/actors/batch/read") {
+					n++
+				}
+			}
+			return n
+		}
+		if n := typing("tho"); n != 3 {
+			t.Errorf(`"tho": %d HubSpot calls, want 3 (the contacts search, Maya's and Owen's open threads)`, n)
+		}
+		for _, v := range []string{"thom", "thomp", "thompson", "thom", "tho"} {
+			if n := typing(v); n != 0 {
+				t.Errorf("%q: %d HubSpot calls, want none: the search for \"tho\" holds its answer", v, n)
+			}
+		}
+		// "exa" (example.com) matches more contacts than a search lists: a
+		// longer value searches again, until an answer holds all.
+		if n := typing("exa"); n != 4 {
+			t.Errorf(`"exa": %d HubSpot calls, want 4 (the search and the first 3 contacts' open threads)`, n)
+		}
+		if n := typing("exam"); n == 0 {
+			t.Errorf(`"exam": no HubSpot call, but "exa" listed only 3 of the contacts it matched`)
+		}
+		if n := typing("may"); n == 0 {
+			t.Errorf(`"may": no HubSpot call`)
+		}
+		if n := typing("maya t"); n != 0 {
+			t.Errorf(`"maya t": %d HubSpot calls, want none`, n)
+		}
+		// Kept for the TTL only.
+		time.Sleep(30 * time.Second)
+		if n := typing("thom"); n == 0 {
+			t.Errorf(`"thom" after the TTL: no HubSpot call`)
+		}
+	})
 }
 
 func TestMatch_CapsAtOneHundred(t *testing.T) {

@@ -66,7 +66,19 @@ type cacheEntry struct {
 	prev     *snapshot
 	stale    bool
 	lastUsed time.Time
+	// searches are completion's latest customer searches, newest first
+	// (see Catalog.searchCompletion), kept like the snapshot.
+	searches []searchMemo
 }
+
+// searchMemo is one customer search kept for completion.
+type searchMemo struct {
+	taken time.Time
+	res   *inbox.ThreadSearchResult
+}
+
+// maxSearchMemos bounds the searches kept per credential.
+const maxSearchMemos = 8
 
 func newSnapshotCache(ttl time.Duration) *snapshotCache {
 	return &snapshotCache{ttl: ttl, fetch: fetchSnapshot, entries: map[string]*cacheEntry{}}
@@ -168,6 +180,32 @@ func (sc *snapshotCache) peek(ctx context.Context, svc *inbox.Service) *snapshot
 	return e.cur
 }
 
+// recallSearch answers the customer search q of the caller's credential
+// from a search kept within the TTL that holds its answer (see
+// inbox.ThreadSearchResult.Narrow), without calling HubSpot.
+func (sc *snapshotCache) recallSearch(cred string, q inbox.ThreadSearch) (threads []hubspot.Thread, more, ok bool) {
+	e := sc.entry(cred)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, m := range e.searches {
+		if time.Since(m.taken) >= sc.ttl {
+			break
+		}
+		if threads, more, ok = m.res.Narrow(q); ok {
+			return threads, more, true
+		}
+	}
+	return nil, false, false
+}
+
+// keepSearch keeps a customer search of the credential for recallSearch.
+func (sc *snapshotCache) keepSearch(cred string, res *inbox.ThreadSearchResult) {
+	e := sc.entry(cred)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.searches = append([]searchMemo{{taken: time.Now(), res: res}}, e.searches[:min(len(e.searches), maxSearchMemos-1)]...)
+}
+
 // forget drops a credential's entry.
 func (sc *snapshotCache) forget(credential string) {
 	sc.mu.Lock()
@@ -183,7 +221,7 @@ func (sc *snapshotCache) invalidate(cred string) {
 	sc.mu.Unlock()
 	if ok {
 		e.mu.Lock()
-		e.stale = true
+		e.stale, e.searches = true, nil
 		e.mu.Unlock()
 	}
 }

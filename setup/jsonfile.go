@@ -210,8 +210,7 @@ func (f *configFile) write(holdsSecret bool, now time.Time) (backup string, err 
 		return "", fmt.Errorf("cannot create %s (%v); nothing was changed", dir, unwrapPathError(err))
 	}
 	if f.exists {
-		backup = f.path + "." + now.UTC().Format("20060102T150405Z") + ".bak"
-		if err := os.WriteFile(backup, f.data, 0o600); err != nil {
+		if backup, err = writeBackup(f.path, f.data, now); err != nil {
 			return "", fmt.Errorf("cannot back up %s to %s (%v); nothing was changed", f.path, backup, unwrapPathError(err))
 		}
 	}
@@ -251,6 +250,33 @@ func (f *configFile) write(holdsSecret bool, now time.Time) (backup string, err 
 		return backup, fmt.Errorf("cannot replace %s (%v); it was not changed", f.path, unwrapPathError(err))
 	}
 	return backup, nil
+}
+
+// writeBackup saves data beside path as path.<time>.bak, mode 0600. It
+// never replaces a backup: a second run within the same second, whose
+// previous file is the first run's result, gets path.<time>-2.bak, so the
+// backup of the file the user had is kept.
+func writeBackup(path string, data []byte, now time.Time) (string, error) {
+	stamp := path + "." + now.UTC().Format("20060102T150405Z")
+	backup := stamp + ".bak"
+	for n := 2; ; n++ {
+		b, err := os.OpenFile(backup, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) && n <= 100 {
+			backup = fmt.Sprintf("%s-%d.bak", stamp, n)
+			continue
+		}
+		if err != nil {
+			return backup, err
+		}
+		_, err = b.Write(data)
+		if cerr := b.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			_ = os.Remove(backup)
+		}
+		return backup, err
+	}
 }
 
 // displayPath shortens a path under home to ~/….

@@ -345,7 +345,7 @@ func (s *session) readToken() (string, error) {
 func (s *session) explainToken() {
 	s.say("")
 	s.say("The server needs a HubSpot access token: %s.", view.TokenKinds)
-	s.say("Create a Service Key in HubSpot: %s, Create service key, add these scopes, Create, then Show and copy the key:", view.ServiceKeyPath)
+	s.say("To create a Service Key, %s:", view.CreateServiceKey)
 	for _, sc := range view.Scopes {
 		need := "optional"
 		if sc.Required {
@@ -425,7 +425,7 @@ func (s *session) matchSender(agents []inbox.Agent, given string) (string, error
 	if hubspot.IsAgentID(given) {
 		for _, a := range agents {
 			if a.ActorID == given {
-				s.say("Default sender: %s.", agentLine(a))
+				s.say("Default sender: %s.", view.AgentLine(a))
 				return given, nil
 			}
 		}
@@ -436,7 +436,7 @@ func (s *session) matchSender(agents []inbox.Agent, given string) (string, error
 	if len(found) != 1 {
 		return "", fmt.Errorf("setup: --sender %s: no agent of this account has this address; run setup without --sender and --yes to choose from the list; nothing was written", hubspot.Quote(given))
 	}
-	s.say("Default sender: %s.", agentLine(found[0]))
+	s.say("Default sender: %s.", view.AgentLine(found[0]))
 	return found[0].ActorID, nil
 }
 
@@ -451,7 +451,7 @@ func (s *session) askSender(agents []inbox.Agent) (string, error) {
 	}
 	s.say("Who should replies be sent as by default (HUBSPOT_SENDER_ACTOR_ID)? The account's agents:")
 	for i, a := range agents[:min(len(agents), maxOffered)] {
-		s.say("  %d. %s", i+1, agentLine(a))
+		s.say("  %d. %s", i+1, view.AgentLine(a))
 	}
 	if len(agents) > maxOffered {
 		s.say("  … and %d more: answer with an email address or name.", len(agents)-maxOffered)
@@ -466,7 +466,7 @@ func (s *session) askSender(agents []inbox.Agent) (string, error) {
 			return "", nil
 		}
 		if n, err := strconv.Atoi(answer); err == nil && n >= 1 && n <= min(len(agents), maxOffered) {
-			s.say("Default sender: %s.", agentLine(agents[n-1]))
+			s.say("Default sender: %s.", view.AgentLine(agents[n-1]))
 			return agents[n-1].ActorID, nil
 		}
 		found := inbox.MatchAgents(agents, answer)
@@ -474,7 +474,7 @@ func (s *session) askSender(agents []inbox.Agent) (string, error) {
 			found = slices.DeleteFunc(slices.Clone(agents), func(a inbox.Agent) bool { return a.ActorID != answer })
 		}
 		if len(found) == 1 {
-			s.say("Default sender: %s.", agentLine(found[0]))
+			s.say("Default sender: %s.", view.AgentLine(found[0]))
 			return found[0].ActorID, nil
 		}
 		if len(found) > 1 {
@@ -483,12 +483,6 @@ func (s *session) askSender(agents []inbox.Agent) (string, error) {
 		}
 		s.say("No agent matches %s; answer with a number from 1 to %d, an email address or a name.", hubspot.Quote(answer), min(len(agents), maxOffered))
 	}
-}
-
-// agentLine is an agent as setup shows one.
-func agentLine(a inbox.Agent) string {
-	p := view.Agent(a)
-	return p.Line(nil)
 }
 
 // printEntry prints where the entry goes and the entry itself.

@@ -757,3 +757,36 @@ func TestChooseSender(t *testing.T) {
 		}
 	})
 }
+
+// TestBackupsAreNeverReplaced: two runs within one second (the fixture's
+// clock stands still) keep two backups, and the first still holds the
+// file the user had before setup ever ran.
+func TestBackupsAreNeverReplaced(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	path := f.desktopPath()
+	original := `{"globalShortcut":"Ctrl+Space"}`
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(original), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, sender := range []string{"A-1", "A-2", "A-3"} {
+		if out, err := f.realToken("--client", "claude-desktop", "--sender", sender); err != nil {
+			t.Fatalf("setup --sender %s: %v\n%s", sender, err, out)
+		}
+	}
+	backups, _ := filepath.Glob(path + ".*.bak")
+	if len(backups) != 3 {
+		t.Fatalf("backups = %v; want one per run", backups)
+	}
+	found := false
+	for _, b := range backups {
+		data, _ := os.ReadFile(b)
+		found = found || string(data) == original
+	}
+	if !found {
+		t.Errorf("no backup holds the original file %s", original)
+	}
+}

@@ -36,7 +36,9 @@ type searchThreadsInput struct {
 type searchThreadsOutput struct {
 	Results    []view.Thread `json:"results"`
 	NextCursor string        `json:"nextCursor,omitempty"`
-	// Contacts are the customers found, "Name <email> (contact 123)".
+	// Contacts are the matched contacts no thread of the page names,
+	// "Name <email> (contact 123)" (view.SearchContacts): each result
+	// already names its customer and contactId.
 	Contacts []string `json:"contacts,omitempty"`
 	// Partial is set when a missing scope limited the search; the note
 	// names the scope.
@@ -48,7 +50,7 @@ func searchThreads(svc *inbox.Service, _ Config) server.ServerTool {
 	return define(svc, spec[searchThreadsInput, searchThreadsOutput]{
 		name: "search_threads",
 		description: "A customer's threads, OPEN and CLOSED, newest first, as list_threads shows them, by email or name " +
-			"(the first " + strconv.Itoa(inbox.MaxSearchContacts) + " matching contacts; says how many matched). Without a CRM contact, or without scope " +
+			"(the first " + strconv.Itoa(inbox.MaxSearchContacts) + " matching contacts; says how many matched; contacts: those with no thread here). Without a CRM contact, or without scope " +
 			scopeContacts + " (partial): only among the " + strconv.Itoa(inbox.ScanThreads) + " latest threads. " + pagingHint,
 		title: "Search a customer's threads",
 		scope: scopeRead,
@@ -61,15 +63,11 @@ func searchThreads(svc *inbox.Service, _ Config) server.ServerTool {
 			if err != nil {
 				return searchThreadsOutput{}, err
 			}
-			out := searchThreadsOutput{
+			return searchThreadsOutput{
 				Results:    mapSlice(r.Threads, func(th hubspot.Thread) view.Thread { return view.NewThread(th, r.People, "") }),
-				NextCursor: r.NextCursor, Partial: r.Partial(),
+				NextCursor: r.NextCursor, Contacts: view.SearchContacts(r), Partial: r.Partial(),
 				Note: view.SearchNote(r, in.Customer),
-			}
-			if len(r.Contacts) > 0 {
-				out.Contacts = mapSlice(r.Contacts, view.FoundContact)
-			}
-			return out, nil
+			}, nil
 		},
 	})
 }

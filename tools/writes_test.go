@@ -100,7 +100,7 @@ func TestPreviewThenConfirm(t *testing.T) {
 	for _, tc := range []struct{ name, args, why string }{
 		{"replayed", withToken(preview.ConfirmationToken), "already used"},
 		{"for other text", `{"threadId":"` + sandbox.EmailThreadID + `","type":"MESSAGE","text":"Something else.","confirmationToken":"` + preview.ConfirmationToken + `"}`, "different request"},
-		{"altered", withToken(preview.ConfirmationToken[:20] + "x" + preview.ConfirmationToken[21:]), "not issued by this server"},
+		{"altered", withToken(alter(preview.ConfirmationToken, 20)), "not issued by this server"},
 		{"cut short", withToken(preview.ConfirmationToken[:40]), "not a confirmation token"},
 	} {
 		var again notSentOutput
@@ -208,4 +208,13 @@ func TestAuditRecordsNoText(t *testing.T) {
 	if n := strings.Count(log.String(), "audit=true"); n != 1 {
 		t.Errorf("%d audit records after a write and a read, want 1", n)
 	}
+}
+
+// alter changes the token's character at i, whatever it is.
+func alter(token string, i int) string {
+	c := byte('x')
+	if token[i] == c {
+		c = 'y'
+	}
+	return token[:i] + string(c) + token[i+1:]
 }

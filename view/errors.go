@@ -90,7 +90,7 @@ func Explain(err error) Failure {
 		// An agent named by email or name that is not exactly one agent:
 		// an invalid argument, with the candidates as people.
 		f.Kind = InvalidArgument
-		f.Argument = &hubspot.ArgumentError{Name: agent.Param, Reason: agent.Reason(agentLine)}
+		f.Argument = &hubspot.ArgumentError{Name: agent.Param, Reason: agent.Reason(AgentLine)}
 	case errors.As(err, &f.Argument):
 		f.Kind = InvalidArgument
 	case errors.As(err, &f.Budget):

@@ -8,8 +8,10 @@ import (
 
 // Token guidance: where a HubSpot access token comes from and which scopes
 // the server uses, worded once. A model reads it in the 401 and 403 tool
-// errors, an operator in the configuration errors, a person in setup's
-// report and the README. HubSpot's own words (developer changelog "Service
+// errors, an operator in the configuration errors and the help, a person in
+// setup's report; the README, docs/, the bundle's manifest and server.json
+// repeat it word for word (TestReadmeTokenGuidanceIsTheServers,
+// TestTokenGuidanceIsWordedOnce). HubSpot's own words (developer changelog "Service
 // Keys enter public beta for system-to-system integrations", 2026-02-10;
 // "Legacy Private App Creation Being Disabled"; the "account service keys"
 // docs page): Service Keys replace legacy private apps for one account's
@@ -19,6 +21,11 @@ import (
 
 // ServiceKeyPath is where HubSpot's UI creates and edits Service Keys.
 const ServiceKeyPath = "Development → Keys → Service keys"
+
+// CreateServiceKey is how a person makes a Service Key in HubSpot's UI,
+// step by step; the scopes to add follow it.
+const CreateServiceKey = "in HubSpot, go to " + ServiceKeyPath + ", click Create service key, name it, " +
+	"click Add new scope for each scope below, click Create, then open the key, click Show and copy it"
 
 // TokenKinds names the tokens the server accepts, the recommended first.
 const TokenKinds = "a Service Key (HubSpot → " + ServiceKeyPath + "), the access token of an existing legacy private app, or an OAuth access token"

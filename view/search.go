@@ -1,6 +1,7 @@
 package view
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,9 +14,9 @@ func Agent(a inbox.Agent) Person {
 	return Person{ActorID: a.ActorID, Name: Line(a.Name, 120), Email: Line(a.Email, 200)}
 }
 
-// agentLine is an agent as one line of text, for the candidates of an
-// *inbox.AgentError.
-func agentLine(a inbox.Agent) string {
+// AgentLine is an agent as one line of text (Person.Line), such as the
+// candidates of an *inbox.AgentError or the agents setup offers.
+func AgentLine(a inbox.Agent) string {
 	p := Agent(a)
 	return p.Line(nil)
 }
@@ -46,6 +47,26 @@ func AgentsNote(l *inbox.AgentList, query string, shown, total int) string {
 func FoundContact(c inbox.FoundContact) string {
 	p := Person{ContactID: c.ID, Name: Line(c.Name, 120), Email: Line(c.Email, 200)}
 	return p.Line(nil)
+}
+
+// SearchContacts are the CRM contacts a search matched that none of the
+// page's threads names, one line each (FoundContact). A thread already
+// names its customer and contactId, so a contact with a thread on the page
+// is not said twice; one listed here matched but has no thread on this
+// page: none at all, none in the inbox asked for, or only on later pages.
+// The customers a scan of recent threads matched are always those of the
+// threads shown, so a scan lists none.
+func SearchContacts(r *inbox.ThreadSearchResult) []string {
+	if r.Scanned {
+		return nil
+	}
+	var out []string
+	for _, c := range r.Contacts {
+		if c.ID != "" && !slices.ContainsFunc(r.Threads, func(th hubspot.Thread) bool { return th.AssociatedContactID == c.ID }) {
+			out = append(out, FoundContact(c))
+		}
+	}
+	return out
 }
 
 // SearchNote says how a thread search found what it shows, when that is

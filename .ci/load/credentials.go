@@ -1,6 +1,16 @@
-//go:build ignore
+package main
 
-// Credentials measures what many users' HubSpot tokens cost the server
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// credentials measures what many users' HubSpot tokens cost the server
 // binary (issue 15, finding 5): it starts the server with
 // HUBSPOT_TOKEN_SOURCE=header and HUBSPOT_MAX_CREDENTIALS=10 on its
 // sandbox (in the same process, so each connection to HubSpot counts two
@@ -9,72 +19,38 @@
 // distinct X-HubSpot-Access-Token, from 16 workers, and prints the
 // process's open descriptors and RSS before, at the peak and after.
 //
-//	go run .ci/load/credentials.go                      # this checkout
-//	go run .ci/load/credentials.go -bin /tmp/old-build  # another build
+//	go run ./.ci/load credentials                      # this checkout
+//	go run ./.ci/load credentials -bin /tmp/old-build  # another build
 //
 // -token-bytes, -rate and -max-credentials 0 reproduce the pooled
-// credentials rows of issue 9 (BENCHMARKS.md). It exits 1 when the server
+// credentials rows of issue 9 (BENCHMARKS.md). It fails when the server
 // holds 150 descriptors or more, or 60 MB of RSS or more, after the
-// requests. Linux only (/proc); loopback only;
-// not part of go test. BENCHMARKS.md records its figures.
-package main
-
-import (
-	"bufio"
-	"flag"
-	"fmt"
-	"io"
-	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
-	"strconv"
-	"strings"
-	"sync"
-	"time"
-)
-
-func main() {
-	bin := flag.String("bin", "", "server binary (default: build this checkout)")
-	tokens := flag.Int("tokens", 3000, "distinct tokens, one request each (at most 100000)")
-	workers := flag.Int("workers", 16, "concurrent requests")
-	maxCreds := flag.Int("max-credentials", 10, "HUBSPOT_MAX_CREDENTIALS (0: the server's default)")
-	tokenBytes := flag.Int("token-bytes", 40, "length of each token (the server refuses over 4096)")
-	rate := flag.String("rate", "", "HUBSPOT_RATE_LIMIT (default: the server's)")
-	flag.Parse()
+// requests.
+func credentials(args []string) bool {
+	fs, bin := flags()
+	tokens := fs.Int("tokens", 3000, "distinct tokens, one request each (at most 100000)")
+	workers := fs.Int("workers", 16, "concurrent requests")
+	maxCreds := fs.Int("max-credentials", 10, "HUBSPOT_MAX_CREDENTIALS (0: the server's default)")
+	tokenBytes := fs.Int("token-bytes", 40, "length of each token (the server refuses over 4096)")
+	rate := fs.String("rate", "", "HUBSPOT_RATE_LIMIT (default: the server's)")
+	_ = fs.Parse(args)
 	if *tokens < 1 || *tokens > 100000 || *workers < 1 || *workers > 256 || *tokenBytes < 20 || *tokenBytes > 64<<10 {
 		fatal("want 1 ≤ -tokens ≤ 100000, 1 ≤ -workers ≤ 256 and 20 ≤ -token-bytes ≤ 65536")
 	}
-	if *bin == "" {
-		dir, err := os.MkdirTemp("", "credentials")
-		check(err)
-		defer os.RemoveAll(dir)
-		*bin = filepath.Join(dir, "hubspot-conversations-mcp")
-		if out, err := exec.Command("go", "build", "-o", *bin, ".").CombinedOutput(); err != nil {
-			fatal("build: %v\n%s", err, out)
-		}
-	}
-	cmd := exec.Command(*bin)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HUBSPOT_SANDBOX=true", "MCP_TRANSPORT=http", "MCP_ADDR=127.0.0.1:0",
-		"HUBSPOT_TOKEN_SOURCE=header", "LOG_LEVEL=info"}
+	*bin = binary(*bin)
+	env := []string{"HUBSPOT_TOKEN_SOURCE=header"}
 	if *maxCreds > 0 {
-		cmd.Env = append(cmd.Env, "HUBSPOT_MAX_CREDENTIALS="+strconv.Itoa(*maxCreds))
+		env = append(env, "HUBSPOT_MAX_CREDENTIALS="+strconv.Itoa(*maxCreds))
 	}
 	if *rate != "" {
-		cmd.Env = append(cmd.Env, "HUBSPOT_RATE_LIMIT="+*rate)
+		env = append(env, "HUBSPOT_RATE_LIMIT="+*rate)
 	}
-	stderr, err := cmd.StderrPipe()
-	check(err)
-	check(cmd.Start())
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	stopServer = func() { _ = cmd.Process.Kill() }
-	addr := waitAddr(stderr)
-	pid := cmd.Process.Pid
-	url := "http://" + addr + "/mcp"
+	srv := startHTTP(*bin, env...)
+	defer srv.stop()
+	pid, url := srv.pid, srv.url+"/mcp"
 
 	fmt.Printf("server %s (pid %d) on %s; HUBSPOT_TOKEN_SOURCE=header HUBSPOT_MAX_CREDENTIALS=%d HUBSPOT_RATE_LIMIT=%q; %d requests, each with its own %d-byte token, from %d workers\n",
-		*bin, pid, addr, *maxCreds, *rate, *tokens, *tokenBytes, *workers)
+		*bin, pid, srv.addr, *maxCreds, *rate, *tokens, *tokenBytes, *workers)
 	fdsBefore, rssBefore := fds(pid), rssKB(pid)
 	fmt.Printf("before: %d descriptors, RSS %.1f MB\n", fdsBefore, mb(rssBefore))
 
@@ -146,55 +122,7 @@ func main() {
 	fmt.Printf("after: %d descriptors, RSS %.1f MB\n", fdsAfter, mb(rssAfter))
 	if fdsAfter >= 150 || mb(rssAfter) >= 60 {
 		fmt.Println("over the bounds of issue 15 (fewer than 150 descriptors and less than 60 MB)")
-		_ = cmd.Process.Kill()
-		os.Exit(1)
+		return false
 	}
-}
-
-func fds(pid int) int {
-	entries, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd")
-	check(err)
-	return len(entries)
-}
-
-func rssKB(pid int) int64 {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	check(err)
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-			n, _ := strconv.ParseInt(f[1], 10, 64)
-			return n
-		}
-	}
-	return 0
-}
-
-func mb(kb int64) float64 { return float64(kb) / 1024 }
-
-func waitAddr(r io.Reader) string {
-	re := regexp.MustCompile(`msg="serving MCP over HTTP".* addr=(\S+)`)
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		if m := re.FindStringSubmatch(sc.Text()); m != nil {
-			go func() { _, _ = io.Copy(io.Discard, r) }()
-			return m[1]
-		}
-	}
-	fatal("the server did not start")
-	return ""
-}
-
-// stopServer ends the server when the program fails.
-var stopServer = func() {}
-
-func check(err error) {
-	if err != nil {
-		fatal("%v", err)
-	}
-}
-
-func fatal(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "credentials: "+format+"\n", args...)
-	stopServer()
-	os.Exit(1)
+	return true
 }

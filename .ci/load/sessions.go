@@ -1,6 +1,19 @@
-//go:build ignore
+package main
 
-// Sessions measures fair admission at MCP_MAX_SESSIONS on the server
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// sessions measures fair admission at MCP_MAX_SESSIONS on the server
 // binary (issue 15, finding 4), in two scenarios:
 //
 //   - flood: MCP_MAX_SESSIONS=100; two keep-alive connections send 200
@@ -15,52 +28,22 @@
 //     5 s. It prints when the fourth got in (before the fix: after
 //     MCP_SESSION_IDLE_TIMEOUT, 30 minutes).
 //
-//     go run .ci/load/sessions.go                       # both, this checkout
-//     go run .ci/load/sessions.go -only flood -bin /tmp/old-build
+//     go run ./.ci/load sessions                       # both, this checkout
+//     go run ./.ci/load sessions -only flood -bin /tmp/old-build
 //
-// It exits 1 when the flood's client gets in fewer than 19 times in 20,
-// or the fourth client is not in within -idle-max. Loopback only, bounded
-// in time; not part of go test. BENCHMARKS.md records its figures.
-package main
-
-import (
-	"bufio"
-	"context"
-	"flag"
-	"fmt"
-	"io"
-	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
-	"strings"
-	"sync"
-	"sync/atomic"
-	"time"
-
-	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
-)
-
-func main() {
-	bin := flag.String("bin", "", "server binary (default: build this checkout)")
-	only := flag.String("only", "flood,idle", "scenarios to run: flood, idle")
-	rate := flag.Int("rate", 200, "bare initializes a second, over two connections")
-	attempts := flag.Int("attempts", 20, "legitimate connections, one every 0.5 s")
-	idleMax := flag.Duration("idle-max", 3*time.Minute, "how long the fourth client may try")
-	flag.Parse()
+// It fails when the flood's client gets in fewer than 19 times in 20, or
+// the fourth client is not in within -idle-max.
+func sessions(args []string) bool {
+	fs, bin := flags()
+	only := fs.String("only", "flood,idle", "scenarios to run: flood, idle")
+	rate := fs.Int("rate", 200, "bare initializes a second, over two connections")
+	attempts := fs.Int("attempts", 20, "legitimate connections, one every 0.5 s")
+	idleMax := fs.Duration("idle-max", 3*time.Minute, "how long the fourth client may try")
+	_ = fs.Parse(args)
 	if *rate < 2 || *rate > 2000 || *attempts < 1 || *attempts > 200 || *idleMax > 10*time.Minute {
 		fatal("want 2 ≤ -rate ≤ 2000, 1 ≤ -attempts ≤ 200, -idle-max ≤ 10m")
 	}
-	if *bin == "" {
-		dir, err := os.MkdirTemp("", "sessions")
-		check(err)
-		defer os.RemoveAll(dir)
-		*bin = filepath.Join(dir, "hubspot-conversations-mcp")
-		if out, err := exec.Command("go", "build", "-o", *bin, ".").CombinedOutput(); err != nil {
-			fatal("build: %v\n%s", err, out)
-		}
-	}
+	*bin = binary(*bin)
 	ok := true
 	if strings.Contains(*only, "flood") {
 		ok = flood(*bin, *rate, *attempts) && ok
@@ -68,33 +51,15 @@ func main() {
 	if strings.Contains(*only, "idle") {
 		ok = idle(*bin, *idleMax) && ok
 	}
-	if !ok {
-		os.Exit(1)
-	}
+	return ok
 }
-
-// server runs the binary on the sandbox with env and returns its URL and
-// a func that stops it.
-func server(bin string, env ...string) (string, func()) {
-	cmd := exec.Command(bin)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HUBSPOT_SANDBOX=true", "MCP_TRANSPORT=http",
-		"MCP_ADDR=127.0.0.1:0", "LOG_LEVEL=info"}, env...)
-	stderr, err := cmd.StderrPipe()
-	check(err)
-	check(cmd.Start())
-	stop := sync.OnceFunc(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	stops = append(stops, stop)
-	return "http://" + waitAddr(stderr), stop
-}
-
-// stops ends the servers still running when the program fails.
-var stops []func()
 
 const initialize = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"flood","version":"1"}}}`
 
 func flood(bin string, rate, attempts int) bool {
-	url, stop := server(bin, "MCP_MAX_SESSIONS=100")
-	defer stop()
+	srv := startHTTP(bin, "MCP_MAX_SESSIONS=100")
+	defer srv.stop()
+	url := srv.url
 	fmt.Printf("flood: %s, MCP_MAX_SESSIONS=100; %d bare initializes a second over 2 connections; a client connects every 0.5 s, %d times\n", bin, rate, attempts)
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -178,8 +143,9 @@ func flood(bin string, rate, attempts int) bool {
 }
 
 func idle(bin string, max time.Duration) bool {
-	url, stop := server(bin, "MCP_MAX_SESSIONS=3")
-	defer stop()
+	srv := startHTTP(bin, "MCP_MAX_SESSIONS=3")
+	defer srv.stop()
+	url := srv.url
 	fmt.Printf("idle: %s, MCP_MAX_SESSIONS=3; three clients connect, call once and stay; a fourth tries every 5 s for up to %s\n", bin, max)
 	ctx := context.Background()
 	connect := func() (*gomcp.ClientSession, error) {
@@ -215,31 +181,4 @@ func idle(bin string, max time.Duration) bool {
 	}
 	fmt.Printf("idle: the fourth client was still locked out after %s\n", max)
 	return false
-}
-
-func waitAddr(r io.Reader) string {
-	re := regexp.MustCompile(`msg="serving MCP over HTTP".* addr=(\S+)`)
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		if m := re.FindStringSubmatch(sc.Text()); m != nil {
-			go func() { _, _ = io.Copy(io.Discard, r) }()
-			return m[1]
-		}
-	}
-	fatal("the server did not start")
-	return ""
-}
-
-func check(err error) {
-	if err != nil {
-		fatal("%v", err)
-	}
-}
-
-func fatal(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "sessions: "+format+"\n", args...)
-	for _, stop := range stops {
-		stop()
-	}
-	os.Exit(1)
 }

@@ -1,19 +1,3 @@
-//go:build ignore
-
-// URI measures how the server binary answers a resources/read of a 1 MB
-// resource URI (issue 15, finding 9), over stdio and over Streamable HTTP
-// (a 2025-11-25 session; the body stays under MCP_MAX_BODY_BYTES): the
-// time from the request's last byte to the answer, and the answer's size.
-// The URI is "hubspot://threads/" and a million digits, which the
-// thread template's pattern matches, so nothing but a length limit stops
-// mcp-go from binding it.
-//
-//	go run .ci/load/uri.go                      # this checkout
-//	go run .ci/load/uri.go -bin /tmp/old-build  # another build
-//
-// It exits 1 when the slowest refusal takes 1 s or more, or an answer
-// quotes more than a few hundred bytes of the URI. Loopback only; not
-// part of go test. BENCHMARKS.md records its figures.
 package main
 
 import (
@@ -21,45 +5,45 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptrace"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
-func main() {
-	bin := flag.String("bin", "", "server binary (default: build this checkout)")
-	runs := flag.Int("runs", 10, "requests per transport (at most 100)")
-	size := flag.Int("size", 1_000_000, "digits in the URI (at most 1,040,000: the body limit)")
-	flag.Parse()
+// uri measures how the server binary answers a resources/read of a 1 MB
+// resource URI (issue 15, finding 9), over stdio and over Streamable HTTP
+// (a 2025-11-25 session; the body stays under MCP_MAX_BODY_BYTES): the
+// time from the request's last byte to the answer, and the answer's size.
+// The URI is "hubspot://threads/" and a million digits, which the
+// thread template's pattern matches, so nothing but a length limit stops
+// mcp-go from binding it.
+//
+//	go run ./.ci/load uri                      # this checkout
+//	go run ./.ci/load uri -bin /tmp/old-build  # another build
+//
+// It fails when the slowest refusal takes 1 s or more, or an answer quotes
+// more than a few hundred bytes of the URI.
+func uri(args []string) bool {
+	fs, bin := flags()
+	runs := fs.Int("runs", 10, "requests per transport (at most 100)")
+	size := fs.Int("size", 1_000_000, "digits in the URI (at most 1,040,000: the body limit)")
+	_ = fs.Parse(args)
 	if *runs < 1 || *runs > 100 || *size < 1 || *size > 1_040_000 {
 		fatal("want 1 ≤ -runs ≤ 100 and 1 ≤ -size ≤ 1040000")
 	}
-	if *bin == "" {
-		dir, err := os.MkdirTemp("", "uri")
-		check(err)
-		defer os.RemoveAll(dir)
-		*bin = filepath.Join(dir, "hubspot-conversations-mcp")
-		if out, err := exec.Command("go", "build", "-o", *bin, ".").CombinedOutput(); err != nil {
-			fatal("build: %v\n%s", err, out)
-		}
-	}
-	uri := "hubspot://threads/" + strings.Repeat("1", *size)
-	read, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 2, "method": "resources/read", "params": map[string]any{"uri": uri}})
-	fmt.Printf("server %s; resources/read of a %d-byte URI, %d times per transport\n", *bin, len(uri), *runs)
+	*bin = binary(*bin)
+	long := "hubspot://threads/" + strings.Repeat("1", *size)
+	read, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 2, "method": "resources/read", "params": map[string]any{"uri": long}})
+	fmt.Printf("server %s; resources/read of a %d-byte URI, %d times per transport\n", *bin, len(long), *runs)
 	ok := report("stdio", stdio(*bin, read, *runs))
-	ok = report("Streamable HTTP", streamable(*bin, read, *runs)) && ok
-	if !ok {
-		os.Exit(1)
-	}
+	return report("Streamable HTTP", streamable(*bin, read, *runs)) && ok
 }
 
 type result struct {
@@ -96,8 +80,9 @@ func stdio(bin string, read []byte, runs int) []result {
 	outPipe, err := cmd.StdoutPipe()
 	check(err)
 	check(cmd.Start())
-	stop = func() { _ = cmd.Process.Kill() }
-	defer func() { _ = in.Close(); _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	stop := sync.OnceFunc(func() { _ = in.Close(); _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	atExit(stop)
+	defer stop()
 	out := bufio.NewReaderSize(outPipe, 4<<20)
 	line := func() []byte {
 		b, err := out.ReadBytes('\n')
@@ -127,14 +112,9 @@ func stdio(bin string, read []byte, runs int) []result {
 }
 
 func streamable(bin string, read []byte, runs int) []result {
-	cmd := exec.Command(bin)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HUBSPOT_SANDBOX=true", "MCP_TRANSPORT=http", "MCP_ADDR=127.0.0.1:0", "LOG_LEVEL=info"}
-	stderr, err := cmd.StderrPipe()
-	check(err)
-	check(cmd.Start())
-	stop = func() { _ = cmd.Process.Kill() }
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	url := "http://" + waitAddr(stderr) + "/mcp"
+	srv := startHTTP(bin)
+	defer srv.stop()
+	url := srv.url + "/mcp"
 	post := func(body []byte, session string) *http.Response {
 		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
@@ -179,32 +159,4 @@ func streamable(bin string, read []byte, runs int) []result {
 // withWroteRequest records in at when the request's last byte was written.
 func withWroteRequest(req *http.Request, at *time.Time) context.Context {
 	return httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { *at = time.Now() }})
-}
-
-func waitAddr(r io.Reader) string {
-	re := regexp.MustCompile(`msg="serving MCP over HTTP".* addr=(\S+)`)
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		if m := re.FindStringSubmatch(sc.Text()); m != nil {
-			go func() { _, _ = io.Copy(io.Discard, r) }()
-			return m[1]
-		}
-	}
-	fatal("the server did not start")
-	return ""
-}
-
-// stop ends the server running when the program fails.
-var stop = func() {}
-
-func check(err error) {
-	if err != nil {
-		fatal("%v", err)
-	}
-}
-
-func fatal(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "uri: "+format+"\n", args...)
-	stop()
-	os.Exit(1)
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"os/exec"
 	"slices"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
@@ -46,17 +45,11 @@ func session(ctx context.Context, bin string, steps func(url string) ([]step, er
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin)
-	cmd.Env = []string{"HUBSPOT_BASE_URL=" + url, "HUBSPOT_ACCESS_TOKEN=" + sandbox.DefaultToken,
-		"HUBSPOT_SENDER_ACTOR_ID=" + sandbox.AgentActorID, "LOG_LEVEL=warn"}
-	s, err := startStdio(ctx, cmd)
+	s, err := startOnSandbox(ctx, bin, url)
 	if err != nil {
 		return nil, err
 	}
 	defer s.close()
-	if err := s.initialize(); err != nil {
-		return nil, err
-	}
 	sb.ResetRequests()
 	counts := make([]int, len(list))
 	for i, st := range list {

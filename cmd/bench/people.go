@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"slices"
 	"time"
 
@@ -112,17 +111,11 @@ func runRoute(ctx context.Context, bin string, r peopleRoute) ([][]callFigures, 
 		return nil, err
 	}
 	defer stop()
-	cmd := exec.Command(bin)
-	cmd.Env = []string{"HUBSPOT_BASE_URL=" + url, "HUBSPOT_ACCESS_TOKEN=" + sandbox.DefaultToken,
-		"HUBSPOT_SENDER_ACTOR_ID=" + sandbox.AgentActorID, "LOG_LEVEL=warn", "MCP_CONFIRM_WRITES=never"}
-	s, err := startStdio(ctx, cmd)
+	s, err := startOnSandbox(ctx, bin, url, "MCP_CONFIRM_WRITES=never")
 	if err != nil {
 		return nil, err
 	}
 	defer s.close()
-	if err := s.initialize(); err != nil {
-		return nil, err
-	}
 	var out [][]callFigures
 	for _, st := range r.stages {
 		var figs []callFigures

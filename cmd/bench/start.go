@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
 )
 
 // peerPackage is the server people would use instead: HubSpot's own.
@@ -84,6 +86,24 @@ func (s *stdioServer) initialize() error {
 		return err
 	}
 	return s.notify("notifications/initialized")
+}
+
+// startOnSandbox starts the server binary over stdio on the sandbox
+// served at url, as its agent, with env added (LOG_LEVEL=warn), and does
+// the handshake.
+func startOnSandbox(ctx context.Context, bin, url string, env ...string) (*stdioServer, error) {
+	cmd := exec.Command(bin)
+	cmd.Env = append([]string{"HUBSPOT_BASE_URL=" + url, "HUBSPOT_ACCESS_TOKEN=" + sandbox.DefaultToken,
+		"HUBSPOT_SENDER_ACTOR_ID=" + sandbox.AgentActorID, "LOG_LEVEL=warn"}, env...)
+	s, err := startStdio(ctx, cmd)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.initialize(); err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
 }
 
 func (s *stdioServer) close() {

@@ -122,6 +122,20 @@ func (a *Account) AddIncomingMessage(threadID, text string) (string, error) {
 // returns the new thread's ID. The new customer is a website visitor
 // without a CRM contact.
 func (a *Account) AddThread(inboxID, channelID, text string) (string, error) {
+	return a.addThread("", inboxID, channelID, text)
+}
+
+// AddContactThread is AddThread for a customer the account knows: the
+// contact (or visitor) contactID, whose threads HubSpot lists with
+// associatedContactId=contactID, starts another thread.
+func (a *Account) AddContactThread(contactID, inboxID, channelID, text string) (string, error) {
+	if contactID == "" {
+		return "", fmt.Errorf("sandbox: no contact ID")
+	}
+	return a.addThread(contactID, inboxID, channelID, text)
+}
+
+func (a *Account) addThread(contact, inboxID, channelID, text string) (string, error) {
 	a.srv.mu.Lock()
 	defer a.srv.mu.Unlock()
 	if text == "" {
@@ -139,11 +153,16 @@ func (a *Account) AddThread(inboxID, channelID, text string) (string, error) {
 	slices.SortFunc(accounts, func(x, y *channelAccount) int { return strings.Compare(idKey(x.ID), idKey(y.ID)) })
 	ca := accounts[0]
 
-	contact := strconv.Itoa(a.nextContact)
-	a.nextContact++
-	v := &actor{ID: "V-" + contact, Type: actorVisitor, Name: "Website visitor " + contact,
-		Email: "visitor" + contact + "@example.com"}
-	a.actors[v.ID] = v
+	v := a.actors["V-"+contact]
+	if contact == "" {
+		contact = strconv.Itoa(a.nextContact)
+		a.nextContact++
+		v = &actor{ID: "V-" + contact, Type: actorVisitor, Name: "Website visitor " + contact,
+			Email: "visitor" + contact + "@example.com"}
+		a.actors[v.ID] = v
+	} else if v == nil {
+		return "", fmt.Errorf("sandbox: no visitor V-%s", contact)
+	}
 
 	now := a.now()
 	t := &thread{
