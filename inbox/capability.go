@@ -251,18 +251,28 @@ func (c *Confirmations) Issue(flow ConfirmFlow, s ConfirmSubject) (string, error
 // returns one of the refusals otherwise. It does not consult the used
 // record: only Redeem settles whether a confirmation is still unspent.
 func (c *Confirmations) Verify(token string, flow ConfirmFlow, s ConfirmSubject) error {
-	t, err := c.check(token, flow, s)
+	_, err := c.open(token, flow, s, false)
+	return err
+}
+
+// open checks token as Verify describes; with spend, it also closes a
+// FlowElicitation confirmation's question, which spends it.
+func (c *Confirmations) open(text string, flow ConfirmFlow, s ConfirmSubject, spend bool) (*token, error) {
+	t, err := c.check(text, flow, s)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if flow == FlowElicitation {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if _, ok := c.asked[t.nonce]; !ok {
-			return ErrConfirmationNotAsked
+			return nil, ErrConfirmationNotAsked
+		}
+		if spend {
+			delete(c.asked, t.nonce)
 		}
 	}
-	return nil
+	return t, nil
 }
 
 // Redeem verifies token as Verify does and spends it: of any number of
@@ -277,18 +287,9 @@ func (c *Confirmations) Verify(token string, flow ConfirmFlow, s ConfirmSubject)
 // returns ErrConfirmationUnrecorded (wrapping the cause) when that record
 // fails: without it, single use cannot be promised.
 func (c *Confirmations) Redeem(ctx context.Context, token string, flow ConfirmFlow, s ConfirmSubject) error {
-	t, err := c.check(token, flow, s)
-	if err != nil {
+	t, err := c.open(token, flow, s, true)
+	if err != nil || flow == FlowElicitation {
 		return err
-	}
-	if flow == FlowElicitation {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		if _, ok := c.asked[t.nonce]; !ok {
-			return ErrConfirmationNotAsked
-		}
-		delete(c.asked, t.nonce)
-		return nil
 	}
 	first, err := c.used.MarkUsed(ctx, base64.RawURLEncoding.EncodeToString(t.nonce[:]), t.issued.Add(ConfirmationTTL+clockSkew))
 	switch {
