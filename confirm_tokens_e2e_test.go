@@ -13,6 +13,7 @@ import (
 	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/internal/redistest"
 )
 
 // TestRun_CallPreviewsThenSendsWithTheToken: the call command is a client
@@ -80,7 +81,7 @@ func TestRun_CallPreviewsThenSendsWithTheToken(t *testing.T) {
 // sends nothing. A replica with another secret does not take the token.
 func TestHTTP_ReplicasHonourAConfirmationOnce(t *testing.T) {
 	t.Parallel()
-	redisURL := startRedis(t)
+	redisURL := "unix://" + redistest.Start(t)
 	sb, url := startTestSandbox(t)
 	env := append(confirmEnv(url, ""), "MCP_TRANSPORT=http", "MCP_STATELESS=true", "MCP_REDIS_URL="+redisURL)
 	a := startServer(t, append(env, "MCP_CONFIRM_SECRET="+testConfirmSecret)...)
@@ -124,7 +125,7 @@ func TestHTTP_ReplicasHonourAConfirmationOnce(t *testing.T) {
 // across both, sends nothing more.
 func TestHTTP_ReplicasHonourAnAcceptedStateOnce(t *testing.T) {
 	t.Parallel()
-	redisURL := startRedis(t)
+	redisURL := "unix://" + redistest.Start(t)
 	sb, url := startTestSandbox(t)
 	env := append(confirmEnv(url, ""), "MCP_TRANSPORT=http", "MCP_STATELESS=true", "MCP_REDIS_URL="+redisURL, "MCP_CONFIRM_SECRET="+testConfirmSecret)
 	a, b := startServer(t, env...), startServer(t, env...)

@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -24,6 +23,7 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/httpserver"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/internal/redistest"
 )
 
 const testAuthToken = "test-auth-token-0123456789abcdef"
@@ -309,41 +309,12 @@ func TestHTTP_UsersAreIsolated(t *testing.T) {
 	}
 }
 
-// startRedis runs a real redis-server on a unix socket for one test.
-func startRedis(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("redis-server is not installed; .ci/run installs the Debian package redis-server")
-		}
-		t.Skip("redis-server is not installed (apt-get install redis-server)")
-	}
-	dir := t.TempDir()
-	sock := filepath.Join(dir, "redis.sock")
-	cmd := exec.Command(bin, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no", "--dir", dir)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, err := os.Stat(sock); err == nil {
-			return "unix://" + sock
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("redis-server did not start")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // TestHTTP_ReplicasShareOneBudgetThroughRedis runs two server processes
 // with one HubSpot token and one Redis, and counts at the sandbox, as
 // HubSpot would, the requests arriving in every window.
 func TestHTTP_ReplicasShareOneBudgetThroughRedis(t *testing.T) {
 	t.Parallel()
-	redisURL := startRedis(t)
+	redisURL := "unix://" + redistest.Start(t)
 	sb, url := startTestSandbox(t)
 	const budget, window = 5, 1500 * time.Millisecond
 	env := []string{"MCP_TRANSPORT=http", "MCP_STATELESS=true", "HUBSPOT_BASE_URL=" + url, "HUBSPOT_ACCESS_TOKEN=" + sandbox.DefaultToken,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/internal/redistest"
 )
 
 func TestMemoryUsed_OnceUntilItExpires(t *testing.T) {
@@ -78,37 +79,6 @@ func TestMemoryUsed_DropsExpiredRecords(t *testing.T) {
 	})
 }
 
-// startRedis runs a real redis-server on a unix socket for one test. It
-// skips where redis-server is not installed, except in CI, where .ci/run
-// installs it and its absence is a failure.
-func startRedis(t *testing.T) *redis.Client {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("redis-server is not installed; .ci/run installs the Debian package redis-server")
-		}
-		t.Skip("redis-server is not installed (apt-get install redis-server); skipping the Redis tests")
-	}
-	dir := t.TempDir()
-	sock := filepath.Join(dir, "redis.sock")
-	cmd := exec.Command(bin, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no", "--dir", dir)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: sock})
-	t.Cleanup(func() { _ = rdb.Close() })
-	deadline := time.Now().Add(10 * time.Second)
-	for rdb.Ping(t.Context()).Err() != nil {
-		if time.Now().After(deadline) {
-			t.Fatal("redis-server did not start")
-		}
-		time.Sleep(10 * time.Millisecond) // polls a process starting; no assertion on time
-	}
-	return rdb
-}
-
 // replicaClient is another connection to rdb's server, as another replica
 // has.
 func replicaClient(t *testing.T, rdb *redis.Client) *redis.Client {
@@ -120,7 +90,7 @@ func replicaClient(t *testing.T, rdb *redis.Client) *redis.Client {
 
 func TestRedisUsed_OnceWithATimeToLive(t *testing.T) {
 	t.Parallel()
-	rdb := startRedis(t)
+	rdb := redistest.Client(t)
 	u := NewRedisUsed(rdb)
 	until := time.Now().Add(ConfirmationTTL + clockSkew)
 	if first, err := u.MarkUsed(t.Context(), "nonce-1", until); !first || err != nil {
@@ -154,7 +124,7 @@ func (c retryingClient) SetNX(ctx context.Context, key string, value any, ttl ti
 
 func TestRedisUsed_ARetriedSetIsStillTheFirst(t *testing.T) {
 	t.Parallel()
-	rdb := startRedis(t)
+	rdb := redistest.Client(t)
 	until := time.Now().Add(ConfirmationTTL)
 	if first, err := NewRedisUsed(retryingClient{rdb}).MarkUsed(t.Context(), "n", until); !first || err != nil {
 		t.Errorf("a retried first SET: %v %v, want first", first, err)
@@ -178,7 +148,7 @@ func TestRedisUsed_UnreachableIsAnError(t *testing.T) {
 // confirmation 90 times at once: exactly one succeeds.
 func TestConfirmations_ReplicasThroughRedisSpendOnce(t *testing.T) {
 	t.Parallel()
-	rdb := startRedis(t)
+	rdb := redistest.Client(t)
 	var replicas []*Confirmations
 	for i := range 3 {
 		client := rdb

@@ -3,8 +3,6 @@ package redislimit
 import (
 	"context"
 	"errors"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,38 +13,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/internal/redistest"
 )
-
-// startRedis runs a real redis-server on a unix socket for one test. It
-// skips where redis-server is not installed, except in CI, where .ci/run
-// installs it and its absence is a failure.
-func startRedis(t *testing.T) *redis.Client {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("redis-server is not installed; .ci/run installs the Debian package redis-server")
-		}
-		t.Skip("redis-server is not installed (apt-get install redis-server); skipping the Redis tests")
-	}
-	dir := t.TempDir()
-	sock := filepath.Join(dir, "redis.sock")
-	cmd := exec.Command(bin, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no", "--dir", dir)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: sock})
-	t.Cleanup(func() { _ = rdb.Close() })
-	deadline := time.Now().Add(10 * time.Second)
-	for rdb.Ping(t.Context()).Err() != nil {
-		if time.Now().After(deadline) {
-			t.Fatal("redis-server did not start")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return rdb
-}
 
 func maxInWindow(slots []time.Time, per time.Duration) int {
 	slices.SortFunc(slots, func(a, b time.Time) int { return a.Compare(b) })
@@ -62,7 +30,7 @@ func maxInWindow(slots []time.Time, per time.Duration) int {
 
 func TestLimiter_ReplicasShareOneRollingWindow(t *testing.T) {
 	t.Parallel()
-	rdb := startRedis(t)
+	rdb := redistest.Client(t)
 	r := hubspot.Rate{Calls: 10, Per: 400 * time.Millisecond}
 	// Two limiters with separate Redis connections stand for two replicas.
 	other := redis.NewClient(rdb.Options())
@@ -98,7 +66,7 @@ func TestLimiter_ReplicasShareOneRollingWindow(t *testing.T) {
 
 func TestLimiter_CredentialsAreSeparate(t *testing.T) {
 	t.Parallel()
-	rdb := startRedis(t)
+	rdb := redistest.Client(t)
 	r := hubspot.Rate{Calls: 2, Per: time.Hour}
 	a, b := New(rdb, "a", r), New(rdb, "b", r)
 	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
