@@ -23,6 +23,7 @@ import (
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/httpserver"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/internal/mcphttptest"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/internal/redistest"
 )
 
@@ -133,21 +134,14 @@ func bearer(tok string) map[string]string { return map[string]string{"Authorizat
 // still fails its call with EOF once release is closed.
 func connectForShutdown(t *testing.T, p *serverProc, transport string) (*gomcp.ClientSession, func()) {
 	t.Helper()
-	release := sync.OnceFunc(func() {})
 	if transport != "sse" {
 		cs, err := connectHTTP(t, p, transport, "", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return cs, release
+		return cs, func() {}
 	}
-	held := make(chan struct{})
-	release = sync.OnceFunc(func() { close(held) })
-	t.Cleanup(release)
-	// Should an answer never come, its call still ends (with EOF).
-	guard := time.AfterFunc(30*time.Second, release)
-	t.Cleanup(func() { guard.Stop() })
-	hc := &http.Client{Transport: holdStreamEnd{http.DefaultTransport, held}}
+	hc, release := mcphttptest.HoldStreamEnds(t)
 	client := gomcp.NewClient(&gomcp.Implementation{Name: "http-e2e", Version: "1"}, nil)
 	cs, err := client.Connect(t.Context(), &gomcp.SSEClientTransport{Endpoint: p.url + "/sse", HTTPClient: hc},
 		&gomcp.ClientSessionOptions{ProtocolVersion: "2024-11-05"})
@@ -156,37 +150,6 @@ func connectForShutdown(t *testing.T, p *serverProc, transport string) (*gomcp.C
 	}
 	t.Cleanup(func() { _ = cs.Close() })
 	return cs, release
-}
-
-// holdStreamEnd delays the end of GET response bodies (SSE streams) until
-// release is closed.
-type holdStreamEnd struct {
-	base    http.RoundTripper
-	release <-chan struct{}
-}
-
-func (h holdStreamEnd) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := h.base.RoundTrip(r)
-	if err == nil && r.Method == http.MethodGet {
-		resp.Body = heldBody{resp.Body, h.release}
-	}
-	return resp, err
-}
-
-type heldBody struct {
-	io.ReadCloser
-	release <-chan struct{}
-}
-
-func (b heldBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err == io.EOF {
-		if n > 0 {
-			return n, nil
-		}
-		<-b.release
-	}
-	return n, err
 }
 
 func TestHTTP_GoSDKOnBothTransports(t *testing.T) {

@@ -18,6 +18,7 @@ import (
 	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/internal/mcphttptest"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/mcpadapt"
 )
 
@@ -327,12 +328,7 @@ func (s *testServer) connectForShutdown(t *testing.T, protocol string) (*gomcp.C
 		}
 		return cs, func() {}
 	}
-	held := make(chan struct{})
-	release := sync.OnceFunc(func() { close(held) })
-	t.Cleanup(release)
-	guard := time.AfterFunc(30*time.Second, release)
-	t.Cleanup(func() { guard.Stop() })
-	hc := &http.Client{Transport: holdStreamEnd{held}}
+	hc, release := mcphttptest.HoldStreamEnds(t)
 	c := gomcp.NewClient(&gomcp.Implementation{Name: "httpserver-test", Version: "1"}, nil)
 	cs, err := c.Connect(t.Context(), &gomcp.SSEClientTransport{Endpoint: s.url + "/sse", HTTPClient: hc}, &gomcp.ClientSessionOptions{ProtocolVersion: protocol})
 	if err != nil {
@@ -340,34 +336,6 @@ func (s *testServer) connectForShutdown(t *testing.T, protocol string) (*gomcp.C
 	}
 	t.Cleanup(func() { _ = cs.Close() })
 	return cs, release
-}
-
-// holdStreamEnd delays the end of GET response bodies (SSE streams) until
-// release is closed.
-type holdStreamEnd struct{ release <-chan struct{} }
-
-func (h holdStreamEnd) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := http.DefaultTransport.RoundTrip(r)
-	if err == nil && r.Method == http.MethodGet {
-		resp.Body = heldBody{resp.Body, h.release}
-	}
-	return resp, err
-}
-
-type heldBody struct {
-	io.ReadCloser
-	release <-chan struct{}
-}
-
-func (b heldBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err == io.EOF {
-		if n > 0 {
-			return n, nil
-		}
-		<-b.release
-	}
-	return n, err
 }
 
 // toolText calls a tool through a client and returns its text, or the error.
