@@ -11,6 +11,8 @@ import (
 	"time"
 
 	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/internal/mcphttptest"
 )
 
 // clock is a settable time for sessionIDs.
@@ -367,24 +369,12 @@ func TestSessions_ListenStreamsAreCapped(t *testing.T) {
 		`"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}},` +
 		`"notifications":{"toolsListChanged":true}}}`
 	open := func() (int, string, func()) {
-		ctx, cancel := t.Context(), func() {}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url+"/mcp", strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "application/json, text/event-stream")
-		req.Header.Set("MCP-Protocol-Version", "2026-07-28")
-		req.Header.Set("Mcp-Method", "subscriptions/listen")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := mcphttptest.PostModern(t, s.url+"/mcp", "subscriptions/listen", body)
 		if resp.StatusCode != http.StatusOK {
 			b := make([]byte, 4096)
 			n, _ := resp.Body.Read(b)
 			resp.Body.Close()
-			return resp.StatusCode, string(b[:n]), cancel
+			return resp.StatusCode, string(b[:n]), func() {}
 		}
 		closeIt := sync.OnceFunc(func() { resp.Body.Close() })
 		t.Cleanup(closeIt)

@@ -6,6 +6,7 @@ package mcphttptest
 import (
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -50,4 +51,24 @@ func (b heldBody) Read(p []byte) (int, error) {
 		<-b.release
 	}
 	return n, err
+}
+
+// PostModern posts body to url as a 2026-07-28 client does (no session;
+// method is the Mcp-Method header), for as long as the test runs, and fails
+// the test if no response comes.
+func PostModern(t testing.TB, url, method, body string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("MCP-Protocol-Version", "2026-07-28")
+	req.Header.Set("Mcp-Method", method)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
 }
