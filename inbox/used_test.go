@@ -173,15 +173,23 @@ func TestConfirmations_ReplicasThroughRedisSpendOnce(t *testing.T) {
 
 func TestMemoryUsed_ExactlyOneOfManyConcurrentMarks(t *testing.T) {
 	t.Parallel()
-	u := NewMemoryUsed(0)
+	if wins := firstMarks(t, 100, "same", NewMemoryUsed(0)); wins != 1 {
+		t.Errorf("%d of 100 concurrent marks were first, want 1", wins)
+	}
+}
+
+// firstMarks marks id n times at once, the ith mark through
+// records[i%len(records)], and returns how many marks were first.
+func firstMarks(t *testing.T, n int, id string, records ...UsedRecord) int {
+	t.Helper()
 	var (
 		wg   sync.WaitGroup
 		mu   sync.Mutex
 		wins int
 	)
-	for range 100 {
+	for i := range n {
 		wg.Go(func() {
-			first, err := u.MarkUsed(context.Background(), "same", time.Now().Add(time.Minute))
+			first, err := records[i%len(records)].MarkUsed(context.Background(), id, time.Now().Add(time.Minute))
 			if err != nil {
 				t.Error(err)
 			}
@@ -193,9 +201,7 @@ func TestMemoryUsed_ExactlyOneOfManyConcurrentMarks(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if wins != 1 {
-		t.Errorf("%d of 100 concurrent marks were first, want 1", wins)
-	}
+	return wins
 }
 
 // TestDirUsed_OnceAcrossProcessesAndSwept: two records on one directory
@@ -212,30 +218,7 @@ func TestDirUsed_OnceAcrossProcessesAndSwept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		wins int
-	)
-	for i := range 40 {
-		wg.Go(func() {
-			u := a
-			if i%2 == 1 {
-				u = b
-			}
-			first, err := u.MarkUsed(context.Background(), "Same-ID_1", time.Now().Add(time.Minute))
-			if err != nil {
-				t.Error(err)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if first {
-				wins++
-			}
-		})
-	}
-	wg.Wait()
-	if wins != 1 {
+	if wins := firstMarks(t, 40, "Same-ID_1", a, b); wins != 1 {
 		t.Errorf("%d of 40 marks were first, want 1", wins)
 	}
 	// IDs that differ only in case are different IDs.
