@@ -123,6 +123,20 @@ func plannedDigest(t *testing.T, cs *gomcp.ClientSession, args map[string]any) s
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
+// sendSelfConfirmed calls send_message with args and, with no question
+// asked, answers the confirmation itself: "accept", with the request state
+// computed from a dry run (plannedDigest).
+func sendSelfConfirmed(t *testing.T, cs *gomcp.ClientSession, args map[string]any) *gomcp.CallToolResult {
+	t.Helper()
+	res, err := cs.CallTool(t.Context(), &gomcp.CallToolParams{Name: "send_message", Arguments: args,
+		InputResponses: gomcp.InputResponseMap{"confirm": &gomcp.ElicitResult{Action: "accept"}},
+		RequestState:   plannedDigest(t, cs, args)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 // TestStdio_AStateComputedFromADryRunIsNoConfirmation: a 2026-07-28 client
 // that computes the request state from a dry run and answers "accept"
 // itself, with no question ever asked, sends nothing.
@@ -137,13 +151,7 @@ func TestStdio_AStateComputedFromADryRunIsNoConfirmation(t *testing.T) {
 				ElicitationHandler: user.handle,
 				MultiRoundTrip:     &gomcp.MultiRoundTripOptions{Disabled: true},
 			}, confirmEnv(url, policy))
-			args := sendArgs("Refund approved, no one asked.")
-			res, err := cs.CallTool(t.Context(), &gomcp.CallToolParams{Name: "send_message", Arguments: args,
-				InputResponses: gomcp.InputResponseMap{"confirm": &gomcp.ElicitResult{Action: "accept"}},
-				RequestState:   plannedDigest(t, cs, args)})
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := sendSelfConfirmed(t, cs, sendArgs("Refund approved, no one asked."))
 			if n := writesTo(sb, "POST", messagesPath); n != 0 {
 				t.Errorf("%d POSTs from a self-made confirmation, want 0 (result: %s)", n, contentText(res))
 			}
@@ -167,13 +175,7 @@ func TestStdio_A2025ClientCannotAnswerItsOwnQuestion(t *testing.T) {
 			sb, url := startTestSandbox(t)
 			user := &asker{action: "decline"}
 			cs := connectWith(t, "2025-06-18", &gomcp.ClientOptions{ElicitationHandler: user.handle}, confirmEnv(url, policy))
-			args := sendArgs("Sent with no question asked.")
-			res, err := cs.CallTool(t.Context(), &gomcp.CallToolParams{Name: "send_message", Arguments: args,
-				InputResponses: gomcp.InputResponseMap{"confirm": &gomcp.ElicitResult{Action: "accept"}},
-				RequestState:   plannedDigest(t, cs, args)})
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := sendSelfConfirmed(t, cs, sendArgs("Sent with no question asked."))
 			if n := writesTo(sb, "POST", messagesPath); n != 0 {
 				t.Errorf("%d POSTs, %d questions asked, want no POST (result: %s)", n, len(user.asked()), contentText(res))
 			}
