@@ -72,15 +72,7 @@ func TestConfirmationModesOnEveryKindOfClient(t *testing.T) {
 				t.Parallel()
 				sb, url := startTestSandbox(t)
 				env := append(confirmEnv(url, string(mode)), "MCP_CONFIRM_SECRET="+testConfirmSecret)
-				var p *serverProc
-				switch transport {
-				case "http":
-					p = startServer(t, append(env, "MCP_TRANSPORT=http")...)
-				case "stateless":
-					p = startServer(t, append(env, "MCP_TRANSPORT=http", "MCP_STATELESS=true")...)
-				case "sse":
-					p = startServer(t, append(env, "MCP_TRANSPORT=sse")...)
-				}
+				p := startServerOver(t, transport, env)
 				for _, k := range kinds {
 					if k.transport != transport {
 						continue
@@ -90,22 +82,36 @@ func TestConfirmationModesOnEveryKindOfClient(t *testing.T) {
 					if k.elicits {
 						opts = &gomcp.ClientOptions{ElicitationHandler: user.handle}
 					}
-					var cs *gomcp.ClientSession
-					if transport == "stdio" {
-						cs = connectWith(t, k.protocol, opts, env)
-					} else {
-						cs = connectKind(t, p, k, opts)
-					}
-					checkMode(t, sb, cs, user, mode, k)
+					checkMode(t, sb, connectKind(t, p, env, k, opts), user, mode, k)
 				}
 			})
 		}
 	}
 }
 
-// connectKind connects a client of kind k to p.
-func connectKind(t *testing.T, p *serverProc, k kindOfClient, opts *gomcp.ClientOptions) *gomcp.ClientSession {
+// startServerOver starts the server with env over transport (http,
+// stateless or sse). Over stdio it starts none and returns nil: each stdio
+// client starts its own (connectKind).
+func startServerOver(t *testing.T, transport string, env []string) *serverProc {
 	t.Helper()
+	switch transport {
+	case "http":
+		return startServer(t, append(env, "MCP_TRANSPORT=http")...)
+	case "stateless":
+		return startServer(t, append(env, "MCP_TRANSPORT=http", "MCP_STATELESS=true")...)
+	case "sse":
+		return startServer(t, append(env, "MCP_TRANSPORT=sse")...)
+	}
+	return nil
+}
+
+// connectKind connects a client of kind k: over stdio to a server process
+// of its own started with env, otherwise to p.
+func connectKind(t *testing.T, p *serverProc, env []string, k kindOfClient, opts *gomcp.ClientOptions) *gomcp.ClientSession {
+	t.Helper()
+	if k.transport == "stdio" {
+		return connectWith(t, k.protocol, opts, env)
+	}
 	var tr gomcp.Transport = &gomcp.StreamableClientTransport{Endpoint: p.url + "/mcp"}
 	if k.transport == "sse" {
 		tr = &gomcp.SSEClientTransport{Endpoint: p.url + "/sse"}

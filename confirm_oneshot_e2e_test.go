@@ -47,15 +47,7 @@ func TestNoClientThatCannotAskWritesInOneCall(t *testing.T) {
 			t.Parallel()
 			sb, url := startTestSandbox(t)
 			env := append(confirmEnv(url, ""), "MCP_CONFIRM_SECRET="+testConfirmSecret)
-			var p *serverProc
-			switch transport {
-			case "http":
-				p = startServer(t, append(env, "MCP_TRANSPORT=http")...)
-			case "stateless":
-				p = startServer(t, append(env, "MCP_TRANSPORT=http", "MCP_STATELESS=true")...)
-			case "sse":
-				p = startServer(t, append(env, "MCP_TRANSPORT=sse")...)
-			}
+			p := startServerOver(t, transport, env)
 			calls := 0
 			defer func() {
 				if calls < 40 {
@@ -72,12 +64,7 @@ func TestNoClientThatCannotAskWritesInOneCall(t *testing.T) {
 					if elicits {
 						opts = &gomcp.ClientOptions{ElicitationHandler: (&asker{action: "accept"}).handle}
 					}
-					var cs *gomcp.ClientSession
-					if transport == "stdio" {
-						cs = connectWith(t, protocol, opts, env)
-					} else {
-						cs = connectKind(t, p, k, opts)
-					}
+					cs := connectKind(t, p, env, k, opts)
 					for _, tl := range []tool{send, archive} {
 						// A token issued for another request: a preview of
 						// other text, or of another thread.
