@@ -466,7 +466,7 @@ func TestHTTP_ListenAckComesFirst(t *testing.T) {
 		`"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}},` +
 		`"notifications":{"toolsListChanged":true}}}`
 	for i := range 30 {
-		resp := mcphttptest.PostModern(t, p.url+"/mcp", "subscriptions/listen", body)
+		resp := mcphttptest.PostModern(t, p.url+"/mcp", "subscriptions/listen", "", body)
 		var first string
 		sc := bufio.NewScanner(resp.Body)
 		for sc.Scan() {

@@ -369,7 +369,7 @@ func TestSessions_ListenStreamsAreCapped(t *testing.T) {
 		`"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}},` +
 		`"notifications":{"toolsListChanged":true}}}`
 	open := func() (int, string, func()) {
-		resp := mcphttptest.PostModern(t, s.url+"/mcp", "subscriptions/listen", body)
+		resp := mcphttptest.PostModern(t, s.url+"/mcp", "subscriptions/listen", "", body)
 		if resp.StatusCode != http.StatusOK {
 			b := make([]byte, 4096)
 			n, _ := resp.Body.Read(b)

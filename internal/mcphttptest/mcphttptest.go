@@ -1,6 +1,6 @@
-// Package mcphttptest holds the raw HTTP client pieces that the root
-// package's end-to-end tests and httpserver's tests both use against an MCP
-// server. It is imported only by tests, and imports no MCP library.
+// Package mcphttptest holds the raw HTTP client pieces that the tests of
+// the root package, httpserver and mcpadapt use against an MCP server. It
+// is imported only by tests, and imports no MCP library.
 package mcphttptest
 
 import (
@@ -54,9 +54,10 @@ func (b heldBody) Read(p []byte) (int, error) {
 }
 
 // PostModern posts body to url as a 2026-07-28 client does (no session;
-// method is the Mcp-Method header), for as long as the test runs, and fails
-// the test if no response comes.
-func PostModern(t testing.TB, url, method, body string) *http.Response {
+// method is the Mcp-Method header, name the Mcp-Name header, none if
+// empty), for as long as the test runs, and fails the test if no response
+// comes.
+func PostModern(t testing.TB, url, method, name, body string) *http.Response {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url, strings.NewReader(body))
 	if err != nil {
@@ -66,6 +67,9 @@ func PostModern(t testing.TB, url, method, body string) *http.Response {
 	req.Header.Set("Accept", "application/json, text/event-stream")
 	req.Header.Set("MCP-Protocol-Version", "2026-07-28")
 	req.Header.Set("Mcp-Method", method)
+	if name != "" {
+		req.Header.Set("Mcp-Name", name)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
