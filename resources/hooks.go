@@ -94,7 +94,7 @@ func (c *Catalog) prepareSubscribe(ctx context.Context, id any, uri string) erro
 		return err
 	}
 	// A legacy session hears of list changes without asking.
-	p, err := c.watch.Prepare(ctx, subs, true)
+	p, err := c.watch.Prepare(ctx, sessionKey(ctx), subs, true)
 	if err != nil {
 		return readError("subscribe", err)
 	}
@@ -175,7 +175,8 @@ func (c *Catalog) listen(ctx context.Context, want mcp.SubscriptionFilter) mcp.S
 		c.logger.WarnContext(ctx, "subscriptions/listen not established", "error", err)
 		return none
 	}
-	p, err := c.watch.Prepare(ctx, subs, want.ResourcesListChanged)
+	key := fmt.Sprintf("listen %d", listenSeq.Add(1))
+	p, err := c.watch.Prepare(ctx, key, subs, want.ResourcesListChanged)
 	if err != nil {
 		c.logger.WarnContext(ctx, "subscriptions/listen not established", "error", readError("subscribe", err))
 		return none
@@ -183,7 +184,6 @@ func (c *Catalog) listen(ctx context.Context, want mcp.SubscriptionFilter) mcp.S
 	for _, r := range p.Refused {
 		c.logger.InfoContext(ctx, "subscriptions/listen: resource left out", "uri", r.Sub.URI, "error", readError(r.Sub.URI, r.Err))
 	}
-	key := fmt.Sprintf("listen %d", listenSeq.Add(1))
 	c.watch.Start(watch.Sink{Key: key, Context: ctx, Notifier: notifier{c: c, stream: ctx}}, p)
 	return mcp.SubscriptionFilter{ResourceSubscriptions: p.URIs(), ResourcesListChanged: want.ResourcesListChanged}
 }
