@@ -136,14 +136,10 @@ func howToAsk(ctx context.Context) asking {
 		var caps *mcp.ClientCapabilities
 		if info := server.RequestProtocolInfoFromContext(ctx); info != nil && info.ClientCapabilities != nil {
 			caps = info.ClientCapabilities
-		} else if s, ok := session.(server.SessionWithClientInfo); ok {
-			c := s.GetClientCapabilities()
-			caps = &c
+		} else {
+			caps = sessionCaps(session)
 		}
-		if formElicitation(caps) {
-			return asking{flow: inbox.FlowInputRequired}
-		}
-		return cannotAsk("client", "this MCP client does not support elicitation (it declared no form elicitation capability)")
+		return throughForm(caps, inbox.FlowInputRequired)
 	}
 	switch mcpadapt.QuestionsBlocked(ctx) {
 	case mcpadapt.NoQuestionsSSE:
@@ -160,19 +156,31 @@ func howToAsk(ctx context.Context) asking {
 	if _, ok := session.(server.SessionWithElicitation); !ok || server.ServerFromContext(ctx) == nil {
 		return cannotAsk("connection", "this connection cannot carry a question to the client")
 	}
-	var caps *mcp.ClientCapabilities
-	if s, ok := session.(server.SessionWithClientInfo); ok {
-		c := s.GetClientCapabilities()
-		caps = &c
-	}
-	if !formElicitation(caps) {
-		return cannotAsk("client", "this MCP client does not support elicitation (it declared no form elicitation capability)")
-	}
-	return asking{flow: inbox.FlowElicitation}
+	return throughForm(sessionCaps(session), inbox.FlowElicitation)
 }
 
 func cannotAsk(cannot, why string) asking {
 	return asking{flow: inbox.FlowPreview, cannot: cannot, why: why}
+}
+
+// throughForm asks through flow a client whose capabilities caps declare
+// form elicitation; any other client cannot be asked.
+func throughForm(caps *mcp.ClientCapabilities, flow inbox.ConfirmFlow) asking {
+	if !formElicitation(caps) {
+		return cannotAsk("client", "this MCP client does not support elicitation (it declared no form elicitation capability)")
+	}
+	return asking{flow: flow}
+}
+
+// sessionCaps returns the capabilities the session's client declared when
+// it initialized, or nil if the session keeps none.
+func sessionCaps(session server.ClientSession) *mcp.ClientCapabilities {
+	s, ok := session.(server.SessionWithClientInfo)
+	if !ok {
+		return nil
+	}
+	caps := s.GetClientCapabilities()
+	return &caps
 }
 
 // formElicitation tells whether caps declare elicitation a form can go
