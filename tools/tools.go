@@ -11,6 +11,7 @@
 package tools
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -162,6 +163,7 @@ func (f Filter) keeps(e entry) bool {
 // annotated with its registry entry's access. Check f first: Select
 // ignores names it does not know.
 func Select(svc *inbox.Service, cfg Config, f Filter) []server.ServerTool {
+	cfg.ConfirmWrites = cmp.Or(cfg.ConfirmWrites, inbox.ConfirmElicitOrPreview)
 	var out []server.ServerTool
 	for _, e := range registry {
 		if f.keeps(e) {
