@@ -126,7 +126,7 @@ func ValidateEmail(name, email string) error {
 	if email == "" {
 		return &ArgumentError{Name: name, Reason: "is required: an email address such as jane@example.com"}
 	}
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > MaxEmailLength {
 		return &ArgumentError{Name: name, Reason: "must be a plain email address such as jane@example.com, got " + Quote(email)}
 	}
 	return nil

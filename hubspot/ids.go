@@ -24,6 +24,10 @@ const (
 	MessageIDPattern = `^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$`
 )
 
+// MaxEmailLength is the longest email address: 254 characters (RFC 5321's
+// 256-octet path, less its angle brackets). ValidateEmail checks it.
+const MaxEmailLength = 254
+
 var (
 	numericIDRE = regexp.MustCompile(NumericIDPattern)
 	actorIDRE   = regexp.MustCompile(ActorIDPattern)

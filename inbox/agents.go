@@ -43,9 +43,6 @@ const (
 	RecentAgentHistories = 5
 	// maxCandidates bounds the agents an AgentError names.
 	maxCandidates = 5
-	// maxAgentRef bounds what ResolveAgent reads: an address is at most 254
-	// characters.
-	maxAgentRef = 254
 )
 
 // Agent is one agent: the actor ID that assigns threads and sends
@@ -323,7 +320,8 @@ func (s *Service) resolveAgent(ctx context.Context, param, from, ref string) (Ag
 			return Agent{}, err
 		}
 		return Agent{ActorID: ref}, nil
-	case len(ref) > maxAgentRef || strings.IndexFunc(ref, unicode.IsControl) >= 0:
+	case len(ref) > hubspot.MaxEmailLength || strings.IndexFunc(ref, unicode.IsControl) >= 0:
+		// A name or an address, at most an address long.
 		return Agent{}, argErr(param, "must be an agent's actor ID (A-123), email address or name, got "+hubspot.Quote(ref))
 	}
 	cr, err := s.credential(ctx)

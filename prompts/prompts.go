@@ -92,7 +92,7 @@ var definitions = []prompt{
 		desc: "Write an internal note (send_message type COMMENT) that lets a colleague take over a thread, and optionally assign it to them.",
 		args: []arg{
 			{name: "threadId", desc: threadIDDesc, required: true, check: checkDigits},
-			{name: "toActorId", desc: "The colleague taking over: their agent actor ID (A-…), email address or name; the thread is assigned to them (optional)", check: checkText(254)},
+			{name: "toActorId", desc: "The colleague taking over: their agent actor ID (A-…), email address or name; the thread is assigned to them (optional)", check: checkText(hubspot.MaxEmailLength)},
 		},
 		uri: transcriptURI,
 	},

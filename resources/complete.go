@@ -86,7 +86,7 @@ func threadCandidates(s *snapshot, inboxID string) []candidate {
 			continue
 		}
 		var words []string
-		if a, ok := s.actors[view.ContactActor(th)]; ok {
+		if a, ok := s.actors[th.CustomerActorID()]; ok {
 			words = append(words, a.Name, a.Email)
 		}
 		out = append(out, candidate{value: th.ID, words: words})

@@ -94,7 +94,7 @@ func (c *Catalog) prepareSubscribe(ctx context.Context, id any, uri string) erro
 		return err
 	}
 	// A legacy session hears of list changes without asking.
-	p, err := c.watch.Prepare(ctx, subs, true)
+	p, err := c.watch.Prepare(ctx, sessionKey(ctx), subs, true)
 	if err != nil {
 		return readError("subscribe", err)
 	}
@@ -130,8 +130,17 @@ func (c *Catalog) afterUnsubscribe(ctx context.Context, _ any, req *mcp.Unsubscr
 }
 
 func (c *Catalog) sessionEnded(_ context.Context, s server.ClientSession) {
-	c.watch.Drop("session " + s.SessionID())
+	c.watch.Drop(sessionKeyOf(s.SessionID()))
 	c.pending.drop(s)
+}
+
+// listenSubs checks and parses a subscriptions/listen request's URIs: at
+// most maxSubscriptions, each ours.
+func listenSubs(uris []string) ([]watch.Sub, error) {
+	if len(uris) > maxSubscriptions {
+		return nil, fmt.Errorf("subscriptions/listen: %d resource subscriptions; a stream may hold at most %d", len(uris), maxSubscriptions)
+	}
+	return subsOf(uris)
 }
 
 // checkListen checks a subscriptions/listen request's URIs without calling
@@ -140,10 +149,7 @@ func (c *Catalog) checkListen(ctx context.Context, uris []string) error {
 	if !c.Polling() {
 		return nil
 	}
-	if len(uris) > maxSubscriptions {
-		return fmt.Errorf("subscriptions/listen: %d resource subscriptions; a stream may hold at most %d", len(uris), maxSubscriptions)
-	}
-	if _, err := subsOf(uris); err != nil {
+	if _, err := listenSubs(uris); err != nil {
 		return err
 	}
 	if _, err := c.svc.Credential(ctx); err != nil {
@@ -166,16 +172,14 @@ func (c *Catalog) listen(ctx context.Context, want mcp.SubscriptionFilter) mcp.S
 		return want // mcp-go keeps to its capabilities
 	}
 	none := mcp.SubscriptionFilter{}
-	subs, err := subsOf(want.ResourceSubscriptions)
-	if err == nil && len(subs) > maxSubscriptions {
-		err = fmt.Errorf("%d resource subscriptions; a stream may hold at most %d", len(subs), maxSubscriptions)
-	}
+	subs, err := listenSubs(want.ResourceSubscriptions)
 	if err != nil {
 		// Initialization refuses these; never watch them regardless.
 		c.logger.WarnContext(ctx, "subscriptions/listen not established", "error", err)
 		return none
 	}
-	p, err := c.watch.Prepare(ctx, subs, want.ResourcesListChanged)
+	key := fmt.Sprintf("listen %d", listenSeq.Add(1))
+	p, err := c.watch.Prepare(ctx, key, subs, want.ResourcesListChanged)
 	if err != nil {
 		c.logger.WarnContext(ctx, "subscriptions/listen not established", "error", readError("subscribe", err))
 		return none
@@ -183,7 +187,6 @@ func (c *Catalog) listen(ctx context.Context, want mcp.SubscriptionFilter) mcp.S
 	for _, r := range p.Refused {
 		c.logger.InfoContext(ctx, "subscriptions/listen: resource left out", "uri", r.Sub.URI, "error", readError(r.Sub.URI, r.Err))
 	}
-	key := fmt.Sprintf("listen %d", listenSeq.Add(1))
 	c.watch.Start(watch.Sink{Key: key, Context: ctx, Notifier: notifier{c: c, stream: ctx}}, p)
 	return mcp.SubscriptionFilter{ResourceSubscriptions: p.URIs(), ResourcesListChanged: want.ResourcesListChanged}
 }
@@ -230,15 +233,18 @@ func sessionID(ctx context.Context) string {
 	return ""
 }
 
+// sessionKeyOf is the engine's sink key of the legacy session id.
+func sessionKeyOf(id string) string { return "session " + id }
+
 // sessionKey is the engine's sink key of the request's session.
-func sessionKey(ctx context.Context) string { return "session " + sessionID(ctx) }
+func sessionKey(ctx context.Context) string { return sessionKeyOf(sessionID(ctx)) }
 
 // sessionSink is the sink of the request's legacy session: its checks run
 // with the subscribing request's values (such as a per-user HubSpot token)
 // without its cancellation.
 func (c *Catalog) sessionSink(ctx context.Context) watch.Sink {
 	id := sessionID(ctx)
-	return watch.Sink{Key: "session " + id, Context: context.WithoutCancel(ctx), Notifier: notifier{c: c, session: id}}
+	return watch.Sink{Key: sessionKeyOf(id), Context: context.WithoutCancel(ctx), Notifier: notifier{c: c, session: id}}
 }
 
 // pendingKey binds a probed resources/subscribe to its request: the

@@ -45,7 +45,11 @@ func readInboxes(ctx context.Context, svc *inbox.Service, uri string) ([]mcp.Res
 }
 
 // readInbox is hubspot://inboxes/{inboxId}: the inbox, its channel accounts
-// and its most recently active open threads.
+// and its recentInInbox most recently active open threads. openThreadCount
+// counts the open threads up to openLimit (100), the most one listing
+// reads; moreOpenThreads tells that there are more open threads than
+// recentOpenThreads shows, so with a count of 100 there may be more than
+// 100.
 func readInbox(ctx context.Context, svc *inbox.Service, uri string, r ref) ([]mcp.ResourceContents, error) {
 	in, err := svc.GetInbox(ctx, r.inboxID, false)
 	if err != nil {

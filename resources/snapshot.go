@@ -27,6 +27,8 @@ type snapshot struct {
 
 // fetchSnapshot costs three HubSpot calls for an account with up to 100
 // inboxes and 100 open threads: inboxes, open threads, one actor batch.
+// More inboxes take up to maxInboxPages calls; more open threads take 2 to
+// inbox.NewestMaxCalls to find the openLimit most recently active.
 func fetchSnapshot(ctx context.Context, svc *inbox.Service) (*snapshot, error) {
 	inboxes, err := listInboxes(ctx, svc)
 	if err != nil {

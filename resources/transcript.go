@@ -67,7 +67,7 @@ func loadTranscript(ctx context.Context, svc *inbox.Service, threadID string, in
 	}
 	slices.Reverse(msgs)
 
-	ids := []string{th.AssignedTo, view.ContactActor(*th)}
+	ids := []string{th.AssignedTo, th.CustomerActorID()}
 	for _, m := range msgs {
 		ids = append(ids, m.CreatedBy, m.AssignedFrom, m.AssignedTo)
 		for _, s := range m.Senders {

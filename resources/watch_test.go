@@ -59,7 +59,7 @@ func subscribe(t *testing.T, cat *Catalog, r *recorder, key string, listChanged 
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := cat.watch.Prepare(t.Context(), subs, listChanged)
+	p, err := cat.watch.Prepare(t.Context(), key, subs, listChanged)
 	if err != nil {
 		t.Fatal(err)
 	}

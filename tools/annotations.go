@@ -25,18 +25,15 @@ type access struct {
 // readOnly is the access of tools that only read.
 var readOnly = access{readOnly: true, idempotent: true}
 
-// hints sets the tool's title and its four annotations.
-func (a access) hints(title string) mcp.ToolOption {
-	return func(t *mcp.Tool) {
-		// The title is the tool's own (MCP 2025-06-18); repeating it in the
-		// annotations would only add to every tools/list.
-		t.Title = title
-		t.Annotations = mcp.ToolAnnotation{
-			ReadOnlyHint:    mcp.ToBoolPtr(a.readOnly),
-			DestructiveHint: mcp.ToBoolPtr(a.destructive),
-			IdempotentHint:  mcp.ToBoolPtr(a.idempotent),
-			OpenWorldHint:   mcp.ToBoolPtr(true),
-		}
+// annotations are the tool's four hints. They carry no title: the title
+// is the tool's own (MCP 2025-06-18), and repeating it in the annotations
+// would only add to every tools/list.
+func (a access) annotations() mcp.ToolAnnotation {
+	return mcp.ToolAnnotation{
+		ReadOnlyHint:    mcp.ToBoolPtr(a.readOnly),
+		DestructiveHint: mcp.ToBoolPtr(a.destructive),
+		IdempotentHint:  mcp.ToBoolPtr(a.idempotent),
+		OpenWorldHint:   mcp.ToBoolPtr(true),
 	}
 }
 

@@ -109,9 +109,10 @@ func (a *audit) classify(err error) {
 // credential's fingerprint. A call that ends with a question for a person
 // (outcome asked) leaves its own record, and the call with their answer
 // another. Arguments are recorded only as the tool reads them: a thread ID
-// only when it is one, a type only as MESSAGE or COMMENT, never as sent.
-func auditWrites(svc *inbox.Service, cfg Config, st server.ServerTool) server.ServerTool {
-	if cfg.Audit == nil || isReadOnly(st.Tool) {
+// only when it is one, a type only as MESSAGE or COMMENT, never as sent. A
+// tool that onlyReads (its registry access) is returned as it is.
+func auditWrites(svc *inbox.Service, cfg Config, st server.ServerTool, onlyReads bool) server.ServerTool {
+	if cfg.Audit == nil || onlyReads {
 		return st
 	}
 	name, next := st.Tool.Name, st.Handler

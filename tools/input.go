@@ -111,7 +111,7 @@ const sortFieldPattern = `^-?[A-Za-z][A-Za-z0-9_.]{0,63}$`
 var rules = map[reflect.Type]rule{
 	reflect.TypeFor[numericID](): idRule(hubspot.NumericIDPattern, hubspot.ValidateNumericID),
 	reflect.TypeFor[actorID]():   idRule(hubspot.ActorIDPattern, hubspot.ValidateActorID),
-	reflect.TypeFor[agentRef]():  {schema: &jsonschema.Schema{Type: "string", MinLength: ptr(1), MaxLength: ptr(254)}},
+	reflect.TypeFor[agentRef]():  {schema: &jsonschema.Schema{Type: "string", MinLength: ptr(1), MaxLength: ptr(hubspot.MaxEmailLength)}},
 	reflect.TypeFor[messageID](): idRule(hubspot.MessageIDPattern, hubspot.ValidateMessageID),
 	reflect.TypeFor[dateTime]():  {schema: &jsonschema.Schema{Type: "string", Format: "date-time"}},
 	reflect.TypeFor[pageSize](): {schema: &jsonschema.Schema{Type: "integer", Minimum: ptr(1.0),

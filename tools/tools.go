@@ -11,6 +11,7 @@
 package tools
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -78,24 +79,6 @@ var registry = []entry{
 	{"actors", "batch_get_actors", readOnly, batchGetActors},
 	// Each call creates a new token.
 	{"visitors", "create_visitor_token", access{}, createVisitorToken},
-}
-
-// accesses is the registry's access of each tool, by name.
-var accesses = map[string]access{}
-
-func init() {
-	for _, e := range registry {
-		accesses[e.name] = e.access
-	}
-}
-
-// accessOf returns the access the registry declares for a tool.
-func accessOf(name string) access {
-	a, ok := accesses[name]
-	if !ok {
-		panic("tools: " + name + " is not in the registry")
-	}
-	return a
 }
 
 // All returns every tool, in a stable order, calling svc.
@@ -176,20 +159,25 @@ func (f Filter) keeps(e entry) bool {
 		!slices.Contains(f.Exclude, e.name)
 }
 
-// Select builds the tools f keeps, in registry order, calling svc. Check f
-// first: Select ignores names it does not know.
+// Select builds the tools f keeps, in registry order, calling svc, each
+// annotated with its registry entry's access. Check f first: Select
+// ignores names it does not know.
 func Select(svc *inbox.Service, cfg Config, f Filter) []server.ServerTool {
+	cfg.ConfirmWrites = cmp.Or(cfg.ConfirmWrites, inbox.ConfirmElicitOrPreview)
 	var out []server.ServerTool
 	for _, e := range registry {
 		if f.keeps(e) {
-			out = append(out, auditWrites(svc, cfg, e.build(svc, cfg)))
+			st := e.build(svc, cfg)
+			st.Tool.Annotations = e.access.annotations()
+			out = append(out, auditWrites(svc, cfg, st, e.access.readOnly))
 		}
 	}
 	return out
 }
 
 // spec is everything that differs between tools. define turns it into a
-// server.ServerTool, with the annotations of the tool's registry entry.
+// server.ServerTool; Select adds the annotations of the tool's registry
+// entry.
 type spec[In, Out any] struct {
 	name        string
 	title       string
@@ -214,7 +202,8 @@ type spec[In, Out any] struct {
 // define builds the tool: schemas from In and Out, and a handler that
 // binds the arguments, runs and shapes the result.
 func define[In, Out any](svc *inbox.Service, s spec[In, Out]) server.ServerTool {
-	tool := mcp.NewTool(s.name, mcp.WithDescription(s.description), accessOf(s.name).hints(s.title))
+	tool := mcp.NewTool(s.name, mcp.WithDescription(s.description))
+	tool.Title = s.title
 	b := newBinding[In]()
 	names := aliases[s.name]
 	tool.InputSchema.Type = "" // RawInputSchema replaces it

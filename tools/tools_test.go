@@ -134,11 +134,15 @@ func TestWriteToolAnnotations(t *testing.T) {
 }
 
 // TestRegistryDescribesItsTools: each registry entry builds the tool it
-// names, annotated with the access it declares.
+// names, which Select annotates with the access it declares.
 func TestRegistryDescribesItsTools(t *testing.T) {
 	t.Parallel()
 	for _, e := range registry {
-		tool := e.build(nil, Config{}).Tool
+		sel := Select(nil, Config{}, Filter{Tools: []string{e.name}})
+		if len(sel) != 1 {
+			t.Fatalf("selecting %s: %d tools", e.name, len(sel))
+		}
+		tool := sel[0].Tool
 		if tool.Name != e.name {
 			t.Errorf("registry entry %s builds %s", e.name, tool.Name)
 		}
@@ -335,9 +339,9 @@ func TestReadmeTools(t *testing.T) {
 func TestMarkdownTable(t *testing.T) {
 	t.Parallel()
 	got := markdownTable([]server.ServerTool{
-		{Tool: mcp.NewTool("get_thread", mcp.WithDescription("Get one | thread. More text."), readOnly.hints("Get thread"))},
-		{Tool: mcp.NewTool("send_message", mcp.WithDescription("Send it"), access{destructive: true}.hints("Send"))},
-		{Tool: mcp.NewTool("update_thread", mcp.WithDescription("Update it."), access{idempotent: true}.hints("Update"))},
+		{Tool: mcp.NewTool("get_thread", mcp.WithDescription("Get one | thread. More text."), mcp.WithToolAnnotation(readOnly.annotations()))},
+		{Tool: mcp.NewTool("send_message", mcp.WithDescription("Send it"), mcp.WithToolAnnotation(access{destructive: true}.annotations()))},
+		{Tool: mcp.NewTool("update_thread", mcp.WithDescription("Update it."), mcp.WithToolAnnotation(access{idempotent: true}.annotations()))},
 	})
 	want := "| Tool | Toolset | What it does | Annotations |\n|---|---|---|---|\n" +
 		"| `get_thread` | threads | Get one \\| thread | read-only |\n" +

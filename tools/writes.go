@@ -76,8 +76,8 @@ func newPlannedRequestOutput(p inbox.PlannedRequest) *plannedRequestOutput {
 // (MCP_CONFIRM_WRITES) says: writes a customer sees, and writes that lose
 // data. docs/safe-writes.md describes the flows.
 type confirmation[In any] struct {
-	// mode is the operator's mode; empty means the default,
-	// elicit-or-preview.
+	// mode is the operator's mode, never empty (Select fills in the
+	// default, elicit-or-preview).
 	mode inbox.ConfirmMode
 	// applies tells whether this call needs confirming (a COMMENT does not).
 	applies func(In) bool
@@ -88,13 +88,6 @@ type confirmation[In any] struct {
 	// notDone says what did not happen when the call ends without the
 	// write: "Nothing was sent", "Thread 123 was not archived".
 	notDone func(In) string
-}
-
-func (cf *confirmation[In]) accepts(flow inbox.ConfirmFlow) bool {
-	if cf.mode == "" {
-		return inbox.ConfirmElicitOrPreview.Accepts(flow)
-	}
-	return cf.mode.Accepts(flow)
 }
 
 // confirmID keys the confirmation among a call's input requests.
@@ -136,14 +129,10 @@ func howToAsk(ctx context.Context) asking {
 		var caps *mcp.ClientCapabilities
 		if info := server.RequestProtocolInfoFromContext(ctx); info != nil && info.ClientCapabilities != nil {
 			caps = info.ClientCapabilities
-		} else if s, ok := session.(server.SessionWithClientInfo); ok {
-			c := s.GetClientCapabilities()
-			caps = &c
+		} else {
+			caps = sessionCaps(session)
 		}
-		if formElicitation(caps) {
-			return asking{flow: inbox.FlowInputRequired}
-		}
-		return cannotAsk("client", "this MCP client does not support elicitation (it declared no form elicitation capability)")
+		return throughForm(caps, inbox.FlowInputRequired)
 	}
 	switch mcpadapt.QuestionsBlocked(ctx) {
 	case mcpadapt.NoQuestionsSSE:
@@ -160,19 +149,31 @@ func howToAsk(ctx context.Context) asking {
 	if _, ok := session.(server.SessionWithElicitation); !ok || server.ServerFromContext(ctx) == nil {
 		return cannotAsk("connection", "this connection cannot carry a question to the client")
 	}
-	var caps *mcp.ClientCapabilities
-	if s, ok := session.(server.SessionWithClientInfo); ok {
-		c := s.GetClientCapabilities()
-		caps = &c
-	}
-	if !formElicitation(caps) {
-		return cannotAsk("client", "this MCP client does not support elicitation (it declared no form elicitation capability)")
-	}
-	return asking{flow: inbox.FlowElicitation}
+	return throughForm(sessionCaps(session), inbox.FlowElicitation)
 }
 
 func cannotAsk(cannot, why string) asking {
 	return asking{flow: inbox.FlowPreview, cannot: cannot, why: why}
+}
+
+// throughForm asks through flow a client whose capabilities caps declare
+// form elicitation; any other client cannot be asked.
+func throughForm(caps *mcp.ClientCapabilities, flow inbox.ConfirmFlow) asking {
+	if !formElicitation(caps) {
+		return cannotAsk("client", "this MCP client does not support elicitation (it declared no form elicitation capability)")
+	}
+	return asking{flow: flow}
+}
+
+// sessionCaps returns the capabilities the session's client declared when
+// it initialized, or nil if the session keeps none.
+func sessionCaps(session server.ClientSession) *mcp.ClientCapabilities {
+	s, ok := session.(server.SessionWithClientInfo)
+	if !ok {
+		return nil
+	}
+	caps := s.GetClientCapabilities()
+	return &caps
 }
 
 // formElicitation tells whether caps declare elicitation a form can go
@@ -218,7 +219,7 @@ func (s spec[In, Out]) confirmWrite(ctx context.Context, req mcp.CallToolRequest
 	cf := s.confirm
 	if refused == nil {
 		// A token from a preview, passed back once the person agreed.
-		if tok := cf.token(in); tok != "" && cf.accepts(inbox.FlowPreview) {
+		if tok := cf.token(in); tok != "" && cf.mode.Accepts(inbox.FlowPreview) {
 			noteAudit(ctx, func(a *audit) { a.confirmation = inbox.FlowPreview.String() })
 			return inbox.WithConfirmation(ctx, inbox.FlowPreview, tok), nil
 		}
@@ -286,7 +287,7 @@ func (s spec[In, Out]) ask(ctx context.Context, svc *inbox.Service, in In, f fai
 		noteAudit(ctx, func(a *audit) { a.confirmationRefused = refused.Reason })
 	}
 	noteAudit(ctx, func(a *audit) { a.cannotAsk = how.cannot })
-	if how.flow == inbox.FlowPreview && !cf.accepts(inbox.FlowPreview) {
+	if how.flow == inbox.FlowPreview && !cf.mode.Accepts(inbox.FlowPreview) {
 		noteOutcome(ctx, outcomeRefused, "confirmation_unavailable")
 		return ctx, mcp.NewToolResultError(cf.notDone(in) + ": this server accepts only the user's own answer, given through the MCP client, before it will " +
 			f.action + " (MCP_CONFIRM_WRITES=elicit-only), and " + how.why + ". " +

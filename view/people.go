@@ -107,16 +107,12 @@ func (ps People) person(actorID, fallbackName string) *Person {
 	return p
 }
 
-// ContactActor is the visitor actor of a thread's contact (V-<id>), whose
-// name and email the service's People can tell.
-func ContactActor(th hubspot.Thread) string { return th.CustomerActorID() }
-
 // ThreadActors lists the actors a list of threads mentions, whose names
 // its views show: customers and assignees.
 func ThreadActors(threads []hubspot.Thread) []string {
 	var ids []string
 	for _, th := range threads {
-		ids = append(ids, ContactActor(th), th.AssignedTo)
+		ids = append(ids, th.CustomerActorID(), th.AssignedTo)
 	}
 	return ids
 }

@@ -47,7 +47,7 @@ func NewThread(th hubspot.Thread, people People, property string) Thread {
 		Properties: Properties(th.Extra, property),
 	}
 	if th.AssociatedContactID != "" {
-		p := people.person(ContactActor(th), "")
+		p := people.person(th.CustomerActorID(), "")
 		if p == nil {
 			p = &Person{}
 		}

@@ -52,6 +52,13 @@ func (pl *poller) add(p *Prepared) {
 	}
 }
 
+// hasList tells whether the poller has a fingerprint of the list.
+func (pl *poller) hasList() bool {
+	pl.mu.Lock()
+	defer pl.mu.Unlock()
+	return pl.list != ""
+}
+
 // remove stops watching uri; it tells whether nothing is left to watch.
 func (pl *poller) remove(uri string) bool {
 	pl.mu.Lock()

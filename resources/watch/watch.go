@@ -217,12 +217,14 @@ type sub struct {
 }
 
 // Prepare names the subscriber's credential and probes each target once,
-// with ctx (the subscribing request's: its budget, not polling's). A target
-// whose probe fails is refused. listChanged asks for list-changed
-// notifications too, and takes the list's baseline now, so that a change
-// right after subscribing is not mistaken for the starting point. Only the
-// credential's failure is an error.
-func (w *Watcher) Prepare(ctx context.Context, subs []Sub, listChanged bool) (*Prepared, error) {
+// with ctx (the subscribing request's: its budget, not polling's), for the
+// sink sinkKey names. A target whose probe fails is refused. listChanged
+// asks for list-changed notifications too, and takes the list's baseline
+// now, so that a change right after subscribing is not mistaken for the
+// starting point, unless the sink's poller for this credential already has
+// one (a session's every subscription asks for list changes, and the list
+// costs several HubSpot calls). Only the credential's failure is an error.
+func (w *Watcher) Prepare(ctx context.Context, sinkKey string, subs []Sub, listChanged bool) (*Prepared, error) {
 	cred, err := w.cfg.Credentials.Credential(ctx)
 	if err != nil {
 		return nil, err
@@ -246,11 +248,20 @@ func (w *Watcher) Prepare(ctx context.Context, subs []Sub, listChanged bool) (*P
 		}
 		p.subs = append(p.subs, &sub{uri: s.URI, target: s.Target, state: st})
 	}
-	if listChanged {
+	if listChanged && !w.hasList(sinkKey, cred) {
 		// Without a baseline the poller takes one on its first cycle.
 		p.list, _ = w.cfg.Checker.List(ctx)
 	}
 	return p, nil
+}
+
+// hasList tells whether the sink's poller for credential already has a
+// baseline of the list, which Start keeps.
+func (w *Watcher) hasList(sinkKey, credential string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	pl, ok := w.pollers[pollerKey{sinkKey, credential}]
+	return ok && pl.hasList()
 }
 
 // Start watches what p prepared for the sink, creating the sink's poller

@@ -27,6 +27,7 @@ type account struct {
 	gone     map[Target]bool
 	trouble  bool
 	list     string
+	lists    int      // how many times List was called
 	checks   []Target // every Check, in order
 	at       []time.Time
 	probes   []Target
@@ -105,6 +106,7 @@ func (c checker) List(ctx context.Context) (string, error) {
 	}
 	c.a.mu.Lock()
 	defer c.a.mu.Unlock()
+	c.a.lists++
 	if c.a.trouble {
 		return "", errTrouble
 	}
@@ -229,7 +231,7 @@ func (f *fixture) takeInvalidated() []string {
 // subscribe prepares and starts subs for the sink as credential.
 func (f *fixture) subscribe(t *testing.T, ctx context.Context, key string, listChanged bool, subs ...Sub) *Prepared {
 	t.Helper()
-	p, err := f.Prepare(ctx, subs, listChanged)
+	p, err := f.Prepare(ctx, key, subs, listChanged)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,6 +391,40 @@ func TestWatcher_ListChanged(t *testing.T) {
 	})
 }
 
+// TestWatcher_ASessionTakesTheListsBaselineOnce subscribes one session to
+// several URIs, each asking for list changes (as every legacy subscribe
+// does): only the first reads the list, whose reading costs HubSpot calls;
+// the others find the baseline in the session's poller. Another session,
+// or the same one with another credential, takes its own.
+func TestWatcher_ASessionTakesTheListsBaselineOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFixture(t, rate)
+		lists := func() int {
+			f.a.mu.Lock()
+			defer f.a.mu.Unlock()
+			return f.a.lists
+		}
+		for i := range 5 {
+			f.subscribe(t, as(t.Context(), "cred-a"), "session a", true, Sub{fmt.Sprint("t", i), Target{"thread", fmt.Sprint(i)}})
+		}
+		if n := lists(); n != 1 {
+			t.Errorf("%d readings of the list for 5 subscriptions of one session, want 1", n)
+		}
+		f.subscribe(t, as(t.Context(), "cred-a"), "session b", true, Sub{"t1", thread})
+		f.subscribe(t, as(t.Context(), "cred-b"), "session a", true, Sub{"t1", thread})
+		if n := lists(); n != 3 {
+			t.Errorf("%d readings of the list, want 3: one per sink and credential", n)
+		}
+		// The baseline is still the one the first subscription took.
+		f.a.setList("a")
+		tick(1)
+		want := []string{"session a list_changed", "session a list_changed", "session b list_changed"}
+		if diff := cmp.Diff(want, f.r.drain()); diff != "" {
+			t.Errorf("notifications (-want +got):\n%s", diff)
+		}
+	})
+}
+
 func TestWatcher_AGoneSinkStopsItsPoller(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFixture(t, rate)
@@ -462,7 +498,7 @@ func TestWatcher_PrepareRefusesWhatItCannotProbe(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFixture(t, rate)
 		f.a.setGone(other, true)
-		p, err := f.Prepare(as(t.Context(), "cred-a"), []Sub{{"md", thread}, {"x", other}, {"json", thread}, {"y", other}}, false)
+		p, err := f.Prepare(as(t.Context(), "cred-a"), "session a", []Sub{{"md", thread}, {"x", other}, {"json", thread}, {"y", other}}, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -479,10 +515,10 @@ func TestWatcher_PrepareRefusesWhatItCannotProbe(t *testing.T) {
 		if diff := cmp.Diff([]Target{thread, other}, f.a.probes); diff != "" {
 			t.Errorf("each target is probed once (-want +got):\n%s", diff)
 		}
-		if _, err := f.Prepare(t.Context(), []Sub{{"md", thread}}, false); err == nil {
+		if _, err := f.Prepare(t.Context(), "session a", []Sub{{"md", thread}}, false); err == nil {
 			t.Error("Prepare without a credential succeeded")
 		}
-		nothing, err := f.Prepare(as(t.Context(), "cred-a"), []Sub{{"y", other}}, false)
+		nothing, err := f.Prepare(as(t.Context(), "cred-a"), "session a", []Sub{{"y", other}}, false)
 		if err != nil || !nothing.Empty() {
 			t.Errorf("Prepare of a target that is gone: %v, empty %v", err, nothing.Empty())
 		}
