@@ -3,8 +3,6 @@ package setup
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -127,15 +125,13 @@ func (s *session) verify(ctx context.Context, token string) error {
 
 // verifySandbox runs the same check against the embedded demo account.
 func (s *session) verifySandbox(ctx context.Context) error {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	url, stop, err := sandbox.Start(ctx, sandbox.New())
 	if err != nil {
 		return fmt.Errorf("setup: cannot start the demo account: %v", err)
 	}
-	srv := &http.Server{Handler: sandbox.New(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
+	defer stop()
 	s.say("The demo account (--sandbox) needs no token; checking it as a real one would be checked:")
-	c, err := s.newClient(sandbox.DefaultToken, "http://"+ln.Addr().String())
+	c, err := s.newClient(sandbox.DefaultToken, url)
 	if err != nil {
 		return err
 	}
