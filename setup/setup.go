@@ -283,7 +283,9 @@ func (s *session) ask(question string) (string, error) {
 	return strings.TrimSpace(line), nil
 }
 
-// command is the binary the client is to start: --command, or this one.
+// command is the binary the client is to start: --command, or this one,
+// made absolute. A link stays a link: a package manager's stable name
+// (/opt/homebrew/bin/…, ~/bin/…) outlives the versioned file it points to.
 func (s *session) command() (string, error) {
 	path := s.o.command
 	if path == "" {
@@ -299,9 +301,6 @@ func (s *session) command() (string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return "", fmt.Errorf("setup: --command %q: %v", path, err)
-	}
-	if resolved, err := filepath.EvalSymlinks(abs); err == nil {
-		abs = resolved
 	}
 	if s.o.command == "" && strings.Contains(filepath.ToSlash(abs), "/go-build") {
 		return "", errors.New("setup: this is a temporary `go run` build, deleted when it exits: build the binary first " +

@@ -653,6 +653,30 @@ func TestGoRunBuildIsRefused(t *testing.T) {
 	}
 }
 
+// TestCommandLinkIsKept: a --command that is a link (Homebrew's
+// /opt/homebrew/bin/x, ~/bin/x) is written as given, not as the versioned
+// file it points to today, which an upgrade removes.
+func TestCommandLinkIsKept(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on Windows")
+	}
+	f := newFixture(t)
+	link := filepath.Join(f.home, "bin", "hubspot-conversations-mcp")
+	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(f.exe, link); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := f.run("", "--sandbox", "--client", "claude-desktop", "--yes", "--command", link); err != nil {
+		t.Fatalf("setup: %v\n%s", err, out)
+	}
+	if got := dig(readJSON(t, f.desktopPath()), "mcpServers", ServerName, "command"); got != link {
+		t.Errorf("command = %v; want the link %s as given", got, link)
+	}
+}
+
 // TestSymlinkedConfigIsEditedInPlace: a configuration kept elsewhere (a
 // dotfiles repository) behind a link is edited there, and the link stays.
 func TestSymlinkedConfigIsEditedInPlace(t *testing.T) {
