@@ -58,17 +58,16 @@ type Env struct {
 
 // options are setup's flags.
 type options struct {
-	client    string
-	scope     string
-	sandbox   bool
-	yes       bool
-	print     bool
-	token     string
-	sender    string
-	command   string
-	noVerify  bool
-	baseURL   string
-	tokenFrom string // where the token came from, for the report
+	client   string
+	scope    string
+	sandbox  bool
+	yes      bool
+	print    bool
+	token    string
+	sender   string
+	command  string
+	noVerify bool
+	baseURL  string
 }
 
 // Run runs the setup command. Its errors are one line, and a failure
@@ -121,9 +120,6 @@ func (e *Env) fill() error {
 	return nil
 }
 
-// errHelp is setup -h: the usage went to stdout.
-var errHelp = flag.ErrHelp
-
 func parseFlags(e Env) (options, error) {
 	o := options{sandbox: e.Sandbox, baseURL: e.BaseURL}
 	fs := flag.NewFlagSet("setup", flag.ContinueOnError)
@@ -140,8 +136,8 @@ func parseFlags(e Env) (options, error) {
 	fs.StringVar(&o.baseURL, "base-url", o.baseURL, "HubSpot API host (HUBSPOT_BASE_URL)")
 	if err := fs.Parse(e.Args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			setupUsage(fs, e.Stdout)
-			return o, errHelp
+			setupUsage(fs, e.Stdout) // setup -h: the usage goes to stdout
+			return o, flag.ErrHelp
 		}
 		return o, fmt.Errorf("setup: %v; run setup -h for its flags", err)
 	}
@@ -336,7 +332,6 @@ func (s *session) readToken() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("setup: the token from %s: %v", from, err)
 	}
-	s.o.tokenFrom = from
 	return token, nil
 }
 

@@ -37,8 +37,6 @@ type report struct {
 	// account is HubSpot's account (hub) ID, when HubSpot said it.
 	account int64
 	scopes  []scopeCheck
-	// demo is the sandbox's report: nothing to add to a demo account.
-	demo bool
 }
 
 // checkToken learns the token's scopes: from HubSpot's token information
@@ -141,7 +139,6 @@ func (s *session) verifySandbox(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r.demo = true
 	s.printReport(r)
 	return nil
 }
@@ -183,7 +180,7 @@ func (s *session) printReport(r *report) {
 			add = append(add, sc.scope.Name)
 		}
 	}
-	if len(add) > 0 && !r.demo {
+	if len(add) > 0 {
 		s.say("To enable what is missing, %s.", addScopes(add))
 	}
 }
