@@ -217,12 +217,18 @@ func (s *session) run(ctx context.Context) error {
 		if e.token, err = s.readToken(); err != nil {
 			return err
 		}
+		// One client checks the token and reads the agents.
+		var hs *hubspot.Client
+		var r *report
 		if !s.o.noVerify {
-			if err := s.verify(ctx, e.token); err != nil {
+			if hs, err = s.newClient(e.token, s.o.baseURL); err != nil {
+				return err
+			}
+			if r, err = s.verify(ctx, hs); err != nil {
 				return err
 			}
 		}
-		sender, err := s.chooseSender(ctx, e.token)
+		sender, err := s.chooseSender(ctx, hs, r)
 		if err != nil {
 			return err
 		}
@@ -383,24 +389,31 @@ func (s *session) promptSecret(prompt string) (string, error) {
 //
 // Without the scope, or with --no-verify, --sender is written as given (an
 // address is then resolved by the server when it is first needed) and no
-// list is offered.
-func (s *session) chooseSender(ctx context.Context, token string) (string, error) {
+// list is offered. c is the client verify checked the token with, and r
+// its report; both are nil with --no-verify. When the report says the
+// token lacks the scope, the list is not asked for (HubSpot would refuse).
+func (s *session) chooseSender(ctx context.Context, c *hubspot.Client, r *report) (string, error) {
 	given := s.o.sender
 	if s.o.noVerify || (given == "" && s.o.yes) {
 		return given, nil
 	}
-	c, err := s.newClient(token, s.o.baseURL)
-	if err != nil {
-		return "", err
-	}
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	agents, _, err := inbox.ReadAgents(ctx, c)
-	if err != nil {
-		why := "could not read the agents list (" + view.Explain(err).Answered() + ")"
-		if _, ok := hubspot.MissingScopes(err); ok {
-			why = "listing the agents needs the scope " + hubspot.ScopeOwnersRead + ", which the token lacks"
+	lacksScope := "listing the agents needs the scope " + hubspot.ScopeOwnersRead + ", which the token lacks"
+	var agents []inbox.Agent
+	var why string
+	if r.scopeState(hubspot.ScopeOwnersRead) == missing {
+		why = lacksScope
+	} else {
+		ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+		defer cancel()
+		var err error
+		if agents, _, err = inbox.ReadAgents(ctx, c); err != nil {
+			why = "could not read the agents list (" + view.Explain(err).Answered() + ")"
+			if _, ok := hubspot.MissingScopes(err); ok {
+				why = lacksScope
+			}
 		}
+	}
+	if why != "" {
 		if given != "" {
 			s.say("Default sender: %s, written as given (%s, so it was not checked).", given, why)
 			return given, nil

@@ -773,6 +773,11 @@ func TestChooseSender(t *testing.T) {
 			!strings.Contains(out, "written as given (listing the agents needs the scope crm.objects.owners.read, which the token lacks, so it was not checked)") {
 			t.Errorf("--sender by email: %v, sender %v\n%s", err, sender(t, f), out)
 		}
+		for _, r := range f.sb.Requests() {
+			if strings.HasPrefix(r.Path, "/crm/v3/owners") {
+				t.Errorf("setup asked for %s %s, which the token's report says HubSpot refuses", r.Method, r.Path)
+			}
+		}
 		f2 := newFixture(t)
 		f2.sb.Account(sandbox.DefaultToken).SetWithheldScopes(hubspot.ScopeOwnersRead)
 		out, err = f2.run("y\n", "--client", "claude-desktop", "--token", sandbox.DefaultToken, "--base-url", f2.url)

@@ -100,27 +100,35 @@ func unreachable(err error) error {
 	return fmt.Errorf("setup: could not reach HubSpot to check the token (%v); nothing was written. Check the network, or pass --no-verify to write without checking", err)
 }
 
-// verify checks token against HubSpot, prints the report, and fails when
-// the token cannot read the inbox.
-func (s *session) verify(ctx context.Context, token string) error {
-	c, err := s.newClient(token, s.o.baseURL)
-	if err != nil {
-		return err
+// scopeState is what the report says of scope ("" when it says nothing, as a
+// nil report).
+func (r *report) scopeState(scope string) state {
+	if r == nil {
+		return ""
 	}
+	for _, sc := range r.scopes {
+		if sc.scope.Name == scope {
+			return sc.state
+		}
+	}
+	return ""
+}
+
+// verify checks the token of c against HubSpot, prints the report, and
+// fails when the token cannot read the inbox.
+func (s *session) verify(ctx context.Context, c *hubspot.Client) (*report, error) {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	r, err := checkToken(ctx, c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	s.printReport(r)
-	for _, sc := range r.scopes {
-		if sc.scope.Name == hubspot.ScopeConversationsRead && sc.state == missing {
-			return fmt.Errorf("setup: the token lacks conversations.read, which every tool needs: %s; nothing was written",
-				view.AddScope(hubspot.ScopeConversationsRead))
-		}
+	if r.scopeState(hubspot.ScopeConversationsRead) == missing {
+		return nil, fmt.Errorf("setup: the token lacks conversations.read, which every tool needs: %s; nothing was written",
+			view.AddScope(hubspot.ScopeConversationsRead))
 	}
-	return nil
+	return r, nil
 }
 
 // verifySandbox runs the same check against the embedded demo account.
