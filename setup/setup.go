@@ -381,7 +381,9 @@ func (s *session) promptSecret(prompt string) (string, error) {
 // read them (HubSpot's owners list, scope crm.objects.owners.read; the
 // rule of who is an agent is inbox's, the one list_agents uses):
 //   - --sender as an email address is resolved to that agent's actor ID;
-//     one that no agent has is refused, and nothing is written;
+//     one that no agent has is refused, and nothing is written (for an
+//     account with more owners than setup reads, inbox.MaxOwners, the
+//     error says so and asks for the actor ID);
 //   - --sender as an actor ID is written as given, named when it is an
 //     agent's;
 //   - without --sender, and without --yes, the agents are offered to pick
@@ -399,6 +401,7 @@ func (s *session) chooseSender(ctx context.Context, c *hubspot.Client, r *report
 	}
 	lacksScope := "listing the agents needs the scope " + hubspot.ScopeOwnersRead + ", which the token lacks"
 	var agents []inbox.Agent
+	complete := true
 	var why string
 	if r.scopeState(hubspot.ScopeOwnersRead) == missing {
 		why = lacksScope
@@ -406,8 +409,8 @@ func (s *session) chooseSender(ctx context.Context, c *hubspot.Client, r *report
 		ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 		defer cancel()
 		var err error
-		if agents, _, err = inbox.ReadAgents(ctx, c); err != nil {
-			why = "could not read the agents list (" + view.Explain(err).Answered() + ")"
+		if agents, complete, err = inbox.ReadAgents(ctx, c); err != nil {
+			why = "could not read the agents list (" + agentsUnread(err) + ")"
 			if _, ok := hubspot.MissingScopes(err); ok {
 				why = lacksScope
 			}
@@ -422,13 +425,23 @@ func (s *session) chooseSender(ctx context.Context, c *hubspot.Client, r *report
 		return "", nil
 	}
 	if given != "" {
-		return s.matchSender(agents, given)
+		return s.matchSender(agents, complete, given)
 	}
 	return s.askSender(agents)
 }
 
-// matchSender checks --sender against the agents.
-func (s *session) matchSender(agents []inbox.Agent, given string) (string, error) {
+// agentsUnread says why the agents list could not be read: HubSpot's
+// answer, or what happened when there was none (a timeout, the network).
+func agentsUnread(err error) string {
+	if a := view.Explain(err).Answered(); a != "" {
+		return a
+	}
+	return view.Line(err.Error(), 200)
+}
+
+// matchSender checks --sender against the agents; complete is false when
+// the account has more owners than were read.
+func (s *session) matchSender(agents []inbox.Agent, complete bool, given string) (string, error) {
 	if hubspot.IsAgentID(given) {
 		for _, a := range agents {
 			if a.ActorID == given {
@@ -440,6 +453,12 @@ func (s *session) matchSender(agents []inbox.Agent, given string) (string, error
 		return given, nil
 	}
 	found := inbox.MatchAgents(agents, given)
+	if len(found) == 0 && !complete {
+		// The server reads the same owners (inbox.ReadAgents), so it would
+		// not find the address either: only the actor ID can name this agent.
+		return "", fmt.Errorf("setup: --sender %s: none of the first %d owners of the account (as many as setup and the server read) has this address; pass the agent's actor ID (A-123) instead; nothing was written",
+			hubspot.Quote(given), inbox.MaxOwners)
+	}
 	if len(found) != 1 {
 		return "", fmt.Errorf("setup: --sender %s: no agent of this account has this address; run setup without --sender and --yes to choose from the list; nothing was written", hubspot.Quote(given))
 	}

@@ -787,6 +787,70 @@ func TestChooseSender(t *testing.T) {
 	})
 }
 
+// TestChooseSenderEdges: the agents list unreadable for want of an
+// answer, and an owners list longer than setup (and the server) reads:
+// an address not among the owners read is not said to be no agent's.
+func TestChooseSenderEdges(t *testing.T) {
+	t.Parallel()
+	sender := func(t *testing.T, f *fixture) any {
+		t.Helper()
+		return dig(readJSON(t, f.desktopPath()), "mcpServers", ServerName, "env", "HUBSPOT_SENDER_ACTOR_ID")
+	}
+	t.Run("no answer: the reason is said, not an empty ()", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t)
+		f.sb.InjectFault(sandbox.Fault{Path: "/crm/v3/owners", Drop: true, Times: -1})
+		out, err := f.realToken("--client", "claude-desktop", "--sender", "riley.chen@juniper-outdoor.example")
+		if err != nil || sender(t, f) != "riley.chen@juniper-outdoor.example" ||
+			!strings.Contains(out, "Default sender: riley.chen@juniper-outdoor.example, written as given (could not read the agents list (") ||
+			strings.Contains(out, "()") {
+			t.Errorf("--sender by email: %v, sender %v\n%s", err, sender(t, f), out)
+		}
+		f2 := newFixture(t)
+		f2.sb.InjectFault(sandbox.Fault{Path: "/crm/v3/owners", Drop: true, Times: -1})
+		out, err = f2.run("y\n", "--client", "claude-desktop", "--token", sandbox.DefaultToken, "--base-url", f2.url)
+		if err != nil || sender(t, f2) != nil || !strings.Contains(out, "No default sender was set: could not read the agents list (") ||
+			strings.Contains(out, "()") {
+			t.Errorf("asked: %v, sender %v\n%s", err, sender(t, f2), out)
+		}
+	})
+	t.Run("an address not among the owners read, when there are more, asks for the actor ID", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t)
+		// Every page of the owners list says another follows.
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/crm/v3/owners" {
+				f.sb.ServeHTTP(w, r)
+				return
+			}
+			q := r.URL.Query()
+			q.Del("after")
+			r.URL.RawQuery = q.Encode()
+			rec := httptest.NewRecorder()
+			f.sb.ServeHTTP(rec, r)
+			var page map[string]any
+			if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil {
+				t.Errorf("owners page: %v", err)
+			}
+			page["paging"] = map[string]any{"next": map[string]any{"after": "more"}}
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(page)
+		}))
+		t.Cleanup(srv.Close)
+		f.url = srv.URL
+		_, err := f.realToken("--client", "claude-desktop", "--sender", "taylor.quinlan@juniper-outdoor.example")
+		oneLine(t, err, `--sender "taylor.quinlan@juniper-outdoor.example": none of the first 2000 owners of the account`,
+			"pass the agent's actor ID (A-123) instead", "nothing was written")
+		if _, err := os.Stat(f.desktopPath()); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("refused, yet %s exists", f.desktopPath())
+		}
+		out, err := f.realToken("--client", "claude-desktop", "--sender", "Sam.Okafor@juniper-outdoor.example")
+		if err != nil || sender(t, f) != sandbox.OtherAgentActorID {
+			t.Errorf("an address among the owners read: %v, sender %v\n%s", err, sender(t, f), out)
+		}
+	})
+}
+
 // TestBackupsAreNeverReplaced: two runs within one second (the fixture's
 // clock stands still) keep two backups, and the first still holds the
 // file the user had before setup ever ran.
