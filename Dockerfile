@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Build: docker build -t hubspot-conversations-mcp --build-arg VERSION=$(git describe --tags --always) .
+# Build: docker build -t hubspot-conversations-mcp --build-arg VERSION=$(git describe --tags --always | sed 's/^v//') .
 FROM golang:1.26 AS build
 WORKDIR /src
 COPY go.mod go.sum ./

@@ -185,9 +185,12 @@ func TestSetup_SandboxConfiguresClaudeDesktop(t *testing.T) {
 	if err := json.Unmarshal(cfg.MCPServers["hubspot-conversations"], &ours); err != nil {
 		t.Fatalf("no hubspot-conversations entry: %v\n%s", err, data)
 	}
-	want, _ := filepath.EvalSymlinks(u.binary)
-	if ours.Command != want || !slices.Equal(ours.Args, []string{"--sandbox"}) {
-		t.Errorf("entry = %+v; want %s --sandbox", ours, want)
+	// The command is the copy, as the binary knows its own path: as it was
+	// started (macOS), or with the links of the temporary folder resolved
+	// (Linux's /proc/self/exe). setup itself resolves no link.
+	resolved, _ := filepath.EvalSymlinks(u.binary)
+	if (ours.Command != u.binary && ours.Command != resolved) || !slices.Equal(ours.Args, []string{"--sandbox"}) {
+		t.Errorf("entry = %+v; want %s --sandbox", ours, resolved)
 	}
 	backups, _ := filepath.Glob(path + ".*.bak")
 	if len(backups) != 1 {

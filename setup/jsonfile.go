@@ -169,7 +169,7 @@ func readConfig(path string) (*configFile, error) {
 	if target, err := filepath.EvalSymlinks(path); err == nil {
 		path = target
 	}
-	f := &configFile{path: path, mode: 0o600}
+	f := &configFile{path: path}
 	data, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

@@ -58,17 +58,16 @@ type Env struct {
 
 // options are setup's flags.
 type options struct {
-	client    string
-	scope     string
-	sandbox   bool
-	yes       bool
-	print     bool
-	token     string
-	sender    string
-	command   string
-	noVerify  bool
-	baseURL   string
-	tokenFrom string // where the token came from, for the report
+	client   string
+	scope    string
+	sandbox  bool
+	yes      bool
+	print    bool
+	token    string
+	sender   string
+	command  string
+	noVerify bool
+	baseURL  string
 }
 
 // Run runs the setup command. Its errors are one line, and a failure
@@ -121,9 +120,6 @@ func (e *Env) fill() error {
 	return nil
 }
 
-// errHelp is setup -h: the usage went to stdout.
-var errHelp = flag.ErrHelp
-
 func parseFlags(e Env) (options, error) {
 	o := options{sandbox: e.Sandbox, baseURL: e.BaseURL}
 	fs := flag.NewFlagSet("setup", flag.ContinueOnError)
@@ -140,8 +136,8 @@ func parseFlags(e Env) (options, error) {
 	fs.StringVar(&o.baseURL, "base-url", o.baseURL, "HubSpot API host (HUBSPOT_BASE_URL)")
 	if err := fs.Parse(e.Args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			setupUsage(fs, e.Stdout)
-			return o, errHelp
+			setupUsage(fs, e.Stdout) // setup -h: the usage goes to stdout
+			return o, flag.ErrHelp
 		}
 		return o, fmt.Errorf("setup: %v; run setup -h for its flags", err)
 	}
@@ -221,12 +217,18 @@ func (s *session) run(ctx context.Context) error {
 		if e.token, err = s.readToken(); err != nil {
 			return err
 		}
+		// One client checks the token and reads the agents.
+		var hs *hubspot.Client
+		var r *report
 		if !s.o.noVerify {
-			if err := s.verify(ctx, e.token); err != nil {
+			if hs, err = s.newClient(e.token, s.o.baseURL); err != nil {
+				return err
+			}
+			if r, err = s.verify(ctx, hs); err != nil {
 				return err
 			}
 		}
-		sender, err := s.chooseSender(ctx, e.token)
+		sender, err := s.chooseSender(ctx, hs, r)
 		if err != nil {
 			return err
 		}
@@ -283,7 +285,9 @@ func (s *session) ask(question string) (string, error) {
 	return strings.TrimSpace(line), nil
 }
 
-// command is the binary the client is to start: --command, or this one.
+// command is the binary the client is to start: --command, or this one,
+// made absolute. A link stays a link: a package manager's stable name
+// (/opt/homebrew/bin/…, ~/bin/…) outlives the versioned file it points to.
 func (s *session) command() (string, error) {
 	path := s.o.command
 	if path == "" {
@@ -299,9 +303,6 @@ func (s *session) command() (string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return "", fmt.Errorf("setup: --command %q: %v", path, err)
-	}
-	if resolved, err := filepath.EvalSymlinks(abs); err == nil {
-		abs = resolved
 	}
 	if s.o.command == "" && strings.Contains(filepath.ToSlash(abs), "/go-build") {
 		return "", errors.New("setup: this is a temporary `go run` build, deleted when it exits: build the binary first " +
@@ -337,7 +338,6 @@ func (s *session) readToken() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("setup: the token from %s: %v", from, err)
 	}
-	s.o.tokenFrom = from
 	return token, nil
 }
 
@@ -381,7 +381,9 @@ func (s *session) promptSecret(prompt string) (string, error) {
 // read them (HubSpot's owners list, scope crm.objects.owners.read; the
 // rule of who is an agent is inbox's, the one list_agents uses):
 //   - --sender as an email address is resolved to that agent's actor ID;
-//     one that no agent has is refused, and nothing is written;
+//     one that no agent has is refused, and nothing is written (for an
+//     account with more owners than setup reads, inbox.MaxOwners, the
+//     error says so and asks for the actor ID);
 //   - --sender as an actor ID is written as given, named when it is an
 //     agent's;
 //   - without --sender, and without --yes, the agents are offered to pick
@@ -389,24 +391,32 @@ func (s *session) promptSecret(prompt string) (string, error) {
 //
 // Without the scope, or with --no-verify, --sender is written as given (an
 // address is then resolved by the server when it is first needed) and no
-// list is offered.
-func (s *session) chooseSender(ctx context.Context, token string) (string, error) {
+// list is offered. c is the client verify checked the token with, and r
+// its report; both are nil with --no-verify. When the report says the
+// token lacks the scope, the list is not asked for (HubSpot would refuse).
+func (s *session) chooseSender(ctx context.Context, c *hubspot.Client, r *report) (string, error) {
 	given := s.o.sender
 	if s.o.noVerify || (given == "" && s.o.yes) {
 		return given, nil
 	}
-	c, err := s.newClient(token, s.o.baseURL)
-	if err != nil {
-		return "", err
-	}
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	agents, _, err := inbox.ReadAgents(ctx, c)
-	if err != nil {
-		why := "could not read the agents list (" + view.Explain(err).Answered() + ")"
-		if _, ok := hubspot.MissingScopes(err); ok {
-			why = "listing the agents needs the scope " + hubspot.ScopeOwnersRead + ", which the token lacks"
+	lacksScope := "listing the agents needs the scope " + hubspot.ScopeOwnersRead + ", which the token lacks"
+	var agents []inbox.Agent
+	complete := true
+	var why string
+	if r.scopeState(hubspot.ScopeOwnersRead) == missing {
+		why = lacksScope
+	} else {
+		ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+		defer cancel()
+		var err error
+		if agents, complete, err = inbox.ReadAgents(ctx, c); err != nil {
+			why = "could not read the agents list (" + agentsUnread(err) + ")"
+			if _, ok := hubspot.MissingScopes(err); ok {
+				why = lacksScope
+			}
 		}
+	}
+	if why != "" {
 		if given != "" {
 			s.say("Default sender: %s, written as given (%s, so it was not checked).", given, why)
 			return given, nil
@@ -415,13 +425,23 @@ func (s *session) chooseSender(ctx context.Context, token string) (string, error
 		return "", nil
 	}
 	if given != "" {
-		return s.matchSender(agents, given)
+		return s.matchSender(agents, complete, given)
 	}
 	return s.askSender(agents)
 }
 
-// matchSender checks --sender against the agents.
-func (s *session) matchSender(agents []inbox.Agent, given string) (string, error) {
+// agentsUnread says why the agents list could not be read: HubSpot's
+// answer, or what happened when there was none (a timeout, the network).
+func agentsUnread(err error) string {
+	if a := view.Explain(err).Answered(); a != "" {
+		return a
+	}
+	return view.Line(err.Error(), 200)
+}
+
+// matchSender checks --sender against the agents; complete is false when
+// the account has more owners than were read.
+func (s *session) matchSender(agents []inbox.Agent, complete bool, given string) (string, error) {
 	if hubspot.IsAgentID(given) {
 		for _, a := range agents {
 			if a.ActorID == given {
@@ -433,6 +453,12 @@ func (s *session) matchSender(agents []inbox.Agent, given string) (string, error
 		return given, nil
 	}
 	found := inbox.MatchAgents(agents, given)
+	if len(found) == 0 && !complete {
+		// The server reads the same owners (inbox.ReadAgents), so it would
+		// not find the address either: only the actor ID can name this agent.
+		return "", fmt.Errorf("setup: --sender %s: none of the first %d owners of the account (as many as setup and the server read) has this address; pass the agent's actor ID (A-123) instead; nothing was written",
+			hubspot.Quote(given), inbox.MaxOwners)
+	}
 	if len(found) != 1 {
 		return "", fmt.Errorf("setup: --sender %s: no agent of this account has this address; run setup without --sender and --yes to choose from the list; nothing was written", hubspot.Quote(given))
 	}

@@ -653,6 +653,30 @@ func TestGoRunBuildIsRefused(t *testing.T) {
 	}
 }
 
+// TestCommandLinkIsKept: a --command that is a link (Homebrew's
+// /opt/homebrew/bin/x, ~/bin/x) is written as given, not as the versioned
+// file it points to today, which an upgrade removes.
+func TestCommandLinkIsKept(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on Windows")
+	}
+	f := newFixture(t)
+	link := filepath.Join(f.home, "bin", "hubspot-conversations-mcp")
+	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(f.exe, link); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := f.run("", "--sandbox", "--client", "claude-desktop", "--yes", "--command", link); err != nil {
+		t.Fatalf("setup: %v\n%s", err, out)
+	}
+	if got := dig(readJSON(t, f.desktopPath()), "mcpServers", ServerName, "command"); got != link {
+		t.Errorf("command = %v; want the link %s as given", got, link)
+	}
+}
+
 // TestSymlinkedConfigIsEditedInPlace: a configuration kept elsewhere (a
 // dotfiles repository) behind a link is edited there, and the link stays.
 func TestSymlinkedConfigIsEditedInPlace(t *testing.T) {
@@ -749,11 +773,80 @@ func TestChooseSender(t *testing.T) {
 			!strings.Contains(out, "written as given (listing the agents needs the scope crm.objects.owners.read, which the token lacks, so it was not checked)") {
 			t.Errorf("--sender by email: %v, sender %v\n%s", err, sender(t, f), out)
 		}
+		for _, r := range f.sb.Requests() {
+			if strings.HasPrefix(r.Path, "/crm/v3/owners") {
+				t.Errorf("setup asked for %s %s, which the token's report says HubSpot refuses", r.Method, r.Path)
+			}
+		}
 		f2 := newFixture(t)
 		f2.sb.Account(sandbox.DefaultToken).SetWithheldScopes(hubspot.ScopeOwnersRead)
 		out, err = f2.run("y\n", "--client", "claude-desktop", "--token", sandbox.DefaultToken, "--base-url", f2.url)
 		if err != nil || sender(t, f2) != nil || !strings.Contains(out, "No default sender was set: listing the agents needs the scope crm.objects.owners.read") {
 			t.Errorf("asked: %v, sender %v\n%s", err, sender(t, f2), out)
+		}
+	})
+}
+
+// TestChooseSenderEdges: the agents list unreadable for want of an
+// answer, and an owners list longer than setup (and the server) reads:
+// an address not among the owners read is not said to be no agent's.
+func TestChooseSenderEdges(t *testing.T) {
+	t.Parallel()
+	sender := func(t *testing.T, f *fixture) any {
+		t.Helper()
+		return dig(readJSON(t, f.desktopPath()), "mcpServers", ServerName, "env", "HUBSPOT_SENDER_ACTOR_ID")
+	}
+	t.Run("no answer: the reason is said, not an empty ()", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t)
+		f.sb.InjectFault(sandbox.Fault{Path: "/crm/v3/owners", Drop: true, Times: -1})
+		out, err := f.realToken("--client", "claude-desktop", "--sender", "riley.chen@juniper-outdoor.example")
+		if err != nil || sender(t, f) != "riley.chen@juniper-outdoor.example" ||
+			!strings.Contains(out, "Default sender: riley.chen@juniper-outdoor.example, written as given (could not read the agents list (") ||
+			strings.Contains(out, "()") {
+			t.Errorf("--sender by email: %v, sender %v\n%s", err, sender(t, f), out)
+		}
+		f2 := newFixture(t)
+		f2.sb.InjectFault(sandbox.Fault{Path: "/crm/v3/owners", Drop: true, Times: -1})
+		out, err = f2.run("y\n", "--client", "claude-desktop", "--token", sandbox.DefaultToken, "--base-url", f2.url)
+		if err != nil || sender(t, f2) != nil || !strings.Contains(out, "No default sender was set: could not read the agents list (") ||
+			strings.Contains(out, "()") {
+			t.Errorf("asked: %v, sender %v\n%s", err, sender(t, f2), out)
+		}
+	})
+	t.Run("an address not among the owners read, when there are more, asks for the actor ID", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t)
+		// Every page of the owners list says another follows.
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/crm/v3/owners" {
+				f.sb.ServeHTTP(w, r)
+				return
+			}
+			q := r.URL.Query()
+			q.Del("after")
+			r.URL.RawQuery = q.Encode()
+			rec := httptest.NewRecorder()
+			f.sb.ServeHTTP(rec, r)
+			var page map[string]any
+			if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil {
+				t.Errorf("owners page: %v", err)
+			}
+			page["paging"] = map[string]any{"next": map[string]any{"after": "more"}}
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(page)
+		}))
+		t.Cleanup(srv.Close)
+		f.url = srv.URL
+		_, err := f.realToken("--client", "claude-desktop", "--sender", "taylor.quinlan@juniper-outdoor.example")
+		oneLine(t, err, `--sender "taylor.quinlan@juniper-outdoor.example": none of the first 2000 owners of the account`,
+			"pass the agent's actor ID (A-123) instead", "nothing was written")
+		if _, err := os.Stat(f.desktopPath()); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("refused, yet %s exists", f.desktopPath())
+		}
+		out, err := f.realToken("--client", "claude-desktop", "--sender", "Sam.Okafor@juniper-outdoor.example")
+		if err != nil || sender(t, f) != sandbox.OtherAgentActorID {
+			t.Errorf("an address among the owners read: %v, sender %v\n%s", err, sender(t, f), out)
 		}
 	})
 }

@@ -2,9 +2,8 @@ package setup
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -38,8 +37,6 @@ type report struct {
 	// account is HubSpot's account (hub) ID, when HubSpot said it.
 	account int64
 	scopes  []scopeCheck
-	// demo is the sandbox's report: nothing to add to a demo account.
-	demo bool
 }
 
 // checkToken learns the token's scopes: from HubSpot's token information
@@ -67,12 +64,13 @@ func checkToken(ctx context.Context, c *hubspot.Client) (*report, error) {
 	// Key or an OAuth token it may refuse although the token works.
 	r := &report{method: "harmless reads (HubSpot's token information does not answer for this kind of token)"}
 	for _, sc := range view.Scopes {
-		if sc.Write {
+		ok, err := c.ProbeScope(ctx, sc.Name)
+		if errors.Is(err, hubspot.ErrNoProbe) {
+			// ProbeScope sent nothing: no harmless read tests a write scope.
 			r.scopes = append(r.scopes, scopeCheck{scope: sc, state: unverified,
 				why: "a write scope: only a write could test it, and setup never writes"})
 			continue
 		}
-		ok, err := c.ProbeScope(ctx, sc.Name)
 		if err != nil {
 			fail := view.Explain(err)
 			switch fail.Kind {
@@ -102,40 +100,46 @@ func unreachable(err error) error {
 	return fmt.Errorf("setup: could not reach HubSpot to check the token (%v); nothing was written. Check the network, or pass --no-verify to write without checking", err)
 }
 
-// verify checks token against HubSpot, prints the report, and fails when
-// the token cannot read the inbox.
-func (s *session) verify(ctx context.Context, token string) error {
-	c, err := s.newClient(token, s.o.baseURL)
-	if err != nil {
-		return err
+// scopeState is what the report says of scope ("" when it says nothing, as a
+// nil report).
+func (r *report) scopeState(scope string) state {
+	if r == nil {
+		return ""
 	}
+	for _, sc := range r.scopes {
+		if sc.scope.Name == scope {
+			return sc.state
+		}
+	}
+	return ""
+}
+
+// verify checks the token of c against HubSpot, prints the report, and
+// fails when the token cannot read the inbox.
+func (s *session) verify(ctx context.Context, c *hubspot.Client) (*report, error) {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	r, err := checkToken(ctx, c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	s.printReport(r)
-	for _, sc := range r.scopes {
-		if sc.scope.Name == hubspot.ScopeConversationsRead && sc.state == missing {
-			return fmt.Errorf("setup: the token lacks conversations.read, which every tool needs: %s; nothing was written",
-				view.AddScope(hubspot.ScopeConversationsRead))
-		}
+	if r.scopeState(hubspot.ScopeConversationsRead) == missing {
+		return nil, fmt.Errorf("setup: the token lacks conversations.read, which every tool needs: %s; nothing was written",
+			view.AddScope(hubspot.ScopeConversationsRead))
 	}
-	return nil
+	return r, nil
 }
 
 // verifySandbox runs the same check against the embedded demo account.
 func (s *session) verifySandbox(ctx context.Context) error {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	url, stop, err := sandbox.Start(ctx, sandbox.New())
 	if err != nil {
 		return fmt.Errorf("setup: cannot start the demo account: %v", err)
 	}
-	srv := &http.Server{Handler: sandbox.New(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
+	defer stop()
 	s.say("The demo account (--sandbox) needs no token; checking it as a real one would be checked:")
-	c, err := s.newClient(sandbox.DefaultToken, "http://"+ln.Addr().String())
+	c, err := s.newClient(sandbox.DefaultToken, url)
 	if err != nil {
 		return err
 	}
@@ -143,7 +147,6 @@ func (s *session) verifySandbox(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r.demo = true
 	s.printReport(r)
 	return nil
 }
@@ -185,7 +188,7 @@ func (s *session) printReport(r *report) {
 			add = append(add, sc.scope.Name)
 		}
 	}
-	if len(add) > 0 && !r.demo {
+	if len(add) > 0 {
 		s.say("To enable what is missing, %s.", addScopes(add))
 	}
 }

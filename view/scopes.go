@@ -49,9 +49,6 @@ type Scope struct {
 	// Required scopes are needed for the server's core: reading and
 	// working the inbox. The others enable one feature each.
 	Required bool
-	// Write scopes allow changes; a probe could only test one by writing,
-	// which setup never does.
-	Write bool
 	// Enables is what the scope lets the assistant do.
 	Enables string
 }
@@ -60,9 +57,9 @@ type Scope struct {
 var Scopes = []Scope{
 	{Name: hubspot.ScopeConversationsRead, Required: true,
 		Enables: "reading inboxes, channels, threads, messages and actors (every read tool, resource and prompt)"},
-	{Name: hubspot.ScopeConversationsWrite, Required: true, Write: true,
+	{Name: hubspot.ScopeConversationsWrite, Required: true,
 		Enables: "replying to customers, internal comments, closing, reopening, assigning and archiving threads"},
-	{Name: hubspot.ScopeVisitorTokens, Write: true,
+	{Name: hubspot.ScopeVisitorTokens,
 		Enables: "create_visitor_token, for signed-in visitors of your website's chat (needs a Professional or Enterprise subscription)"},
 	{Name: hubspot.ScopeContactsRead,
 		Enables: "search_threads: a customer's conversations by email address or name (without it: only among the 100 latest threads)"},

@@ -10,7 +10,8 @@
 #   .ci/release/release.sh --snapshot --single-target  # this machine's target only (CI)
 #
 # goreleaser is pinned in .ci/release/go.mod, outside the server's go.mod;
-# the bundle CLI and its Node in .ci/mcpb/package-lock.json.
+# the bundle CLI in .ci/mcpb/package-lock.json. The CLI runs on the Node on
+# PATH, which must be 22 or later (CI's is the one .ci/conformance pins).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -22,6 +23,12 @@ for arg in "$@"; do
     *) echo "release.sh: unknown argument $arg" >&2; exit 2 ;;
   esac
 done
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || true)
+if [ -z "$node_major" ] || [ "$node_major" -lt 22 ]; then
+  echo "release.sh: the MCP bundle CLI needs Node 22 or later on PATH; found $(node --version 2>/dev/null || echo no node)" >&2
+  exit 1
+fi
 
 tools=$(mktemp -d)
 trap 'rm -rf "$tools"' EXIT
