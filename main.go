@@ -191,7 +191,7 @@ func newApp(ctx context.Context, cfg *Config, logger, audit *slog.Logger) (*app,
 	// mcp-go's WithHooks replaces: this is the server's one Hooks value.
 	hooks := &server.Hooks{}
 	static, templates := catalog.Resources(), catalog.Templates()
-	mcpadapt.BoundInput(hooks, static, templates)
+	mcpadapt.CheckRequests(hooks, static, templates, catalog.Checks())
 	mcpadapt.SettleListenAck(hooks)
 	a.calls = httpserver.NewCalls()
 	// Subscriptions and list_changed are advertised only when polling has
