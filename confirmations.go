@@ -24,14 +24,17 @@ import (
 // preview hands out is passed back to another process: without
 // MCP_CONFIRM_SECRET and Redis, it keeps its secret and its record of
 // spent confirmations in the user's configuration directory (callState),
-// where the next call finds them.
+// where the next call finds them. With MCP_CONFIRM_WRITES=never no
+// confirmation is issued or accepted: nothing is kept between calls, and
+// the directory is not needed.
 func newConfirmations(cfg *Config, rdb *redis.Client) (*inbox.Confirmations, error) {
 	secret := []byte(cfg.ConfirmSecret)
 	var used inbox.UsedRecord
 	if rdb != nil {
 		used = inbox.NewRedisUsed(rdb)
 	}
-	if cfg.calling && (len(secret) == 0 || used == nil) {
+	keep := cfg.calling && cfg.ConfirmWrites != string(inbox.ConfirmNever)
+	if keep && (len(secret) == 0 || used == nil) {
 		dir, err := callState()
 		if err != nil {
 			return nil, fmt.Errorf("call: keep confirmations between calls: %w", err)
