@@ -75,7 +75,7 @@ type sessionState struct {
 	id          string
 	established bool
 	elem        *list.Element // in pending or established
-	lastUsed    time.Time     // when the latest request started or ended
+	lastUsed    time.Time     // when the latest request started or ended, or it was established
 	active      int           // requests in flight
 	// streams end the session's open GET streams, by key: mcp-go v1.2.1
 	// does not end them when a session is terminated
@@ -264,7 +264,9 @@ func (s *sessionIDs) endCall(id string, cancel context.CancelCauseFunc) func() {
 }
 
 // establishLocked makes a pending session established, reclaiming the slot
-// of an idle one at the cap (whose ID it returns, to be ended).
+// of an idle one at the cap (whose ID it returns, to be ended). Its first
+// use is now: it joins the established sessions last in the order of last
+// use, which reclaimableLocked relies on.
 func (s *sessionIDs) establishLocked(st *sessionState) (reclaimed string, err error) {
 	if st.established {
 		return "", nil
@@ -279,6 +281,7 @@ func (s *sessionIDs) establishLocked(st *sessionState) (reclaimed string, err er
 	}
 	s.pending.Remove(st.elem)
 	st.established = true
+	st.lastUsed = s.now()
 	st.elem = s.established.PushBack(st)
 	return reclaimed, nil
 }

@@ -163,6 +163,33 @@ func TestSessionIDs_IdleSessionsYieldAtTheCap(t *testing.T) {
 	}
 }
 
+// TestSessionIDs_AStreamEstablishesAsAUse: a pending session older than
+// the reclaim time that opens its GET stream is used now, like a session
+// whose first use is a POST: after another session's request, a newcomer
+// at the cap is refused rather than taking its slot at once.
+func TestSessionIDs_AStreamEstablishesAsAUse(t *testing.T) {
+	t.Parallel()
+	ids, clk, ended := newTestIDs(2, time.Minute)
+	streaming := ids.Generate()
+	clk.advance(2 * time.Minute)
+	if known, _, err := ids.openStream(streaming, func() {}); !known || err != nil {
+		t.Fatalf("the GET stream: known %v, %v", known, err)
+	}
+	other := ids.Generate()
+	done, err := ids.use(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done()
+	newcomer := ids.Generate()
+	if _, err := ids.use(newcomer); !errors.Is(err, errNoSlot) {
+		t.Errorf("first use at the cap: %v, want errNoSlot", err)
+	}
+	if !ids.known(streaming) || len(*ended) != 0 {
+		t.Errorf("the session that just opened its stream was ended (%v): it counted as idle since its initialize", *ended)
+	}
+}
+
 // TestSessionIDs_ACallEndsWithItsSession: the calls of a session still
 // running when it ends (a DELETE, its SSE stream's end) are cancelled, with
 // errSessionEnded as the cause; a call that already returned, and the
