@@ -73,32 +73,43 @@ func callState() (string, error) {
 }
 
 // callSecret reads the call command's confirmation secret from path, or
-// creates it (mode 0600) on first use. Of two processes creating it at
-// once, the second reads the first's.
+// creates it (mode 0600) on first use. The secret is written whole to a
+// temporary file beside path, then linked to path, so path never holds
+// less than a whole secret: of two processes creating it at once, the
+// second to link reads the first's.
 func callSecret(path string) ([]byte, error) {
 	if b, err := os.ReadFile(path); err == nil && len(b) >= inbox.MinConfirmSecretLen {
 		return b, os.Chmod(path, 0o600)
 	}
 	secret := inbox.NewConfirmSecret()
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp") // mode 0600
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(secret)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	err = os.Link(tmp.Name(), path)
 	if errors.Is(err, fs.ErrExist) {
 		b, rerr := os.ReadFile(path)
 		if rerr == nil && len(b) >= inbox.MinConfirmSecretLen {
 			return b, nil
 		}
-		// Cut short (a crash while writing it): start over.
+		// Cut short (a crash while an older version wrote it in place,
+		// or before it reached the disk): start over.
 		if err = os.Remove(path); err == nil {
-			f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+			err = os.Link(tmp.Name(), path)
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	_, err = f.Write(secret)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return secret, err
+	return secret, nil
 }
 
 // confirmationHint follows a preview that `call` printed (a result whose
