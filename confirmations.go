@@ -129,8 +129,8 @@ func confirmationHint(name string, args map[string]any, structured any, stderr i
 		return err
 	}
 	fmt.Fprintf(stderr, "\nNothing was done: a person must agree first. Show them the preview above; "+
-		"once they agree, run this within 10 minutes, with the same flags and environment:\n\n  hubspot-conversations-mcp call %s %s\n",
-		name, shellQuote(string(b)))
+		"once they agree, run this within %d minutes, with the same flags and environment:\n\n  hubspot-conversations-mcp call %s %s\n",
+		int(inbox.ConfirmationTTL.Minutes()), name, shellQuote(string(b)))
 	return errNeedsConfirmation
 }
 
