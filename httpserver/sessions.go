@@ -191,13 +191,6 @@ func (s *sessionIDs) known(id string) bool {
 	return ok
 }
 
-// counts returns how many sessions are established and pending.
-func (s *sessionIDs) counts() (established, pending int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.established.Len(), s.pending.Len()
-}
-
 // errNoSlot refuses the first use of a pending session at MCP_MAX_SESSIONS.
 var errNoSlot = errors.New("no session slot")
 

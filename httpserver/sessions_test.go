@@ -47,6 +47,13 @@ func newTestIDs(max int, reclaim time.Duration) (*sessionIDs, *clock, *[]string)
 	return ids, c, ended
 }
 
+// counts returns how many sessions are established and pending.
+func (s *sessionIDs) counts() (established, pending int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.established.Len(), s.pending.Len()
+}
+
 // TestSessionIDs_FloodOnlyChurnsThePendingPool: bare initializes never
 // take an established slot; they evict one another, oldest first, within
 // the pending pool, and every evicted session is ended.
