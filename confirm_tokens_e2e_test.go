@@ -216,3 +216,28 @@ func TestRun_CallKeepsItsSecretToItsUser(t *testing.T) {
 		}
 	}
 }
+
+// TestRun_CallUnderNeverNeedsNoConfigDir: with MCP_CONFIRM_WRITES=never no
+// confirmation is issued or accepted, so the call command keeps nothing
+// between calls and runs where the user's configuration directory cannot
+// be made (XDG_CONFIG_HOME names a file): a MESSAGE is sent at once.
+func TestRun_CallUnderNeverNeedsNoConfigDir(t *testing.T) {
+	t.Parallel()
+	sb, url := startTestSandbox(t)
+	home := t.TempDir()
+	notADir := filepath.Join(home, "config")
+	if err := os.WriteFile(notADir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := `{"threadId":"` + sandbox.EmailThreadID + `","type":"MESSAGE","text":"Sent without asking."}`
+	cmd := exec.Command(binPath, "call", "send_message", args)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "XDG_CONFIG_HOME=" + notADir}, confirmEnv(url, "never")...)
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil || !strings.Contains(out.String(), `"direction": "OUTGOING"`) {
+		t.Fatalf("call under never: %v\nstdout %s\nstderr %s", err, out.String(), errb.String())
+	}
+	if n := writesTo(sb, "POST", messagesPath); n != 1 {
+		t.Errorf("%d POSTs, want 1", n)
+	}
+}

@@ -24,14 +24,17 @@ import (
 // preview hands out is passed back to another process: without
 // MCP_CONFIRM_SECRET and Redis, it keeps its secret and its record of
 // spent confirmations in the user's configuration directory (callState),
-// where the next call finds them.
+// where the next call finds them. With MCP_CONFIRM_WRITES=never no
+// confirmation is issued or accepted: nothing is kept between calls, and
+// the directory is not needed.
 func newConfirmations(cfg *Config, rdb *redis.Client) (*inbox.Confirmations, error) {
 	secret := []byte(cfg.ConfirmSecret)
 	var used inbox.UsedRecord
 	if rdb != nil {
 		used = inbox.NewRedisUsed(rdb)
 	}
-	if cfg.calling && (len(secret) == 0 || used == nil) {
+	keep := cfg.calling && cfg.ConfirmWrites != string(inbox.ConfirmNever)
+	if keep && (len(secret) == 0 || used == nil) {
 		dir, err := callState()
 		if err != nil {
 			return nil, fmt.Errorf("call: keep confirmations between calls: %w", err)
@@ -70,32 +73,43 @@ func callState() (string, error) {
 }
 
 // callSecret reads the call command's confirmation secret from path, or
-// creates it (mode 0600) on first use. Of two processes creating it at
-// once, the second reads the first's.
+// creates it (mode 0600) on first use. The secret is written whole to a
+// temporary file beside path, then linked to path, so path never holds
+// less than a whole secret: of two processes creating it at once, the
+// second to link reads the first's.
 func callSecret(path string) ([]byte, error) {
 	if b, err := os.ReadFile(path); err == nil && len(b) >= inbox.MinConfirmSecretLen {
 		return b, os.Chmod(path, 0o600)
 	}
 	secret := inbox.NewConfirmSecret()
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp") // mode 0600
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(secret)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	err = os.Link(tmp.Name(), path)
 	if errors.Is(err, fs.ErrExist) {
 		b, rerr := os.ReadFile(path)
 		if rerr == nil && len(b) >= inbox.MinConfirmSecretLen {
 			return b, nil
 		}
-		// Cut short (a crash while writing it): start over.
+		// Cut short (a crash while an older version wrote it in place,
+		// or before it reached the disk): start over.
 		if err = os.Remove(path); err == nil {
-			f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+			err = os.Link(tmp.Name(), path)
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	_, err = f.Write(secret)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return secret, err
+	return secret, nil
 }
 
 // confirmationHint follows a preview that `call` printed (a result whose
@@ -115,8 +129,8 @@ func confirmationHint(name string, args map[string]any, structured any, stderr i
 		return err
 	}
 	fmt.Fprintf(stderr, "\nNothing was done: a person must agree first. Show them the preview above; "+
-		"once they agree, run this within 10 minutes, with the same flags and environment:\n\n  hubspot-conversations-mcp call %s %s\n",
-		name, shellQuote(string(b)))
+		"once they agree, run this within %d minutes, with the same flags and environment:\n\n  hubspot-conversations-mcp call %s %s\n",
+		int(inbox.ConfirmationTTL.Minutes()), name, shellQuote(string(b)))
 	return errNeedsConfirmation
 }
 

@@ -191,7 +191,7 @@ func newApp(ctx context.Context, cfg *Config, logger, audit *slog.Logger) (*app,
 	// mcp-go's WithHooks replaces: this is the server's one Hooks value.
 	hooks := &server.Hooks{}
 	static, templates := catalog.Resources(), catalog.Templates()
-	mcpadapt.BoundInput(hooks, static, templates)
+	mcpadapt.CheckRequests(hooks, static, templates, catalog.Checks())
 	mcpadapt.SettleListenAck(hooks)
 	a.calls = httpserver.NewCalls()
 	// Subscriptions and list_changed are advertised only when polling has
@@ -388,7 +388,7 @@ func printTool(a *app, name string, stdout io.Writer) error {
 // callTool runs one tool through the MCP server, exactly as a client's
 // tools/call would, and prints its result: the structured content as
 // indented JSON, or the text. A tool error goes to stderr with exit status 1.
-func callTool(ctx context.Context, a *app, args []string, stdout, stderr io.Writer) (err error) {
+func callTool(ctx context.Context, a *app, args []string, stdout, stderr io.Writer) error {
 	if len(args) < 1 || len(args) > 2 {
 		return fmt.Errorf("call takes a tool name and optional JSON arguments, e.g. call get_thread '{\"threadId\":\"123\"}'")
 	}
@@ -424,11 +424,6 @@ func callTool(ctx context.Context, a *app, args []string, stdout, stderr io.Writ
 		out = stderr
 	}
 	if res.StructuredContent != nil && !res.IsError {
-		defer func() {
-			if err == nil {
-				err = confirmationHint(name, obj, res.StructuredContent, stderr)
-			}
-		}()
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
 		enc.SetIndent("", "  ")
@@ -436,8 +431,10 @@ func callTool(ctx context.Context, a *app, args []string, stdout, stderr io.Writ
 		if err := enc.Encode(res.StructuredContent); err != nil {
 			return err
 		}
-		_, err := out.Write(buf.Bytes())
-		return err
+		if _, err := out.Write(buf.Bytes()); err != nil {
+			return err
+		}
+		return confirmationHint(name, obj, res.StructuredContent, stderr)
 	}
 	for _, content := range res.Content {
 		if tc, ok := content.(mcp.TextContent); ok {

@@ -200,8 +200,11 @@ func budgetProgress() []server.ServerOption {
 // withBudgetProgress returns ctx with an inbox.WaitObserver sending the
 // progress, and a func to call before answering.
 func withBudgetProgress(ctx context.Context, meta *mcp.Meta) (context.Context, func()) {
+	if meta == nil || meta.ProgressToken == nil {
+		return ctx, func() {}
+	}
 	n := mcpadapt.NewNotifier(ctx)
-	if meta == nil || meta.ProgressToken == nil || n == nil {
+	if n == nil {
 		return ctx, func() {}
 	}
 	token := meta.ProgressToken

@@ -31,9 +31,9 @@ type Calls struct {
 	cutAll context.CancelFunc
 
 	// sessions, when set (by New, before serving), learns that a call of
-	// a session is running: a session is not idle while it has one.
+	// a session is running: a session is not idle while it has one, and
+	// its end cancels it.
 	sessions interface {
-		use(id string) (func(), error)
 		endCall(id string, cancel context.CancelCauseFunc) func()
 	}
 }
@@ -98,9 +98,6 @@ func guard[Req, Res any](t *Calls, next func(context.Context, Req) (Res, error))
 		ctx, cancel := context.WithCancelCause(ctx)
 		defer cancel(nil)
 		if cs := server.ClientSessionFromContext(ctx); cs != nil && t.sessions != nil {
-			if done, err := t.sessions.use(cs.SessionID()); err == nil {
-				defer done()
-			}
 			defer t.sessions.endCall(cs.SessionID(), cancel)()
 		}
 		stop := context.AfterFunc(t.cut, func() { cancel(errCutOff) })

@@ -368,10 +368,10 @@ func isLoopbackAddr(a net.Addr) bool {
 }
 
 // shutdown stops accepting connections, waits for the calls in flight
-// (counted from mcp-go's hooks) up to the shutdown timeout, cuts off those
-// still running (each answers a JSON-RPC error), lets the answers reach
-// their clients (http.Server.Shutdown waits for the POSTs; SSE streams
-// write what is queued), then closes the streams.
+// (counted by Calls' handler middleware) up to the shutdown timeout, cuts
+// off those still running (each answers a JSON-RPC error), lets the
+// answers reach their clients (http.Server.Shutdown waits for the POSTs;
+// SSE streams write what is queued), then closes the streams.
 func (hs *Server) shutdown(srv *http.Server, errc <-chan error) error {
 	calls := hs.calls
 	hs.logger.Info("shutting down: refusing new connections, letting in-flight calls finish",

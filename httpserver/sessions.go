@@ -75,7 +75,7 @@ type sessionState struct {
 	id          string
 	established bool
 	elem        *list.Element // in pending or established
-	lastUsed    time.Time     // when the latest request started or ended
+	lastUsed    time.Time     // when the latest request started or ended, or it was established
 	active      int           // requests in flight
 	// streams end the session's open GET streams, by key: mcp-go v1.2.1
 	// does not end them when a session is terminated
@@ -191,13 +191,6 @@ func (s *sessionIDs) known(id string) bool {
 	return ok
 }
 
-// counts returns how many sessions are established and pending.
-func (s *sessionIDs) counts() (established, pending int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.established.Len(), s.pending.Len()
-}
-
 // errNoSlot refuses the first use of a pending session at MCP_MAX_SESSIONS.
 var errNoSlot = errors.New("no session slot")
 
@@ -213,14 +206,67 @@ func (s *sessionIDs) use(id string) (func(), error) {
 		s.mu.Unlock()
 		return func() {}, nil
 	}
-	reclaimed, err := s.establishLocked(st)
+	reclaimed, err := s.useLocked(st)
+	s.mu.Unlock()
 	if err != nil {
-		s.mu.Unlock()
 		return nil, err
+	}
+	if reclaimed != "" {
+		s.end(reclaimed)
+	}
+	return sync.OnceFunc(func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.doneLocked(st)
+	}), nil
+}
+
+// useLocked counts a request of st in flight, establishing st (see use);
+// doneLocked ends it.
+func (s *sessionIDs) useLocked(st *sessionState) (reclaimed string, err error) {
+	reclaimed, err = s.establishLocked(st)
+	if err != nil {
+		return "", err
 	}
 	st.active++
 	st.lastUsed = s.now()
 	s.established.MoveToBack(st.elem)
+	return reclaimed, nil
+}
+
+func (s *sessionIDs) doneLocked(st *sessionState) {
+	st.active--
+	if s.live[st.id] == st {
+		st.lastUsed = s.now()
+		s.established.MoveToBack(st.elem)
+	}
+}
+
+// endCall records a call of session id running until the func it returns
+// is called: the session is in use meanwhile, as by use, and its end (a
+// DELETE, its SSE stream's end) cancels the call, as mcp-go cancels a stdio
+// session's calls when its input ends: mcp-go v1.2.1 leaves such a call
+// running, and a call that waits for the client (a question to the user,
+// within the call) would wait for an answer that can no longer come, for
+// up to 10 minutes. Both are recorded under one lock, so a session cannot
+// end in between and leave the call running. A session that cannot be
+// established (errNoSlot) still cancels the call when it ends. An unknown
+// session is left alone.
+func (s *sessionIDs) endCall(id string, cancel context.CancelCauseFunc) func() {
+	s.mu.Lock()
+	st, ok := s.live[id]
+	if !ok {
+		s.mu.Unlock()
+		return func() {}
+	}
+	reclaimed, err := s.useLocked(st)
+	used := err == nil
+	if st.calls == nil {
+		st.calls = map[int]context.CancelCauseFunc{}
+	}
+	st.nextCall++
+	key := st.nextCall
+	st.calls[key] = cancel
 	s.mu.Unlock()
 	if reclaimed != "" {
 		s.end(reclaimed)
@@ -228,43 +274,17 @@ func (s *sessionIDs) use(id string) (func(), error) {
 	return sync.OnceFunc(func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		st.active--
-		if s.live[st.id] == st {
-			st.lastUsed = s.now()
-			s.established.MoveToBack(st.elem)
-		}
-	}), nil
-}
-
-// endCall makes the end of session id (a DELETE, its SSE stream's end)
-// cancel a call of it that is running, as mcp-go cancels a stdio
-// session's calls when its input ends: mcp-go v1.2.1 leaves such a call
-// running, and a call that waits for the client (a question to the user,
-// within the call) would wait for an answer that can no longer come,
-// for up to 10 minutes. The func it returns forgets the call. An unknown
-// session is left alone.
-func (s *sessionIDs) endCall(id string, cancel context.CancelCauseFunc) func() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, ok := s.live[id]
-	if !ok {
-		return func() {}
-	}
-	if st.calls == nil {
-		st.calls = map[int]context.CancelCauseFunc{}
-	}
-	st.nextCall++
-	key := st.nextCall
-	st.calls[key] = cancel
-	return func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
 		delete(st.calls, key)
-	}
+		if used {
+			s.doneLocked(st)
+		}
+	})
 }
 
 // establishLocked makes a pending session established, reclaiming the slot
-// of an idle one at the cap (whose ID it returns, to be ended).
+// of an idle one at the cap (whose ID it returns, to be ended). Its first
+// use is now: it joins the established sessions last in the order of last
+// use, which reclaimableLocked relies on.
 func (s *sessionIDs) establishLocked(st *sessionState) (reclaimed string, err error) {
 	if st.established {
 		return "", nil
@@ -279,6 +299,7 @@ func (s *sessionIDs) establishLocked(st *sessionState) (reclaimed string, err er
 	}
 	s.pending.Remove(st.elem)
 	st.established = true
+	st.lastUsed = s.now()
 	st.elem = s.established.PushBack(st)
 	return reclaimed, nil
 }

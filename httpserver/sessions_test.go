@@ -49,6 +49,13 @@ func newTestIDs(max int, reclaim time.Duration) (*sessionIDs, *clock, *[]string)
 	return ids, c, ended
 }
 
+// counts returns how many sessions are established and pending.
+func (s *sessionIDs) counts() (established, pending int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.established.Len(), s.pending.Len()
+}
+
 // TestSessionIDs_FloodOnlyChurnsThePendingPool: bare initializes never
 // take an established slot; they evict one another, oldest first, within
 // the pending pool, and every evicted session is ended.
@@ -162,6 +169,33 @@ func TestSessionIDs_IdleSessionsYieldAtTheCap(t *testing.T) {
 	}
 	if ids.known(live[2]) || !ids.known(live[0]) {
 		t.Error("want the third session, idle longest, to yield; the first's request ended a minute after the third's")
+	}
+}
+
+// TestSessionIDs_AStreamEstablishesAsAUse: a pending session older than
+// the reclaim time that opens its GET stream is used now, like a session
+// whose first use is a POST: after another session's request, a newcomer
+// at the cap is refused rather than taking its slot at once.
+func TestSessionIDs_AStreamEstablishesAsAUse(t *testing.T) {
+	t.Parallel()
+	ids, clk, ended := newTestIDs(2, time.Minute)
+	streaming := ids.Generate()
+	clk.advance(2 * time.Minute)
+	if known, _, err := ids.openStream(streaming, func() {}); !known || err != nil {
+		t.Fatalf("the GET stream: known %v, %v", known, err)
+	}
+	other := ids.Generate()
+	done, err := ids.use(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done()
+	newcomer := ids.Generate()
+	if _, err := ids.use(newcomer); !errors.Is(err, errNoSlot) {
+		t.Errorf("first use at the cap: %v, want errNoSlot", err)
+	}
+	if !ids.known(streaming) || len(*ended) != 0 {
+		t.Errorf("the session that just opened its stream was ended (%v): it counted as idle since its initialize", *ended)
 	}
 }
 

@@ -1,8 +1,8 @@
 // Package mcpadapt is the one home of the code that works around how mcp-go
 // v1.2.1 behaves inside. Nothing else in the server sleeps to let mcp-go
 // catch up, reads mcp-go's wire output, forges requests to it, decodes its
-// raw requests again, edits the requests it serves or the results it
-// built, or bounds what it echoes.
+// raw requests again (CheckRequests, once per request), edits the requests
+// it serves or the results it built, or bounds what it echoes.
 //
 // Each workaround says which behaviour it exists for and when it can be
 // deleted, and has a test named TestPinned_… that shows the behaviour on
@@ -18,12 +18,14 @@
 //	                                 open (httpserver ends it: sessionIDs)            streams too
 //	SSEStreams (sse.go)              answers are queued after the call's hooks,       the SSE server drains its queues,
 //	                                 and closing a session drops its queue            answers included, before closing
-//	BoundInput, Quote (input.go)     super-linear template matching; errors quote     mcp-go bounds matching and what its
+//	CheckRequests (requests.go)      only the request-initialization hook can         both checks below are deleted
+//	                                 refuse a request, and it gets raw JSON-RPC:
+//	                                 it is decoded once for both checks (and by
+//	                                 mcp-go)
+//	  boundInput, Quote (input.go)   super-linear template matching; errors quote     mcp-go bounds matching and what its
 //	                                 whole URIs, names and methods                    errors quote
-//	CheckResourceRequests            only the request-initialization hook can         typed hooks or handlers of these
-//	(resources.go)                   refuse a request, and it gets raw JSON-RPC:      methods can refuse a request
-//	                                 the request is decoded twice; subscribe
-//	                                 accepts any URI
+//	  checkResources                 typed hooks cannot refuse; subscribe accepts     typed hooks or handlers of these
+//	  (resources.go)                 any URI                                          methods can refuse a request
 //	ListResources (resources.go)     resources/list lists only registered             mcp-go lets a server serve
 //	                                 resources (the answer is overwritten in an       resources/list (a list handler);
 //	                                 after hook) and base64-decodes cursors           the base64 when it stops decoding

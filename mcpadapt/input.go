@@ -1,9 +1,6 @@
 package mcpadapt
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"unicode/utf8"
@@ -23,14 +20,15 @@ const MaxName = 128
 // EchoLimit is the most of a client's input that an error may quote.
 const EchoLimit = 200
 
-// BoundInput refuses, before mcp-go decodes a request for its method, a
-// request naming a resource URI over MaxURI bytes or another identifier
-// over MaxName, and a resources/read of a URI over EchoLimit bytes that
-// neither a static resource nor a template of templates matches. It works
-// on every transport: it is a request-initialization hook, which mcp-go
-// runs for every request (stdio, SSE, Streamable HTTP), and which refuses
-// with JSON-RPC -32600 (invalid request). Its messages quote at most
-// EchoLimit bytes of the input.
+// boundInput is CheckRequests' bounds check: it refuses, before mcp-go
+// decodes a request for its method, a request naming a resource URI over
+// MaxURI bytes or another identifier over MaxName, and a resources/read of
+// a URI over EchoLimit bytes that neither a static resource nor a template
+// of templates matches. It works on every transport: CheckRequests
+// installs it in a request-initialization hook, which mcp-go runs for
+// every request (stdio, SSE, Streamable HTTP), and which refuses with
+// JSON-RPC -32600 (invalid request). Its messages quote at most EchoLimit
+// bytes of the input.
 //
 // The misbehaviour (TestPinned_ResourceNotFoundEchoesTheURI,
 // TestPinned_UnknownToolEchoesItsName): mcp-go v1.2.1 matches a resource URI
@@ -41,7 +39,7 @@ const EchoLimit = 200
 // Delete it when mcp-go bounds what its errors quote and its template
 // matching is linear, and the pinned tests fail; keep a length limit of our
 // own if mcp-go sets none.
-func BoundInput(h *server.Hooks, resources []server.ServerResource, templates []server.ServerResourceTemplate) {
+func boundInput(resources []server.ServerResource, templates []server.ServerResourceTemplate) func(*request) error {
 	static := make(map[string]bool, len(resources))
 	for _, r := range resources {
 		static[r.Resource.URI] = true
@@ -65,46 +63,7 @@ func BoundInput(h *server.Hooks, resources []server.ServerResource, templates []
 		}
 		return false
 	}
-	h.AddOnRequestInitialization(func(_ context.Context, _ any, message any) error {
-		raw, ok := message.(json.RawMessage)
-		if !ok || len(raw) <= MaxName {
-			return nil // nothing in it can be over a limit
-		}
-		var m request
-		if err := json.Unmarshal(raw, &m); err != nil {
-			// Fields of the wrong type are skipped and the rest decoded;
-			// malformed JSON is mcp-go's to report.
-			var typeErr *json.UnmarshalTypeError
-			if !errors.As(err, &typeErr) {
-				return nil
-			}
-		}
-		return m.check(matches)
-	})
-}
-
-// request holds what mcp-go may look up by or quote, and what the resource
-// checks read (CheckResourceRequests): the one decoding of a request's
-// params outside mcp-go.
-type request struct {
-	Method string `json:"method"`
-	Params struct {
-		Name   string `json:"name"`
-		URI    string `json:"uri"`
-		Level  string `json:"level"`
-		Cursor string `json:"cursor"`
-		Ref    struct {
-			Type string `json:"type"`
-			Name string `json:"name"`
-			URI  string `json:"uri"`
-		} `json:"ref"`
-		Notifications struct {
-			ResourceSubscriptions []string `json:"resourceSubscriptions"`
-		} `json:"notifications"`
-		Meta struct {
-			ProtocolVersion string `json:"io.modelcontextprotocol/protocolVersion"`
-		} `json:"_meta"`
-	} `json:"params"`
+	return func(m *request) error { return m.check(matches) }
 }
 
 func (m *request) check(matches func(string) bool) error {

@@ -13,7 +13,8 @@ import (
 
 // inputServer has one static resource, one template whose variable takes
 // any run of unreserved characters, a tool and a prompt; reads counts the
-// template's reads. bound installs BoundInput.
+// template's reads. bound installs CheckRequests (its bounds check,
+// boundInput).
 func inputServer(bound bool) (*server.MCPServer, *atomic.Int64) {
 	h := &server.Hooks{}
 	var reads atomic.Int64
@@ -31,7 +32,7 @@ func inputServer(bound bool) (*server.MCPServer, *atomic.Int64) {
 		},
 	}
 	if bound {
-		BoundInput(h, []server.ServerResource{static}, []server.ServerResourceTemplate{tmpl})
+		CheckRequests(h, []server.ServerResource{static}, []server.ServerResourceTemplate{tmpl}, ResourceChecks{})
 	}
 	s := server.NewMCPServer("input", "1", server.WithHooks(h), server.WithResourceCapabilities(false, false), server.WithPromptCapabilities(false))
 	s.AddResources(static)
@@ -59,7 +60,7 @@ func call(s *server.MCPServer, method string, params map[string]any) (int, strin
 // TestPinned_ErrorsQuoteTheWholeInput pins that mcp-go v1.2.1's errors
 // quote a resource URI, a tool or prompt name and a method whole, whatever
 // their length. When this test fails, mcp-go bounds what it quotes:
-// BoundInput's quoting limits may go (keep a length limit of our own).
+// boundInput's quoting limits may go (keep a length limit of our own).
 func TestPinned_ErrorsQuoteTheWholeInput(t *testing.T) {
 	t.Parallel()
 	s, _ := inputServer(false)
@@ -74,7 +75,7 @@ func TestPinned_ErrorsQuoteTheWholeInput(t *testing.T) {
 		{"no/such/" + long, nil},
 	} {
 		if _, msg := call(s, tc.method, tc.params); !strings.Contains(msg, long) {
-			t.Errorf("%.20s: mcp-go's error no longer quotes the whole input (%d bytes): BoundInput's quoting may be obsolete", tc.method, len(msg))
+			t.Errorf("%.20s: mcp-go's error no longer quotes the whole input (%d bytes): boundInput's quoting may be obsolete", tc.method, len(msg))
 		}
 	}
 }
@@ -86,16 +87,16 @@ func TestPinned_LongURIReachesTheTemplateMatcher(t *testing.T) {
 	t.Parallel()
 	s, reads := inputServer(false)
 	if code, msg := call(s, "resources/read", map[string]any{"uri": "test://items/" + strings.Repeat("1", 100_000)}); code != 0 || reads.Load() != 1 {
-		t.Errorf("a 100 KB URI matching a template: error %d %.80s, %d reads; want it matched and read: BoundInput's limit may be mcp-go's now", code, msg, reads.Load())
+		t.Errorf("a 100 KB URI matching a template: error %d %.80s, %d reads; want it matched and read: boundInput's limit may be mcp-go's now", code, msg, reads.Load())
 	}
 }
 
-// TestBoundInput: URIs over MaxURI and names over MaxName are refused
+// TestCheckRequestsBounds: URIs over MaxURI and names over MaxName are refused
 // before mcp-go looks them up, and a long URI no resource matches before
 // mcp-go quotes it; a long URI that a template matches is served, and short
 // unknown ones keep mcp-go's own answer. No error quotes more than
 // EchoLimit bytes of input.
-func TestBoundInput(t *testing.T) {
+func TestCheckRequestsBounds(t *testing.T) {
 	t.Parallel()
 	s, reads := inputServer(true)
 	huge := strings.Repeat("1", 1<<20)

@@ -3,7 +3,6 @@ package mcpadapt
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -12,7 +11,7 @@ import (
 )
 
 // The resources side of a server, adapted to mcp-go v1.2.1: checks that may
-// refuse a resources request (CheckResourceRequests), a resources/list of
+// refuse a resources request (CheckRequests), a resources/list of
 // the server's own making (ListResources) and subscriptions/listen requests
 // of which the server establishes what it can (EstablishListen).
 
@@ -36,10 +35,11 @@ type ResourceChecks struct {
 	Listen func(ctx context.Context, uris []string) error
 }
 
-// CheckResourceRequests installs checks (see ResourceChecks) as a
-// request-initialization hook, which refuses with JSON-RPC -32600 and the
-// check's message. The method is read from the decoded JSON, as mcp-go reads
-// it, so no spelling of it (a \u002f escape) slips by.
+// checkResources is CheckRequests' resource checks: it runs checks (see
+// ResourceChecks) on a decoded request, and CheckRequests' hook refuses
+// with JSON-RPC -32600 and the check's message. The method is read from the
+// decoded JSON, as mcp-go reads it, so no spelling of it (a \u002f escape)
+// slips by.
 //
 // The misbehaviour (TestPinned_OnlyRequestInitializationCanRefuse): in
 // mcp-go v1.2.1 the typed hooks (BeforeListResources, BeforeSubscribe,
@@ -47,22 +47,14 @@ type ResourceChecks struct {
 // accepts any URI (its one way to refuse, a session implementing
 // SessionWithResourceSubscriptionsErr, gets no context, and no session of
 // mcp-go's implements it). Only the request-initialization hook can refuse,
-// and it gets the raw JSON-RPC message: so the request is decoded twice, here
-// and by mcp-go.
+// and it gets the raw JSON-RPC message: so the request is decoded by
+// CheckRequests as well as by mcp-go.
 //
 // Delete it, and check on the typed requests instead, when mcp-go's typed
 // hooks or handlers for these methods can refuse a request with an error
 // (and the pinned test fails).
-func CheckResourceRequests(h *server.Hooks, checks ResourceChecks) {
-	h.AddOnRequestInitialization(func(ctx context.Context, id any, message any) error {
-		raw, ok := message.(json.RawMessage)
-		if !ok {
-			return nil
-		}
-		var m request
-		if json.Unmarshal(raw, &m) != nil {
-			return nil // mcp-go reports malformed requests
-		}
+func checkResources(checks ResourceChecks) func(ctx context.Context, id any, m *request) error {
+	return func(ctx context.Context, id any, m *request) error {
 		p := &m.Params
 		modern := mcp.IsModernProtocol(p.Meta.ProtocolVersion)
 		switch mcp.MCPMethod(m.Method) {
@@ -90,7 +82,7 @@ func CheckResourceRequests(h *server.Hooks, checks ResourceChecks) {
 			return checks.Listen(ctx, uris)
 		}
 		return nil
-	})
+	}
 }
 
 // errCursor is the answer to a cursor the server did not issue.
@@ -124,7 +116,7 @@ func ListResources(h *server.Hooks, list ResourceLister) {
 		}
 		var cursor string
 		if req.Params.Cursor != "" {
-			// CheckResourceRequests refused a cursor that is not base64.
+			// CheckRequests refused a cursor that is not base64.
 			cursor, _ = decodeCursor(string(req.Params.Cursor))
 		}
 		resources, next := list(ctx, cursor)

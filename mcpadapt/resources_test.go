@@ -58,7 +58,7 @@ func listResources(cursor string) string {
 const modernMeta = `"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}`
 
 // TestPinned_OnlyRequestInitializationCanRefuse pins what
-// CheckResourceRequests exists for: mcp-go v1.2.1 accepts a
+// checkResources exists for: mcp-go v1.2.1 accepts a
 // resources/subscribe of any URI, and the one hook that can refuse it (and
 // resources/list or subscriptions/listen) gets the raw JSON-RPC message.
 // When this test fails, mcp-go checks subscriptions or hands the hook a
@@ -74,18 +74,18 @@ func TestPinned_OnlyRequestInitializationCanRefuse(t *testing.T) {
 	s := resourceServer(h)
 	req := `{"jsonrpc":"2.0","id":1,"method":"resources/subscribe","params":{"uri":"nothing://of-ours"}}`
 	if _, rerr := answer(t, t.Context(), s, &fakeSession{}, req); rerr != nil {
-		t.Errorf("mcp-go refused a subscription to a URI it does not serve: %+v; CheckResourceRequests's Subscribe may be obsolete", rerr)
+		t.Errorf("mcp-go refused a subscription to a URI it does not serve: %+v; checkResources's Subscribe may be obsolete", rerr)
 	}
 	if raw, ok := got.(json.RawMessage); !ok || string(raw) != req {
-		t.Errorf("the request-initialization hook got %T %v, not the raw request: CheckResourceRequests must decode it otherwise", got, got)
+		t.Errorf("the request-initialization hook got %T %v, not the raw request: CheckRequests must decode it otherwise", got, got)
 	}
 }
 
-func TestCheckResourceRequests(t *testing.T) {
+func TestCheckRequestsResources(t *testing.T) {
 	t.Parallel()
 	var seen []string
 	h := &server.Hooks{}
-	CheckResourceRequests(h, ResourceChecks{
+	CheckRequests(h, nil, nil, ResourceChecks{
 		ListCursor: func(cursor string) error {
 			seen = append(seen, "cursor "+cursor)
 			if cursor != "mine" {

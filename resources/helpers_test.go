@@ -15,6 +15,7 @@ import (
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot/sandbox"
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/inbox"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/mcpadapt"
 )
 
 // handlerTransport serves requests with an http.Handler in memory: no
@@ -71,6 +72,7 @@ func newTestServer(t testing.TB, cat *Catalog) *server.MCPServer {
 		server.WithResourceCompletionProvider(cat),
 		server.WithPromptCompletionProvider(cat),
 		server.WithHooks(h))
+	mcpadapt.CheckRequests(h, cat.Resources(), cat.Templates(), cat.Checks())
 	cat.Attach(s, h)
 	s.AddResources(cat.Resources()...)
 	s.AddResourceTemplates(cat.Templates()...)

@@ -20,18 +20,33 @@ import (
 // requests, and sessions ending, reach the engine, and how its
 // notifications reach the client. Nothing else starts or stops polling.
 
+// Checks are the catalog's checks of resources requests (cursors, and
+// subscriptions for both protocol eras), which may refuse a request before
+// mcp-go serves it. Install them with mcpadapt.CheckRequests, with the
+// server's other checks of a request, before serving: what Attach installs
+// counts on them (a legacy subscription is probed there, a cursor checked).
+func (c *Catalog) Checks() mcpadapt.ResourceChecks {
+	return mcpadapt.ResourceChecks{
+		ListCursor: func(cursor string) error { _, _, err := decodeCursor(cursor); return err },
+		Subscribe:  c.prepareSubscribe,
+		Listen:     c.checkListen,
+	}
+}
+
 // Attach installs the catalog on s through its hooks h (s.GetHooks()): the
-// resources/list extension, cursor checks, and subscriptions for both
-// protocol eras. Call it once, before serving.
+// resources/list extension and subscriptions for both protocol eras; its
+// Checks are installed apart (mcpadapt.CheckRequests). Call it once, before
+// serving.
 //
 // A subscription is only ever bound to the request that made it:
 //
 //   - resources/subscribe (legacy) is checked and probed at request
-//     initialization, the one hook that can fail a request: the URI must be
-//     ours and readable, and the answer is the subscription's baseline. The
-//     probed subscription waits, under the session object mcp-go serves the
-//     request with (never an ID a client sends) and the request's ID, for
-//     mcp-go to accept the request; a legacy session is one client's.
+//     initialization (Checks), the one hook that can fail a request: the
+//     URI must be ours and readable, and the answer is the subscription's
+//     baseline. The probed subscription waits, under the session object
+//     mcp-go serves the request with (never an ID a client sends) and the
+//     request's ID, for mcp-go to accept the request; a legacy session is
+//     one client's.
 //   - subscriptions/listen (2026-07-28) has no session: request
 //     initialization only checks what needs no HubSpot call (URIs, count,
 //     credential), and the listen hook, which mcp-go calls with the request
@@ -39,11 +54,6 @@ import (
 //     there. Nothing waits in between, so no other request can pick it up.
 func (c *Catalog) Attach(s *server.MCPServer, h *server.Hooks) {
 	c.srv = s
-	mcpadapt.CheckResourceRequests(h, mcpadapt.ResourceChecks{
-		ListCursor: func(cursor string) error { _, _, err := decodeCursor(cursor); return err },
-		Subscribe:  c.prepareSubscribe,
-		Listen:     c.checkListen,
-	})
 	mcpadapt.ListResources(h, c.listResources)
 	mcpadapt.EstablishListen(h, c.listen)
 	h.AddAfterSubscribe(c.afterSubscribe)
