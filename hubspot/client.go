@@ -563,25 +563,11 @@ func (c *Client) waitTurn(ctx context.Context, req request) error {
 			return err
 		}
 	}
-	if err := c.takeTurn(ctx, c.limiter); err != nil {
+	if err := Take(ctx, c.limiter, c.rateWait); err != nil {
 		return err
 	}
 	if req.search {
-		return c.takeTurn(ctx, c.search)
-	}
-	return nil
-}
-
-// takeTurn reserves a turn from l and waits for it with the rate wait,
-// releasing it if ctx ends first.
-func (c *Client) takeTurn(ctx context.Context, l Limiter) error {
-	delay, release, err := l.Reserve(ctx)
-	if err != nil || delay <= 0 {
-		return err
-	}
-	if err := c.rateWait(ctx, delay); err != nil {
-		release()
-		return err
+		return Take(ctx, c.search, c.rateWait)
 	}
 	return nil
 }
