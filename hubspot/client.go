@@ -62,7 +62,8 @@ type Client struct {
 	token      string
 	httpClient *http.Client
 	limiter    Limiter
-	// search meters the CRM searches on top of limiter (SearchRate).
+	// search meters the CRM searches (SearchRate); they take a turn of
+	// limiter too.
 	search     Limiter
 	logger     *slog.Logger
 	userAgent  string
@@ -148,8 +149,8 @@ func WithLimiter(l Limiter) Option {
 	}
 }
 
-// WithSearchLimiter sets the limiter CRM searches wait on, after the
-// client's Limiter; the default is NewWindowLimiter(SearchRate), HubSpot's
+// WithSearchLimiter sets the limiter CRM searches wait on, before the
+// client's Limiter (a search is counted against both); the default is NewWindowLimiter(SearchRate), HubSpot's
 // five searches a second per account. Clients of one HubSpot account
 // should share one.
 func WithSearchLimiter(l Limiter) Option {
@@ -365,7 +366,7 @@ type request struct {
 	read bool
 	// cached answers may be kept for the cache's TTL (see WithCache).
 	cached bool
-	// search requests also wait on the search limiter.
+	// search requests also wait on the search limiter, first.
 	search bool
 }
 
@@ -543,9 +544,16 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (answer, er
 }
 
 // waitTurn waits for HubSpot's own window if it reported it spent, then
-// for the limiter's turn, then for a search the search limiter's, at most
-// maxWait in all. The search limiter comes last, right before the send,
-// because its window (a second) is the short one HubSpot holds searches to.
+// for a search the search limiter's turn, then for the limiter's turn, at
+// most maxWait in all. A search is counted against both limiters on
+// purpose: HubSpot's spec exempts searches from its ten-secondly window,
+// but its guides do not say so, and counting them is the conservative
+// choice. The limiter's turn comes last, right before the send, so that
+// the time its window books is the send time (a search waiting for its
+// turn after the limiter's would be sent later than booked, and the window
+// could then hold more than its budget). A search that waits for the
+// limiter's turn may in turn reach HubSpot after its search turn; one
+// over HubSpot's search limit is answered 429 (SECONDLY) and retried.
 func (c *Client) waitTurn(ctx context.Context, req request) error {
 	if c.maxWait > 0 {
 		var cancel context.CancelFunc
@@ -563,13 +571,12 @@ func (c *Client) waitTurn(ctx context.Context, req request) error {
 			return err
 		}
 	}
-	if err := Take(ctx, c.limiter, c.rateWait); err != nil {
-		return err
-	}
 	if req.search {
-		return Take(ctx, c.search, c.rateWait)
+		if err := Take(ctx, c.search, c.rateWait); err != nil {
+			return err
+		}
 	}
-	return nil
+	return Take(ctx, c.limiter, c.rateWait)
 }
 
 // do sends one attempt and reads the answer.
