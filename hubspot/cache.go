@@ -115,6 +115,15 @@ func uncached(ctx context.Context) bool {
 	return u
 }
 
+// cached is every read of what the client keeps (k, the cache or the
+// listed threads): the value under key, unless ctx is Uncached.
+func (c *Client) cached(ctx context.Context, k *cache, key string) (any, bool) {
+	if uncached(ctx) {
+		return nil, false
+	}
+	return k.get(key)
+}
+
 // ListedThreadTTL is how long, at most, a thread from ListThreads answers
 // GetThread with the same options (association, archived, property), when
 // the cache is on: a transcript or get_thread right after a listing reads
@@ -144,10 +153,7 @@ func (c *Client) noteListed(q url.Values, ths []Thread) {
 // ListedThreadTTL read with query q, if any and if ctx allows it (see
 // Uncached).
 func (c *Client) listedThread(ctx context.Context, id string, q url.Values) (Thread, bool) {
-	if uncached(ctx) {
-		return Thread{}, false
-	}
-	v, ok := c.listed.get(id)
+	v, ok := c.cached(ctx, c.listed, id)
 	if !ok {
 		return Thread{}, false
 	}
@@ -169,8 +175,8 @@ func (th Thread) clone() Thread {
 }
 
 // cachedActors splits ids into the actors the cache knows and the IDs it
-// does not.
-func (c *Client) cachedActors(ids []string) (known map[string]Actor, missing []string) {
+// does not (all of them when ctx is Uncached).
+func (c *Client) cachedActors(ctx context.Context, ids []string) (known map[string]Actor, missing []string) {
 	known = map[string]Actor{}
 	seen := map[string]bool{}
 	for _, id := range ids {
@@ -178,7 +184,7 @@ func (c *Client) cachedActors(ids []string) (known map[string]Actor, missing []s
 			continue
 		}
 		seen[id] = true
-		if v, ok := c.cache.get(keyActor + id); ok {
+		if v, ok := c.cached(ctx, c.cache, keyActor+id); ok {
 			known[id] = v.(Actor)
 			continue
 		}

@@ -145,6 +145,36 @@ func TestCache_BatchAsksOnlyForUnknownActors(t *testing.T) {
 	}
 }
 
+func TestCache_UncachedActorReadsAskHubSpot(t *testing.T) {
+	t.Parallel()
+	sb, c := newSandboxClient(t, time.Minute)
+	ctx := t.Context()
+	if _, err := c.BatchGetActors(ctx, []string{sandbox.AgentActorID, sandbox.VisitorActorID}, ""); err != nil {
+		t.Fatal(err)
+	}
+	calls(sb)
+	if _, err := c.GetActor(Uncached(ctx), sandbox.AgentActorID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if n := calls(sb); n != 1 {
+		t.Errorf("an uncached GetActor of a cached actor: %d calls, want 1", n)
+	}
+	b, err := c.BatchGetActors(Uncached(ctx), []string{sandbox.AgentActorID, sandbox.VisitorActorID}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := sb.Requests()
+	if len(reqs) != 1 {
+		t.Fatalf("an uncached BatchGetActors of cached actors: %d calls, want 1", len(reqs))
+	}
+	if got, want := string(reqs[0].Body), `{"inputs":["`+sandbox.AgentActorID+`","`+sandbox.VisitorActorID+`"]}`; got != want {
+		t.Errorf("batch body %s, want %s (every actor asked again)", got, want)
+	}
+	if len(b.Results) != 2 {
+		t.Errorf("%d actors, want 2", len(b.Results))
+	}
+}
+
 func TestCache_WritesShowInTheNextRead(t *testing.T) {
 	t.Parallel()
 	sb, c := newSandboxClient(t, time.Minute)

@@ -434,8 +434,8 @@ type answer struct {
 // joining an identical request in flight, or by sending it.
 func (c *Client) read(ctx context.Context, req request, body []byte) (answer, error) {
 	key := req.method + " " + req.path + "?" + req.query.Encode() + "\n" + string(body)
-	if req.cached && !uncached(ctx) {
-		if v, ok := c.cache.get(key); ok {
+	if req.cached {
+		if v, ok := c.cached(ctx, c.cache, key); ok {
 			return v.(answer), nil
 		}
 	}
