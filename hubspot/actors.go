@@ -65,7 +65,7 @@ func (c *Client) GetActor(ctx context.Context, actorID, property string) (*Actor
 		return nil, err
 	}
 	if property == "" {
-		if v, ok := c.cached(ctx, c.cache, keyActor+actorID); ok {
+		if v, ok := cached(ctx, c.cache, keyActor+actorID); ok {
 			a := v.(Actor)
 			return &a, nil
 		}

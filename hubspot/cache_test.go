@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -216,30 +215,6 @@ func TestCache_WritesShowInTheNextRead(t *testing.T) {
 	}
 	if len(again.Results) <= len(after.Results) {
 		t.Errorf("messages after a sandbox change: %d, want more than %d", len(again.Results), len(after.Results))
-	}
-}
-
-func TestCache_ExpiresAfterTTL(t *testing.T) {
-	t.Parallel()
-	c := &cache{ttl: time.Minute, entries: map[string]cacheEntry{}}
-	c.put("k", 1)
-	if _, ok := c.get("k"); !ok {
-		t.Fatal("fresh entry missing")
-	}
-	c.entries["k"] = cacheEntry{val: 1, expires: time.Now().Add(-time.Second)}
-	if _, ok := c.get("k"); ok {
-		t.Error("expired entry returned")
-	}
-	for i := range maxCacheEntries + 10 {
-		c.put(strings.Repeat("x", i%7)+string(rune('a'+i%26))+itoa(i), i)
-	}
-	if n := len(c.entries); n > maxCacheEntries {
-		t.Errorf("%d entries, want at most %d", n, maxCacheEntries)
-	}
-	var off *cache
-	off.put("k", 1)
-	if _, ok := off.get("k"); ok {
-		t.Error("a nil cache held an entry")
 	}
 }
 

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/internal/ttlmap"
 )
 
 // DefaultBaseURL is HubSpot's API host.
@@ -84,10 +86,10 @@ type Client struct {
 	sentNext int
 
 	// cache keeps answers that rarely change (WithCache); nil when off.
-	cache *cache
+	cache *ttlmap.Map[any]
 	// listed keeps the threads of recent listings for ListedThreadTTL,
 	// when the cache is on; nil when off.
-	listed *cache
+	listed *ttlmap.Map[listedEntry]
 	// flights merges concurrent identical reads into one request.
 	flights singleflight.Group
 	// writes counts writes sent, so a read that starts after a write never
@@ -285,7 +287,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		c.search = NewWindowLimiter(SearchRate)
 	}
 	if c.cache != nil {
-		c.listed = &cache{ttl: min(c.cache.ttl, ListedThreadTTL), entries: map[string]cacheEntry{}}
+		c.listed = ttlmap.New[listedEntry](min(c.cache.TTL(), ListedThreadTTL))
 	}
 	return c, nil
 }
@@ -435,7 +437,7 @@ type answer struct {
 func (c *Client) read(ctx context.Context, req request, body []byte) (answer, error) {
 	key := req.method + " " + req.path + "?" + req.query.Encode() + "\n" + string(body)
 	if req.cached {
-		if v, ok := c.cached(ctx, c.cache, key); ok {
+		if v, ok := cached(ctx, c.cache, key); ok {
 			return v.(answer), nil
 		}
 	}
@@ -443,7 +445,7 @@ func (c *Client) read(ctx context.Context, req request, body []byte) (answer, er
 	ch := c.flights.DoChan(flight, func() (any, error) {
 		ans, err := c.send(ctx, req, body)
 		if err == nil && req.cached {
-			c.cache.put(key, ans)
+			c.cache.Put(key, ans)
 		}
 		return ans, err
 	})
@@ -475,7 +477,7 @@ func leaderGaveUp(err error) bool {
 func (c *Client) wrote(req request) {
 	c.writes.Add(1)
 	if id, ok := threadOf(req.path); ok {
-		c.listed.drop(id)
+		c.listed.Drop(id)
 	}
 }
 

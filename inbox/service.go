@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/internal/ttlmap"
 )
 
 // Config configures a Service. Zero values take the defaults.
@@ -79,7 +80,7 @@ type credential struct {
 	size    int
 	// owners records the inbox of threads and channel accounts, for the
 	// allowlist; nil without one.
-	owners *records
+	owners *ttlmap.Map[string]
 	// recentAgents keeps the agents seen in recent threads, when the
 	// token cannot read the owners list (see agents).
 	recentAgents agentCache
@@ -193,7 +194,7 @@ func (s *Service) newCredential(token string) (*credential, error) {
 		if ttl <= 0 {
 			ttl = ownerTTL
 		}
-		cr.owners = newRecords(ttl)
+		cr.owners = ttlmap.New[string](ttl)
 	}
 	cr.size = len(norm) + credentialOverhead
 	if wl, ok := cr.limiter.(*hubspot.WindowLimiter); ok {

@@ -144,7 +144,7 @@ func (cr *credential) wrote(threadID string, th *hubspot.Thread, err error) {
 	if cr.owners == nil {
 		return
 	}
-	cr.owners.drop(keyThread + threadID)
+	cr.owners.Drop(keyThread + threadID)
 	if th != nil {
 		cr.noteThreads(*th)
 	}
