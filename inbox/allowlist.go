@@ -61,10 +61,8 @@ type guard struct {
 }
 
 func newGuard(inboxIDs []string) (*guard, error) {
-	for _, id := range inboxIDs {
-		if err := hubspot.ValidateNumericID("inbox allowlist", id); err != nil {
-			return nil, err
-		}
+	if err := hubspot.ValidateNumericIDs("inbox allowlist", inboxIDs); err != nil {
+		return nil, err
 	}
 	ids := slices.Clone(inboxIDs)
 	slices.Sort(ids)
@@ -80,16 +78,22 @@ func (g *guard) allows(inboxID string) bool {
 // allowlist: the caller's allowed inboxes, or all allowed inboxes when the
 // caller named none. none is true when the caller named only inboxes
 // outside the list: the answer is then an empty list, as for unknown IDs.
-func (g *guard) inboxFilter(requested []string) (ids []string, none bool) {
+// The requested IDs are checked first, so a malformed one is refused
+// (*hubspot.ArgumentError for inboxId) as it would be without the
+// allowlist.
+func (g *guard) inboxFilter(requested []string) (ids []string, none bool, err error) {
+	if err := hubspot.ValidateNumericIDs("inboxId", requested); err != nil {
+		return nil, false, err
+	}
 	if len(requested) == 0 {
-		return slices.Clone(g.inboxes), false
+		return slices.Clone(g.inboxes), false, nil
 	}
 	for _, id := range requested {
 		if g.allows(id) {
 			ids = append(ids, id)
 		}
 	}
-	return ids, len(ids) == 0
+	return ids, len(ids) == 0, nil
 }
 
 // redact blanks the inbox of another inbox that a thread's move

@@ -10,9 +10,10 @@ import (
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
 )
 
-// FuzzInboxFilter checks the allowlist's inbox filter for lists: it never
-// asks for an inbox outside the list, and it answers "none" exactly when
-// the caller named inboxes and none of them is allowed.
+// FuzzInboxFilter checks the allowlist's inbox filter for lists: it
+// refuses a malformed ID as hubspot.ValidateNumericIDs does, it never asks
+// for an inbox outside the list, and it answers "none" exactly when the
+// caller named inboxes and none of them is allowed.
 func FuzzInboxFilter(f *testing.F) {
 	f.Add("147959640,147959634", "147959634")
 	f.Add("1", "")
@@ -22,7 +23,7 @@ func FuzzInboxFilter(f *testing.F) {
 		if allowed == "" {
 			allow = nil
 		}
-		if validateIDs("inboxId", allow) != nil || len(allow) == 0 {
+		if hubspot.ValidateNumericIDs("inboxId", allow) != nil || len(allow) == 0 {
 			return
 		}
 		var req []string
@@ -33,7 +34,13 @@ func FuzzInboxFilter(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids, none := g.inboxFilter(req)
+		ids, none, err := g.inboxFilter(req)
+		if bad := hubspot.ValidateNumericIDs("inboxId", req); err != nil || bad != nil {
+			if err == nil || bad == nil || err.Error() != bad.Error() {
+				t.Fatalf("filter of %v: err = %v, want %v", req, err, bad)
+			}
+			return
+		}
 		for _, id := range ids {
 			if !slices.Contains(allow, id) {
 				t.Fatalf("filter %v asks for %s outside %v", ids, id, allow)

@@ -41,14 +41,15 @@ func (s *Service) ListThreads(ctx context.Context, opts *hubspot.ListThreadsOpti
 // and are filtered after.
 func (s *Service) listThreads(ctx context.Context, cr *credential, o *hubspot.ListThreadsOptions) (*hubspot.Page[hubspot.Thread], error) {
 	if s.guard != nil && o.AssociatedContactID == "" {
-		if err := validateIDs("inboxId", o.InboxIDs); err != nil {
+		ids, none, err := s.guard.inboxFilter(o.InboxIDs)
+		if err != nil {
 			return nil, err
 		}
-		f := *o
-		var none bool
-		if f.InboxIDs, none = s.guard.inboxFilter(o.InboxIDs); none {
+		if none {
 			return &hubspot.Page[hubspot.Thread]{Results: []hubspot.Thread{}}, nil
 		}
+		f := *o
+		f.InboxIDs = ids
 		o = &f
 	}
 	p, err := cr.client.ListThreads(ctx, o)
