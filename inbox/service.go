@@ -122,14 +122,6 @@ func New(cfg Config) (*Service, error) {
 // PerUserTokens tells whether each request brings its own token.
 func (s *Service) PerUserTokens() bool { return s.pool != nil }
 
-// InboxAllowlist returns the inboxes the service is confined to, or nil.
-func (s *Service) InboxAllowlist() []string {
-	if s.guard == nil {
-		return nil
-	}
-	return slices.Clone(s.guard.inboxes)
-}
-
 // Credential returns the fingerprint of the caller's credential (see
 // CredentialID), to key per-user state and tell users apart in logs. Like
 // every method, it fails with ErrNoToken when PerUserTokens is set and ctx
