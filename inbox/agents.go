@@ -212,7 +212,7 @@ func (s *Service) recentAgents(ctx context.Context, cr *credential) (*AgentList,
 }
 
 // agentCache keeps a credential's fallback agents list for a while. Safe
-// for concurrent use; a nil *agentCache keeps nothing.
+// for concurrent use; its zero value holds no list.
 type agentCache struct {
 	mu      sync.Mutex
 	list    *AgentList
@@ -220,9 +220,6 @@ type agentCache struct {
 }
 
 func (c *agentCache) get() *AgentList {
-	if c == nil {
-		return nil
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.list == nil || time.Now().After(c.expires) {
@@ -232,7 +229,7 @@ func (c *agentCache) get() *AgentList {
 }
 
 func (c *agentCache) put(l *AgentList, ttl time.Duration) {
-	if c == nil || ttl <= 0 {
+	if ttl <= 0 {
 		return
 	}
 	c.mu.Lock()

@@ -310,9 +310,6 @@ const (
 
 // noteThreads records the inbox of each thread read or written.
 func (cr *credential) noteThreads(ths ...hubspot.Thread) {
-	if cr.owners == nil {
-		return
-	}
 	for _, th := range ths {
 		if th.ID != "" && th.InboxID != "" {
 			cr.owners.Put(keyThread+th.ID, th.InboxID)
@@ -322,9 +319,6 @@ func (cr *credential) noteThreads(ths ...hubspot.Thread) {
 
 // noteChannelAccounts records the inbox of each channel account read.
 func (cr *credential) noteChannelAccounts(cas ...hubspot.ChannelAccount) {
-	if cr.owners == nil {
-		return
-	}
 	for _, ca := range cas {
 		if ca.ID != "" && ca.InboxID != "" {
 			cr.owners.Put(keyAccount+ca.ID, ca.InboxID)

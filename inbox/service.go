@@ -79,7 +79,7 @@ type credential struct {
 	limiter hubspot.Limiter
 	size    int
 	// owners records the inbox of threads and channel accounts, for the
-	// allowlist; nil without one.
+	// allowlist; nil without one (a nil Map records nothing).
 	owners *ttlmap.Map[string]
 	// recentAgents keeps the agents seen in recent threads, when the
 	// token cannot read the owners list (see agents).

@@ -142,9 +142,6 @@ func (cr *credential) wrote(threadID string, th *hubspot.Thread, err error) {
 	if errors.Is(err, ErrDryRun) || errors.As(err, &refusal) || HiddenByAllowlist(err) || errors.As(err, &argErr) {
 		return
 	}
-	if cr.owners == nil {
-		return
-	}
 	cr.owners.Drop(keyThread + threadID)
 	if th != nil {
 		cr.noteThreads(*th)
