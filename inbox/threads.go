@@ -112,7 +112,7 @@ func (s *Service) AssignThread(ctx context.Context, threadID, agent string) (*hu
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.ResolveAgent(ctx, "actorId", agent)
+	a, err := s.resolveAgent(ctx, cr, "actorId", "", agent)
 	if err != nil {
 		return nil, err
 	}
