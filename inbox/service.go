@@ -111,7 +111,11 @@ func New(cfg Config) (*Service, error) {
 		s.pool = newPool(s.newCredential, cfg.Pool)
 		return s, nil
 	}
-	cr, err := s.newCredential(cfg.Token)
+	norm, err := hubspot.NormalizeToken(cfg.Token)
+	if err != nil {
+		return nil, err
+	}
+	cr, err := s.newCredential(norm)
 	if err != nil {
 		return nil, err
 	}
@@ -149,12 +153,9 @@ func (s *Service) credential(ctx context.Context) (*credential, error) {
 // limiter (with polling's budget, see WithBudget), a transport that traces
 // attempts (see WithTrace) and notes a refused token, the rate wait that
 // reports to the call's observer (see WithWaitObserver), and the hook that
-// checks every write (the allowlist, dry runs, confirmed writes).
-func (s *Service) newCredential(token string) (*credential, error) {
-	norm, err := hubspot.NormalizeToken(token)
-	if err != nil {
-		return nil, err
-	}
+// checks every write (the allowlist, dry runs, confirmed writes). norm is
+// a token hubspot.NormalizeToken returned (the pool's build gets it so).
+func (s *Service) newCredential(norm string) (*credential, error) {
 	cr := &credential{id: CredentialID(norm)}
 	if s.cfg.Limiter != nil {
 		cr.limiter = s.cfg.Limiter(cr.id)
@@ -178,9 +179,11 @@ func (s *Service) newCredential(token string) (*credential, error) {
 		hubspot.WithRateWait(await),
 		hubspot.WithBeforeWrite(func(ctx context.Context, w hubspot.Write) error { return s.beforeWrite(ctx, cr, w) }),
 	)
-	if cr.client, err = hubspot.NewClient(norm, opts...); err != nil {
+	client, err := hubspot.NewClient(norm, opts...)
+	if err != nil {
 		return nil, err
 	}
+	cr.client = client
 	if s.guard != nil {
 		ttl := s.cfg.CacheTTL
 		if ttl <= 0 {
