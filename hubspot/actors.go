@@ -65,7 +65,7 @@ func (c *Client) GetActor(ctx context.Context, actorID, property string) (*Actor
 		return nil, err
 	}
 	if property == "" {
-		if v, ok := c.cache.get(keyActor + actorID); ok {
+		if v, ok := cached(ctx, c.cache, keyActor+actorID); ok {
 			a := v.(Actor)
 			return &a, nil
 		}
@@ -101,7 +101,7 @@ func (c *Client) BatchGetActors(ctx context.Context, actorIDs []string, property
 	}
 	known, missing := map[string]Actor{}, actorIDs
 	if property == "" {
-		known, missing = c.cachedActors(actorIDs)
+		known, missing = c.cachedActors(ctx, actorIDs)
 	}
 	now := Time{Time: time.Now().UTC()}
 	b := ActorBatch{Status: "COMPLETE", RequestedAt: now, StartedAt: now, CompletedAt: now}

@@ -5,13 +5,10 @@ import (
 	"errors"
 	"maps"
 	"net/url"
-	"sync"
 	"time"
-)
 
-// maxCacheEntries bounds a client's cache; when it is full, expired entries
-// go first, then everything.
-const maxCacheEntries = 10_000
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/internal/ttlmap"
+)
 
 // WithCache keeps HubSpot's answers about things that rarely change for
 // ttl: inboxes, channels, channel accounts, actors and the owners list.
@@ -29,76 +26,15 @@ func WithCache(ttl time.Duration) Option {
 			return errors.New("cache TTL must not be negative")
 		}
 		if ttl > 0 {
-			c.cache = &cache{ttl: ttl, entries: map[string]cacheEntry{}}
+			c.cache = ttlmap.New[any](ttl)
 		}
 		return nil
 	}
 }
 
-// cache holds answers by key until they expire. A nil *cache holds
-// nothing. It is safe for concurrent use.
-type cache struct {
-	ttl time.Duration
-
-	mu      sync.Mutex
-	entries map[string]cacheEntry
-}
-
-type cacheEntry struct {
-	val     any
-	expires time.Time
-}
-
 // keyActor prefixes the cache keys of actors. Raw answers are keyed by
 // request line.
 const keyActor = "actor "
-
-func (c *cache) get(key string) (any, bool) {
-	if c == nil {
-		return nil, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[key]
-	if !ok {
-		return nil, false
-	}
-	if time.Now().After(e.expires) {
-		delete(c.entries, key)
-		return nil, false
-	}
-	return e.val, true
-}
-
-func (c *cache) put(key string, val any) {
-	if c == nil {
-		return
-	}
-	now := time.Now()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.entries[key]; !ok && len(c.entries) >= maxCacheEntries {
-		for k, e := range c.entries {
-			if now.After(e.expires) {
-				delete(c.entries, k)
-			}
-		}
-		if len(c.entries) >= maxCacheEntries {
-			clear(c.entries)
-		}
-	}
-	c.entries[key] = cacheEntry{val: val, expires: now.Add(c.ttl)}
-}
-
-// drop forgets key.
-func (c *cache) drop(key string) {
-	if c == nil {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.entries, key)
-}
 
 type uncachedKey struct{}
 
@@ -113,6 +49,16 @@ func Uncached(ctx context.Context) context.Context {
 func uncached(ctx context.Context) bool {
 	u, _ := ctx.Value(uncachedKey{}).(bool)
 	return u
+}
+
+// cached is every read of what the client keeps (m, the cache or the
+// listed threads): the value under key, unless ctx is Uncached.
+func cached[V any](ctx context.Context, m *ttlmap.Map[V], key string) (V, bool) {
+	if uncached(ctx) {
+		var zero V
+		return zero, false
+	}
+	return m.Get(key)
 }
 
 // ListedThreadTTL is how long, at most, a thread from ListThreads answers
@@ -135,7 +81,7 @@ func (c *Client) noteListed(q url.Values, ths []Thread) {
 	query := q.Encode()
 	for _, th := range ths {
 		if th.ID != "" {
-			c.listed.put(th.ID, listedEntry{query: query, th: th.clone()})
+			c.listed.Put(th.ID, listedEntry{query: query, th: th.clone()})
 		}
 	}
 }
@@ -144,15 +90,8 @@ func (c *Client) noteListed(q url.Values, ths []Thread) {
 // ListedThreadTTL read with query q, if any and if ctx allows it (see
 // Uncached).
 func (c *Client) listedThread(ctx context.Context, id string, q url.Values) (Thread, bool) {
-	if uncached(ctx) {
-		return Thread{}, false
-	}
-	v, ok := c.listed.get(id)
-	if !ok {
-		return Thread{}, false
-	}
-	e := v.(listedEntry)
-	if e.query != q.Encode() {
+	e, ok := cached(ctx, c.listed, id)
+	if !ok || e.query != q.Encode() {
 		return Thread{}, false
 	}
 	return e.th.clone(), true
@@ -169,8 +108,8 @@ func (th Thread) clone() Thread {
 }
 
 // cachedActors splits ids into the actors the cache knows and the IDs it
-// does not.
-func (c *Client) cachedActors(ids []string) (known map[string]Actor, missing []string) {
+// does not (all of them when ctx is Uncached).
+func (c *Client) cachedActors(ctx context.Context, ids []string) (known map[string]Actor, missing []string) {
 	known = map[string]Actor{}
 	seen := map[string]bool{}
 	for _, id := range ids {
@@ -178,7 +117,7 @@ func (c *Client) cachedActors(ids []string) (known map[string]Actor, missing []s
 			continue
 		}
 		seen[id] = true
-		if v, ok := c.cache.get(keyActor + id); ok {
+		if v, ok := cached(ctx, c.cache, keyActor+id); ok {
 			known[id] = v.(Actor)
 			continue
 		}
@@ -190,7 +129,7 @@ func (c *Client) cachedActors(ids []string) (known map[string]Actor, missing []s
 func (c *Client) noteActors(as ...Actor) {
 	for _, a := range as {
 		if a.ID != "" {
-			c.cache.put(keyActor+a.ID, a)
+			c.cache.Put(keyActor+a.ID, a)
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -145,6 +144,36 @@ func TestCache_BatchAsksOnlyForUnknownActors(t *testing.T) {
 	}
 }
 
+func TestCache_UncachedActorReadsAskHubSpot(t *testing.T) {
+	t.Parallel()
+	sb, c := newSandboxClient(t, time.Minute)
+	ctx := t.Context()
+	if _, err := c.BatchGetActors(ctx, []string{sandbox.AgentActorID, sandbox.VisitorActorID}, ""); err != nil {
+		t.Fatal(err)
+	}
+	calls(sb)
+	if _, err := c.GetActor(Uncached(ctx), sandbox.AgentActorID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if n := calls(sb); n != 1 {
+		t.Errorf("an uncached GetActor of a cached actor: %d calls, want 1", n)
+	}
+	b, err := c.BatchGetActors(Uncached(ctx), []string{sandbox.AgentActorID, sandbox.VisitorActorID}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := sb.Requests()
+	if len(reqs) != 1 {
+		t.Fatalf("an uncached BatchGetActors of cached actors: %d calls, want 1", len(reqs))
+	}
+	if got, want := string(reqs[0].Body), `{"inputs":["`+sandbox.AgentActorID+`","`+sandbox.VisitorActorID+`"]}`; got != want {
+		t.Errorf("batch body %s, want %s (every actor asked again)", got, want)
+	}
+	if len(b.Results) != 2 {
+		t.Errorf("%d actors, want 2", len(b.Results))
+	}
+}
+
 func TestCache_WritesShowInTheNextRead(t *testing.T) {
 	t.Parallel()
 	sb, c := newSandboxClient(t, time.Minute)
@@ -186,30 +215,6 @@ func TestCache_WritesShowInTheNextRead(t *testing.T) {
 	}
 	if len(again.Results) <= len(after.Results) {
 		t.Errorf("messages after a sandbox change: %d, want more than %d", len(again.Results), len(after.Results))
-	}
-}
-
-func TestCache_ExpiresAfterTTL(t *testing.T) {
-	t.Parallel()
-	c := &cache{ttl: time.Minute, entries: map[string]cacheEntry{}}
-	c.put("k", 1)
-	if _, ok := c.get("k"); !ok {
-		t.Fatal("fresh entry missing")
-	}
-	c.entries["k"] = cacheEntry{val: 1, expires: time.Now().Add(-time.Second)}
-	if _, ok := c.get("k"); ok {
-		t.Error("expired entry returned")
-	}
-	for i := range maxCacheEntries + 10 {
-		c.put(strings.Repeat("x", i%7)+string(rune('a'+i%26))+itoa(i), i)
-	}
-	if n := len(c.entries); n > maxCacheEntries {
-		t.Errorf("%d entries, want at most %d", n, maxCacheEntries)
-	}
-	var off *cache
-	off.put("k", 1)
-	if _, ok := off.get("k"); ok {
-		t.Error("a nil cache held an entry")
 	}
 }
 

@@ -93,10 +93,10 @@ func (o *ListChannelAccountsOptions) validate() error {
 	if o == nil {
 		return nil
 	}
-	if err := validateNumericIDs("channelId", o.ChannelIDs); err != nil {
+	if err := ValidateNumericIDs("channelId", o.ChannelIDs); err != nil {
 		return err
 	}
-	return validateNumericIDs("inboxId", o.InboxIDs)
+	return ValidateNumericIDs("inboxId", o.InboxIDs)
 }
 
 func (o *ListChannelAccountsOptions) values() url.Values {

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/internal/ttlmap"
 )
 
 // DefaultBaseURL is HubSpot's API host.
@@ -62,7 +64,8 @@ type Client struct {
 	token      string
 	httpClient *http.Client
 	limiter    Limiter
-	// search meters the CRM searches on top of limiter (SearchRate).
+	// search meters the CRM searches (SearchRate); they take a turn of
+	// limiter too.
 	search     Limiter
 	logger     *slog.Logger
 	userAgent  string
@@ -83,10 +86,10 @@ type Client struct {
 	sentNext int
 
 	// cache keeps answers that rarely change (WithCache); nil when off.
-	cache *cache
+	cache *ttlmap.Map[any]
 	// listed keeps the threads of recent listings for ListedThreadTTL,
 	// when the cache is on; nil when off.
-	listed *cache
+	listed *ttlmap.Map[listedEntry]
 	// flights merges concurrent identical reads into one request.
 	flights singleflight.Group
 	// writes counts writes sent, so a read that starts after a write never
@@ -148,8 +151,8 @@ func WithLimiter(l Limiter) Option {
 	}
 }
 
-// WithSearchLimiter sets the limiter CRM searches wait on, after the
-// client's Limiter; the default is NewWindowLimiter(SearchRate), HubSpot's
+// WithSearchLimiter sets the limiter CRM searches wait on, before the
+// client's Limiter (a search is counted against both); the default is NewWindowLimiter(SearchRate), HubSpot's
 // five searches a second per account. Clients of one HubSpot account
 // should share one.
 func WithSearchLimiter(l Limiter) Option {
@@ -284,7 +287,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		c.search = NewWindowLimiter(SearchRate)
 	}
 	if c.cache != nil {
-		c.listed = &cache{ttl: min(c.cache.ttl, ListedThreadTTL), entries: map[string]cacheEntry{}}
+		c.listed = ttlmap.New[listedEntry](min(c.cache.TTL(), ListedThreadTTL))
 	}
 	return c, nil
 }
@@ -365,7 +368,7 @@ type request struct {
 	read bool
 	// cached answers may be kept for the cache's TTL (see WithCache).
 	cached bool
-	// search requests also wait on the search limiter.
+	// search requests also wait on the search limiter, first.
 	search bool
 }
 
@@ -433,8 +436,8 @@ type answer struct {
 // joining an identical request in flight, or by sending it.
 func (c *Client) read(ctx context.Context, req request, body []byte) (answer, error) {
 	key := req.method + " " + req.path + "?" + req.query.Encode() + "\n" + string(body)
-	if req.cached && !uncached(ctx) {
-		if v, ok := c.cache.get(key); ok {
+	if req.cached {
+		if v, ok := cached(ctx, c.cache, key); ok {
 			return v.(answer), nil
 		}
 	}
@@ -442,7 +445,7 @@ func (c *Client) read(ctx context.Context, req request, body []byte) (answer, er
 	ch := c.flights.DoChan(flight, func() (any, error) {
 		ans, err := c.send(ctx, req, body)
 		if err == nil && req.cached {
-			c.cache.put(key, ans)
+			c.cache.Put(key, ans)
 		}
 		return ans, err
 	})
@@ -474,7 +477,7 @@ func leaderGaveUp(err error) bool {
 func (c *Client) wrote(req request) {
 	c.writes.Add(1)
 	if id, ok := threadOf(req.path); ok {
-		c.listed.drop(id)
+		c.listed.Drop(id)
 	}
 }
 
@@ -543,9 +546,16 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (answer, er
 }
 
 // waitTurn waits for HubSpot's own window if it reported it spent, then
-// for the limiter's turn, then for a search the search limiter's, at most
-// maxWait in all. The search limiter comes last, right before the send,
-// because its window (a second) is the short one HubSpot holds searches to.
+// for a search the search limiter's turn, then for the limiter's turn, at
+// most maxWait in all. A search is counted against both limiters on
+// purpose: HubSpot's spec exempts searches from its ten-secondly window,
+// but its guides do not say so, and counting them is the conservative
+// choice. The limiter's turn comes last, right before the send, so that
+// the time its window books is the send time (a search waiting for its
+// turn after the limiter's would be sent later than booked, and the window
+// could then hold more than its budget). A search that waits for the
+// limiter's turn may in turn reach HubSpot after its search turn; one
+// over HubSpot's search limit is answered 429 (SECONDLY) and retried.
 func (c *Client) waitTurn(ctx context.Context, req request) error {
 	if c.maxWait > 0 {
 		var cancel context.CancelFunc
@@ -563,27 +573,12 @@ func (c *Client) waitTurn(ctx context.Context, req request) error {
 			return err
 		}
 	}
-	if err := c.takeTurn(ctx, c.limiter); err != nil {
-		return err
-	}
 	if req.search {
-		return c.takeTurn(ctx, c.search)
+		if err := Take(ctx, c.search, c.rateWait); err != nil {
+			return err
+		}
 	}
-	return nil
-}
-
-// takeTurn reserves a turn from l and waits for it with the rate wait,
-// releasing it if ctx ends first.
-func (c *Client) takeTurn(ctx context.Context, l Limiter) error {
-	delay, release, err := l.Reserve(ctx)
-	if err != nil || delay <= 0 {
-		return err
-	}
-	if err := c.rateWait(ctx, delay); err != nil {
-		release()
-		return err
-	}
-	return nil
+	return Take(ctx, c.limiter, c.rateWait)
 }
 
 // do sends one attempt and reads the answer.

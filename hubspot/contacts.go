@@ -174,9 +174,12 @@ const (
 )
 
 // SearchRate is HubSpot's limit on its CRM search endpoints: "rate limited
-// to five requests per second per account", apart from the ten-secondly
-// limit the other endpoints share (the spec exempts search from it). The
-// client holds its searches to it by default (see WithSearchLimiter).
+// to five requests per second per account". HubSpot's spec exempts search
+// from the ten-secondly limit the other endpoints share; the client counts
+// its searches against its Limiter all the same, on purpose (its guides do
+// not say whether they count, and counting them never sends more than the
+// budget). The client holds its searches to SearchRate by default (see
+// WithSearchLimiter).
 var SearchRate = Rate{Calls: 5, Per: time.Second}
 
 // SearchContactsRequest is the body of SearchContacts (HubSpot's
@@ -321,9 +324,10 @@ func (r *SearchContactsRequest) validate() error {
 //
 // The search is a POST that changes nothing, so the client treats it as a
 // read: WithBeforeWrite's function never sees it, it joins an identical
-// search in flight and it is retried like a GET. Besides the client's Limiter, every search waits on
-// the client's search limiter, SearchRate (five a second) by default, so
-// the client alone never exceeds HubSpot's search limit; a 429 from it
+// search in flight and it is retried like a GET. Every search waits on the
+// client's search limiter, SearchRate (five a second) by default, and then
+// takes a turn of the client's Limiter like any other request: it is
+// counted against both, on purpose. A 429 from HubSpot's search limit
 // (policy SECONDLY, when other apps of the account search too) is retried
 // like any other.
 //

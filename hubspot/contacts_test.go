@@ -341,6 +341,54 @@ func TestSearch_HeldToSearchRate(t *testing.T) {
 	})
 }
 
+// TestSearch_MainWindowHoldsWhenASearchWaits runs in a synctest bubble: a
+// search that waits for its search turn is counted in the client's window
+// when it is sent, not when it started waiting, so the window never holds
+// more than its budget of sends.
+func TestSearch_MainWindowHoldsWhenASearchWaits(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		sb := sandbox.New()
+		main := Rate{Calls: 2, Per: 10 * time.Second}
+		c, err := NewClient(sandbox.DefaultToken, WithHTTPClient(&http.Client{Transport: memHubSpot{sb}}), WithBaseURL("https://api.example.test"),
+			WithLimiter(NewWindowLimiter(main)), WithSearchLimiter(NewWindowLimiter(Rate{Calls: 1, Per: 5 * time.Second})), WithMaxRetries(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.SearchContacts(t.Context(), SearchContactsRequest{Query: "a", Limit: 1}); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		wg.Go(func() { // waits about 5 s for its search turn
+			if _, err := c.SearchContacts(t.Context(), SearchContactsRequest{Query: "a", Limit: 2}); err != nil {
+				t.Error(err)
+			}
+		})
+		time.Sleep(time.Second)
+		wg.Go(func() {
+			if _, err := c.ListOwners(t.Context(), nil); err != nil {
+				t.Error(err)
+			}
+		})
+		wg.Go(func() {
+			if _, err := c.ListInboxes(t.Context(), nil); err != nil {
+				t.Error(err)
+			}
+		})
+		wg.Wait()
+		var sent []time.Time
+		for _, r := range sb.Requests() {
+			sent = append(sent, r.Time)
+		}
+		if len(sent) != 4 {
+			t.Fatalf("%d requests reached HubSpot, want 4", len(sent))
+		}
+		if most := maxInWindow(sent, main.Per+main.Guard()); most > main.Calls {
+			t.Errorf("%d sends within one window of the client's limiter; its budget is %d", most, main.Calls)
+		}
+	})
+}
+
 func TestWithSearchLimiter(t *testing.T) {
 	t.Parallel()
 	if _, err := NewClient("t", WithSearchLimiter(nil)); err == nil {

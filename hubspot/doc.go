@@ -27,7 +27,7 @@
 //
 // # Rate limiting
 //
-// Every request, retries included, first waits on the client's Limiter.
+// Every request, retries included, waits on the client's Limiter.
 // The default, NewWindowLimiter(DefaultRate), allows 100 calls in any 60 s
 // window: a golang.org/x/time/rate token bucket plus a log of recent sends
 // that holds the rolling-window bound HubSpot enforces. When a wait would
@@ -36,10 +36,12 @@
 // reaches 0 (its own window, shared with every other integration using the
 // same app), the client holds further requests until the window frees up:
 // after the oldest of its own last Max calls leaves it, or a whole window
-// when other integrations' calls fill it. A CRM search then also waits on
-// the search limiter (WithSearchLimiter; SearchRate, HubSpot's five
-// searches a second per account, by default). Every such wait, and a
-// 429's Retry-After, passes through the rate wait (WithRateWait).
+// when other integrations' calls fill it. A CRM search also waits on the
+// search limiter (WithSearchLimiter; SearchRate, HubSpot's five searches a
+// second per account, by default), before the Limiter's turn, so that the
+// Limiter's window books the send time: a search is counted against both,
+// on purpose. Every such wait, and a 429's Retry-After, passes through the
+// rate wait (WithRateWait).
 //
 // # Caching
 //

@@ -117,7 +117,9 @@ func ValidateNumericID(name, id string) error {
 	return &ArgumentError{Name: name, Reason: "must contain only digits, such as 1234567, got " + Quote(id)}
 }
 
-func validateNumericIDs(name string, ids []string) error {
+// ValidateNumericIDs checks each of ids with ValidateNumericID and returns
+// the first error.
+func ValidateNumericIDs(name string, ids []string) error {
 	for _, id := range ids {
 		if err := ValidateNumericID(name, id); err != nil {
 			return err

@@ -80,6 +80,22 @@ type Limiter interface {
 	Reserve(ctx context.Context) (delay time.Duration, release func(), err error)
 }
 
+// Take takes a turn from l and waits for it with wait (the client's rate
+// wait, see WithRateWait, or Sleep), releasing the turn if the wait fails.
+// When it returns nil, a request may be sent now; an error (l's, or the
+// wait's, such as ctx.Err()) means nothing may be sent.
+func Take(ctx context.Context, l Limiter, wait func(context.Context, time.Duration) error) error {
+	delay, release, err := l.Reserve(ctx)
+	if err != nil || delay <= 0 {
+		return err
+	}
+	if err := wait(ctx, delay); err != nil {
+		release()
+		return err
+	}
+	return nil
+}
+
 // Guard is the margin kept between a send and the one Calls places after
 // it, beyond Per: Per/20, at most 250 ms. HubSpot counts requests when they
 // arrive, and a request granted on time may arrive a little late; without
@@ -124,20 +140,6 @@ func NewWindowLimiter(r Rate) *WindowLimiter {
 
 // Rate returns the limiter's budget.
 func (l *WindowLimiter) Rate() Rate { return l.rate }
-
-// Wait blocks until a request may be sent: Reserve, then sleep until the
-// turn, releasing it if ctx ends first.
-func (l *WindowLimiter) Wait(ctx context.Context) error {
-	d, release, err := l.Reserve(ctx)
-	if err != nil {
-		return err
-	}
-	if err := Sleep(ctx, d); err != nil {
-		release()
-		return err
-	}
-	return nil
-}
 
 // Reserve implements Limiter.
 func (l *WindowLimiter) Reserve(ctx context.Context) (time.Duration, func(), error) {

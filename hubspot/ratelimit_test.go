@@ -90,8 +90,8 @@ func TestWindowLimiterNeverExceedsTheRollingWindow(t *testing.T) {
 		var wg sync.WaitGroup
 		for range 350 {
 			wg.Go(func() {
-				if err := l.Wait(t.Context()); err != nil {
-					t.Errorf("Wait: %v", err)
+				if err := Take(t.Context(), l, Sleep); err != nil {
+					t.Errorf("Take: %v", err)
 					return
 				}
 				mu.Lock()
@@ -119,7 +119,7 @@ func TestWindowLimiterSustainedLoad(t *testing.T) {
 		l := NewWindowLimiter(Rate{Calls: 10, Per: 10 * time.Second})
 		var granted []time.Time
 		for range 100 {
-			if err := l.Wait(t.Context()); err != nil {
+			if err := Take(t.Context(), l, Sleep); err != nil {
 				t.Fatal(err)
 			}
 			granted = append(granted, time.Now())
@@ -139,17 +139,17 @@ func TestWindowLimiterBudgetErrorBeforeDeadline(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		l := NewWindowLimiter(Rate{Calls: 2, Per: 10 * time.Second})
 		for range 2 {
-			if err := l.Wait(t.Context()); err != nil {
+			if err := Take(t.Context(), l, Sleep); err != nil {
 				t.Fatal(err)
 			}
 		}
 		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
 		defer cancel()
 		start := time.Now()
-		err := l.Wait(ctx)
+		err := Take(ctx, l, Sleep)
 		var be *BudgetError
 		if !errors.As(err, &be) {
-			t.Fatalf("Wait = %v, want *BudgetError", err)
+			t.Fatalf("Take = %v, want *BudgetError", err)
 		}
 		if time.Since(start) != 0 {
 			t.Errorf("a hopeless wait should fail at once, took %s", time.Since(start))
@@ -158,7 +158,7 @@ func TestWindowLimiterBudgetErrorBeforeDeadline(t *testing.T) {
 			t.Errorf("BudgetError.Wait = %s, want 10.25s (the window plus its guard)", be.Wait)
 		}
 		// The refused call took no slot: the next one still goes at 10.25 s.
-		if err := l.Wait(t.Context()); err != nil {
+		if err := Take(t.Context(), l, Sleep); err != nil {
 			t.Fatal(err)
 		}
 		if got := time.Since(start); got != 10250*time.Millisecond {
@@ -172,25 +172,25 @@ func TestWindowLimiterCancelledWaitLeavesTheQueue(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		l := NewWindowLimiter(Rate{Calls: 1, Per: 10 * time.Second})
 		start := time.Now()
-		if err := l.Wait(t.Context()); err != nil {
+		if err := Take(t.Context(), l, Sleep); err != nil {
 			t.Fatal(err)
 		}
 		// B is granted the slot at 10.25 s, then gives up at 2 s.
 		ctx, cancel := context.WithCancel(t.Context())
 		go func() { time.Sleep(2 * time.Second); cancel() }()
-		if err := l.Wait(ctx); !errors.Is(err, context.Canceled) {
-			t.Fatalf("Wait = %v, want context.Canceled", err)
+		if err := Take(ctx, l, Sleep); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Take = %v, want context.Canceled", err)
 		}
 		// C, arriving at 3 s, gets B's slot rather than one at 20.5 s.
 		time.Sleep(time.Second)
-		if err := l.Wait(t.Context()); err != nil {
+		if err := Take(t.Context(), l, Sleep); err != nil {
 			t.Fatal(err)
 		}
 		if got := time.Since(start); got != 10250*time.Millisecond {
 			t.Errorf("C went at %s, want 10.25s (the cancelled call's slot)", got)
 		}
 		// The slot is used once: D waits a window after C.
-		if err := l.Wait(t.Context()); err != nil {
+		if err := Take(t.Context(), l, Sleep); err != nil {
 			t.Fatal(err)
 		}
 		if got := time.Since(start); got != 20500*time.Millisecond {
@@ -216,7 +216,7 @@ func TestWindowLimiterFreedSlotsNeverBreakTheWindow(t *testing.T) {
 					ctx, cancel = context.WithTimeout(ctx, time.Duration(i%5+1)*400*time.Millisecond)
 					defer cancel()
 				}
-				if l.Wait(ctx) == nil {
+				if Take(ctx, l, Sleep) == nil {
 					mu.Lock()
 					sent = append(sent, time.Now())
 					mu.Unlock()

@@ -92,7 +92,7 @@ func (o *ListThreadsOptions) validate() error {
 	if o == nil {
 		return nil
 	}
-	if err := validateNumericIDs("inboxId", o.InboxIDs); err != nil {
+	if err := ValidateNumericIDs("inboxId", o.InboxIDs); err != nil {
 		return err
 	}
 	if err := validateEnum("threadStatus", o.ThreadStatus, StatusOpen, StatusClosed); err != nil {

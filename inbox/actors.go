@@ -32,13 +32,18 @@ func (s *Service) BatchGetActors(ctx context.Context, actorIDs []string, propert
 // read the same customers again. Names are a nicety: empty and invalid
 // IDs are skipped, failures leave names out, and the map is never nil.
 func (s *Service) People(ctx context.Context, ids []string) map[string]hubspot.Actor {
-	out, _ := s.people(ctx, ids)
+	cr, err := s.credential(ctx)
+	if err != nil {
+		return map[string]hubspot.Actor{}
+	}
+	out, _ := s.people(ctx, cr, ids)
 	return out
 }
 
-// people is People with the actor read's error, for callers whose answer
-// depends on the names (a search among customers).
-func (s *Service) people(ctx context.Context, ids []string) (map[string]hubspot.Actor, error) {
+// people is People with the caller's credential and the actor read's
+// error, for callers whose answer depends on the names (a search among
+// customers).
+func (s *Service) people(ctx context.Context, cr *credential, ids []string) (map[string]hubspot.Actor, error) {
 	out := map[string]hubspot.Actor{}
 	var want []string
 	for _, id := range ids {
@@ -53,7 +58,7 @@ func (s *Service) people(ctx context.Context, ids []string) (map[string]hubspot.
 	if len(want) == 0 {
 		return out, nil
 	}
-	b, err := s.BatchGetActors(ctx, want, "")
+	b, err := cr.client.BatchGetActors(ctx, want, "")
 	if err != nil {
 		return out, err
 	}

@@ -176,7 +176,7 @@ func (s *Service) recentAgents(ctx context.Context, cr *credential) (*AgentList,
 	g, gctx := errgroup.WithContext(ctx)
 	for _, th := range page.Results[:min(RecentAgentHistories, len(page.Results))] {
 		g.Go(func() error {
-			p, err := s.ListMessages(gctx, th.ID, &hubspot.ListMessagesOptions{ListOptions: hubspot.ListOptions{Limit: 50}})
+			p, err := s.listMessages(gctx, cr, th.ID, &hubspot.ListMessagesOptions{ListOptions: hubspot.ListOptions{Limit: 50}})
 			if hubspot.IsNotFound(err) {
 				return nil // archived since it was listed
 			}
@@ -198,7 +198,7 @@ func (s *Service) recentAgents(ctx context.Context, cr *credential) (*AgentList,
 	}
 	slices.Sort(ids)
 	ids = slices.DeleteFunc(slices.Compact(ids), func(id string) bool { return !hubspot.IsAgentID(id) })
-	people := s.People(ctx, ids)
+	people, _ := s.people(ctx, cr, ids) // a failed read leaves the names out
 	l := &AgentList{}
 	for _, id := range ids {
 		a := people[id]
@@ -209,7 +209,7 @@ func (s *Service) recentAgents(ctx context.Context, cr *credential) (*AgentList,
 }
 
 // agentCache keeps a credential's fallback agents list for a while. Safe
-// for concurrent use; a nil *agentCache keeps nothing.
+// for concurrent use; its zero value holds no list.
 type agentCache struct {
 	mu      sync.Mutex
 	list    *AgentList
@@ -217,9 +217,6 @@ type agentCache struct {
 }
 
 func (c *agentCache) get() *AgentList {
-	if c == nil {
-		return nil
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.list == nil || time.Now().After(c.expires) {
@@ -229,7 +226,7 @@ func (c *agentCache) get() *AgentList {
 }
 
 func (c *agentCache) put(l *AgentList, ttl time.Duration) {
-	if c == nil || ttl <= 0 {
+	if ttl <= 0 {
 		return
 	}
 	c.mu.Lock()
@@ -307,10 +304,14 @@ func (e *AgentError) Reason(line func(Agent) string) string {
 // reference that matches no agent or several fails with an *AgentError;
 // a failed look-up with a *StepError; nothing was sent either way.
 func (s *Service) ResolveAgent(ctx context.Context, param, ref string) (Agent, error) {
-	return s.resolveAgent(ctx, param, "", ref)
+	return s.resolveAgent(ctx, nil, param, "", ref)
 }
 
-func (s *Service) resolveAgent(ctx context.Context, param, from, ref string) (Agent, error) {
+// resolveAgent is ResolveAgent with the setting the reference came from
+// (see AgentError.From), and cr, the caller's credential when the caller
+// holds it: nil looks it up, only if ref must be looked up among the
+// agents (an actor ID needs no look-up).
+func (s *Service) resolveAgent(ctx context.Context, cr *credential, param, from, ref string) (Agent, error) {
 	ref = strings.TrimSpace(ref)
 	switch {
 	case ref == "":
@@ -324,9 +325,11 @@ func (s *Service) resolveAgent(ctx context.Context, param, from, ref string) (Ag
 		// A name or an address, at most an address long.
 		return Agent{}, argErr(param, "must be an agent's actor ID (A-123), email address or name, got "+hubspot.Quote(ref))
 	}
-	cr, err := s.credential(ctx)
-	if err != nil {
-		return Agent{}, err
+	if cr == nil {
+		var err error
+		if cr, err = s.credential(ctx); err != nil {
+			return Agent{}, err
+		}
 	}
 	all, err := s.agents(ctx, cr)
 	if err != nil {

@@ -5,11 +5,9 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
@@ -42,10 +40,6 @@ import (
 // old inbox here.
 const ownerTTL = 10 * time.Minute
 
-// maxRecords bounds a credential's records; when full, expired ones go
-// first, then all.
-const maxRecords = 10_000
-
 // HiddenByAllowlist tells whether err is a not-found answer the inbox
 // allowlist gave for an object of another inbox. The error is otherwise
 // identical to HubSpot's own 404; this is for the operator's logs and the
@@ -67,10 +61,8 @@ type guard struct {
 }
 
 func newGuard(inboxIDs []string) (*guard, error) {
-	for _, id := range inboxIDs {
-		if err := hubspot.ValidateNumericID("inbox allowlist", id); err != nil {
-			return nil, err
-		}
+	if err := hubspot.ValidateNumericIDs("inbox allowlist", inboxIDs); err != nil {
+		return nil, err
 	}
 	ids := slices.Clone(inboxIDs)
 	slices.Sort(ids)
@@ -86,16 +78,22 @@ func (g *guard) allows(inboxID string) bool {
 // allowlist: the caller's allowed inboxes, or all allowed inboxes when the
 // caller named none. none is true when the caller named only inboxes
 // outside the list: the answer is then an empty list, as for unknown IDs.
-func (g *guard) inboxFilter(requested []string) (ids []string, none bool) {
+// The requested IDs are checked first, so a malformed one is refused
+// (*hubspot.ArgumentError for inboxId) as it would be without the
+// allowlist.
+func (g *guard) inboxFilter(requested []string) (ids []string, none bool, err error) {
+	if err := hubspot.ValidateNumericIDs("inboxId", requested); err != nil {
+		return nil, false, err
+	}
 	if len(requested) == 0 {
-		return slices.Clone(g.inboxes), false
+		return slices.Clone(g.inboxes), false, nil
 	}
 	for _, id := range requested {
 		if g.allows(id) {
 			ids = append(ids, id)
 		}
 	}
-	return ids, len(ids) == 0
+	return ids, len(ids) == 0, nil
 }
 
 // redact blanks the inbox of another inbox that a thread's move
@@ -191,7 +189,7 @@ func (s *Service) checkThread(ctx context.Context, cr *credential, method, path,
 	get := func(ctx context.Context, archived bool) (*hubspot.Thread, error) {
 		return cr.client.GetThread(ctx, threadID, &hubspot.GetThreadOptions{Archived: archived})
 	}
-	inboxID, ok := cr.owners.get(keyThread + threadID)
+	inboxID, ok := cr.owners.Get(keyThread + threadID)
 	calls := 0
 	if !ok {
 		th, n, err := lookup(ctx, method, path, get)
@@ -220,7 +218,7 @@ func (s *Service) checkChannelAccount(ctx context.Context, cr *credential, metho
 	get := func(ctx context.Context, archived bool) (*hubspot.ChannelAccount, error) {
 		return cr.client.GetChannelAccount(ctx, channelAccountID, archived)
 	}
-	inboxID, ok := cr.owners.get(keyAccount + channelAccountID)
+	inboxID, ok := cr.owners.Get(keyAccount + channelAccountID)
 	calls := 0
 	if !ok {
 		ca, n, err := lookup(ctx, method, path, get)
@@ -281,7 +279,7 @@ func (s *Service) costsACall(ctx context.Context, cr *credential, key string) co
 	if s.guard == nil {
 		return ctx
 	}
-	if inboxID, ok := cr.owners.get(key); ok && !s.guard.allows(inboxID) {
+	if inboxID, ok := cr.owners.Get(key); ok && !s.guard.allows(inboxID) {
 		return hubspot.Uncached(ctx)
 	}
 	return ctx
@@ -312,81 +310,18 @@ const (
 
 // noteThreads records the inbox of each thread read or written.
 func (cr *credential) noteThreads(ths ...hubspot.Thread) {
-	if cr.owners == nil {
-		return
-	}
 	for _, th := range ths {
 		if th.ID != "" && th.InboxID != "" {
-			cr.owners.put(keyThread+th.ID, th.InboxID)
+			cr.owners.Put(keyThread+th.ID, th.InboxID)
 		}
 	}
 }
 
 // noteChannelAccounts records the inbox of each channel account read.
 func (cr *credential) noteChannelAccounts(cas ...hubspot.ChannelAccount) {
-	if cr.owners == nil {
-		return
-	}
 	for _, ca := range cas {
 		if ca.ID != "" && ca.InboxID != "" {
-			cr.owners.put(keyAccount+ca.ID, ca.InboxID)
+			cr.owners.Put(keyAccount+ca.ID, ca.InboxID)
 		}
 	}
-}
-
-// records are the inboxes of threads and channel accounts, by key, for a
-// while. A nil *records records nothing. Safe for concurrent use.
-type records struct {
-	ttl time.Duration
-
-	mu      sync.Mutex
-	entries map[string]record
-}
-
-type record struct {
-	inboxID string
-	expires time.Time
-}
-
-func newRecords(ttl time.Duration) *records {
-	return &records{ttl: ttl, entries: map[string]record{}}
-}
-
-func (r *records) get(key string) (string, bool) {
-	if r == nil {
-		return "", false
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	e, ok := r.entries[key]
-	if !ok || time.Now().After(e.expires) {
-		return "", false
-	}
-	return e.inboxID, true
-}
-
-func (r *records) put(key, inboxID string) {
-	if r == nil {
-		return
-	}
-	now := time.Now()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, ok := r.entries[key]; !ok && len(r.entries) >= maxRecords {
-		maps.DeleteFunc(r.entries, func(_ string, e record) bool { return now.After(e.expires) })
-		if len(r.entries) >= maxRecords {
-			clear(r.entries)
-		}
-	}
-	r.entries[key] = record{inboxID: inboxID, expires: now.Add(r.ttl)}
-}
-
-// drop forgets key: a write may have moved the thread.
-func (r *records) drop(key string) {
-	if r == nil {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	delete(r.entries, key)
 }

@@ -318,14 +318,6 @@ func (c *Confirmations) Withdraw(token string) bool {
 	return ok
 }
 
-// Open tells how many FlowElicitation questions this process has open.
-func (c *Confirmations) Open() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.sweepAsked(time.Now())
-	return len(c.asked)
-}
-
 func (c *Confirmations) sweepAsked(now time.Time) {
 	for n, expiry := range c.asked {
 		if !now.Before(expiry) {

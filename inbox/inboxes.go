@@ -64,14 +64,15 @@ func (s *Service) ListChannelAccounts(ctx context.Context, opts *hubspot.ListCha
 		if opts != nil {
 			o = *opts
 		}
-		if err := validateIDs("inboxId", o.InboxIDs); err != nil {
+		ids, none, err := s.guard.inboxFilter(o.InboxIDs)
+		if err != nil {
 			return nil, err
 		}
-		var none bool
-		if o.InboxIDs, none = s.guard.inboxFilter(o.InboxIDs); none {
+		if none {
 			zero := 0
 			return &hubspot.Page[hubspot.ChannelAccount]{Results: []hubspot.ChannelAccount{}, Total: &zero}, nil
 		}
+		o.InboxIDs = ids
 		opts = &o
 	}
 	p, err := cr.client.ListChannelAccounts(ctx, opts)
@@ -99,15 +100,4 @@ func (s *Service) GetChannelAccount(ctx context.Context, channelAccountID string
 		return nil, hiddenNotFound("", "", "Channel account", channelAccountID)
 	}
 	return ca, nil
-}
-
-// validateIDs checks numeric IDs before the allowlist filters them, so a
-// malformed one is refused as it would be without the allowlist.
-func validateIDs(name string, ids []string) error {
-	for _, id := range ids {
-		if err := hubspot.ValidateNumericID(name, id); err != nil {
-			return err
-		}
-	}
-	return nil
 }

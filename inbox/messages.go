@@ -10,8 +10,16 @@ import (
 // events. A thread of an inbox outside the allowlist is not found, and a
 // move from or to such an inbox does not name it.
 func (s *Service) ListMessages(ctx context.Context, threadID string, opts *hubspot.ListMessagesOptions) (*hubspot.Page[hubspot.Message], error) {
-	cr, err := s.threadRead(ctx, threadID, "")
+	cr, err := s.credential(ctx)
 	if err != nil {
+		return nil, err
+	}
+	return s.listMessages(ctx, cr, threadID, opts)
+}
+
+// listMessages is ListMessages with the caller's credential.
+func (s *Service) listMessages(ctx context.Context, cr *credential, threadID string, opts *hubspot.ListMessagesOptions) (*hubspot.Page[hubspot.Message], error) {
+	if err := s.readable(ctx, cr, threadID, ""); err != nil {
 		return nil, err
 	}
 	p, err := cr.client.ListMessages(ctx, threadID, opts)
@@ -60,16 +68,22 @@ func (s *Service) threadRead(ctx context.Context, threadID, messageID string) (*
 	if err != nil {
 		return nil, err
 	}
-	if err := hubspot.ValidateNumericID("threadId", threadID); err != nil {
-		return nil, err
-	}
-	if messageID != "" {
-		if err := hubspot.ValidateMessageID("messageId", messageID); err != nil {
-			return nil, err
-		}
-	}
-	if err := s.checkThread(ctx, cr, "", "", threadID); err != nil {
+	if err := s.readable(ctx, cr, threadID, messageID); err != nil {
 		return nil, err
 	}
 	return cr, nil
+}
+
+// readable checks a read addressed by thread (and message) with cr: the
+// IDs and the thread's inbox.
+func (s *Service) readable(ctx context.Context, cr *credential, threadID, messageID string) error {
+	if err := hubspot.ValidateNumericID("threadId", threadID); err != nil {
+		return err
+	}
+	if messageID != "" {
+		if err := hubspot.ValidateMessageID("messageId", messageID); err != nil {
+			return err
+		}
+	}
+	return s.checkThread(ctx, cr, "", "", threadID)
 }

@@ -67,7 +67,7 @@ type PoolLimits struct {
 // idle time is dropped, and one HubSpot refused (401) is kept only
 // briefly after the refusal. It is safe for concurrent use.
 type pool struct {
-	build  func(token string) (*credential, error)
+	build  func(token string) (*credential, error) // of a normalized token
 	limits PoolLimits
 
 	mu     sync.Mutex

@@ -453,7 +453,7 @@ func (s *Service) readLists(ctx context.Context, cr *credential, q ThreadSearch,
 		id := hubspot.VisitorActorID(c.ID)
 		known[id] = hubspot.Actor{ID: id, Type: hubspot.ActorVisitor, Name: c.Name, Email: c.Email}
 	}
-	res.People = s.names(ctx, res.Threads, known)
+	res.People = s.names(ctx, cr, res.Threads, known)
 	return nil
 }
 
@@ -543,7 +543,7 @@ func (s *Service) scan(ctx context.Context, cr *credential, cq customerQuery, q 
 	for _, th := range page.Results {
 		ids = append(ids, th.CustomerActorID())
 	}
-	customers, err := s.people(ctx, ids)
+	customers, err := s.people(ctx, cr, ids)
 	if err != nil {
 		return err
 	}
@@ -572,13 +572,13 @@ func (s *Service) scan(ctx context.Context, cr *credential, cq customerQuery, q 
 		res.NextCursor = (&searchCursor{Key: cur.Key, Scan: cur.Scan, From: page.NextAfter()}).encode()
 		res.Bounded = len(res.Threads) < q.Limit
 	}
-	res.People = s.names(ctx, res.Threads, customers)
+	res.People = s.names(ctx, cr, res.Threads, customers)
 	return nil
 }
 
 // names returns the people of threads (customers and assignees), from
 // known first and one actor read for the rest.
-func (s *Service) names(ctx context.Context, threads []hubspot.Thread, known map[string]hubspot.Actor) map[string]hubspot.Actor {
+func (s *Service) names(ctx context.Context, cr *credential, threads []hubspot.Thread, known map[string]hubspot.Actor) map[string]hubspot.Actor {
 	people := map[string]hubspot.Actor{}
 	var missing []string
 	for _, th := range threads {
@@ -590,7 +590,8 @@ func (s *Service) names(ctx context.Context, threads []hubspot.Thread, known map
 			}
 		}
 	}
-	for id, a := range s.People(ctx, missing) {
+	found, _ := s.people(ctx, cr, missing) // names are a nicety (see People)
+	for id, a := range found {
 		people[id] = a
 	}
 	return people

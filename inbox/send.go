@@ -42,7 +42,7 @@ func (s *Service) FillDefaults(ctx context.Context, threadID string, req *hubspo
 			", which is neither an agent actor ID (A-…) nor an email address")
 	}
 	if req.SenderActorID != "" {
-		a, err := s.resolveAgent(ctx, "senderActorId", from, req.SenderActorID)
+		a, err := s.resolveAgent(ctx, nil, "senderActorId", from, req.SenderActorID)
 		if err != nil {
 			return "", err
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/hubspot"
+	"github.com/hubspot-conversations-mcp/hubspot-conversations-mcp/internal/ttlmap"
 )
 
 // Config configures a Service. Zero values take the defaults.
@@ -78,8 +79,8 @@ type credential struct {
 	limiter hubspot.Limiter
 	size    int
 	// owners records the inbox of threads and channel accounts, for the
-	// allowlist; nil without one.
-	owners *records
+	// allowlist; nil without one (a nil Map records nothing).
+	owners *ttlmap.Map[string]
 	// recentAgents keeps the agents seen in recent threads, when the
 	// token cannot read the owners list (see agents).
 	recentAgents agentCache
@@ -110,7 +111,11 @@ func New(cfg Config) (*Service, error) {
 		s.pool = newPool(s.newCredential, cfg.Pool)
 		return s, nil
 	}
-	cr, err := s.newCredential(cfg.Token)
+	norm, err := hubspot.NormalizeToken(cfg.Token)
+	if err != nil {
+		return nil, err
+	}
+	cr, err := s.newCredential(norm)
 	if err != nil {
 		return nil, err
 	}
@@ -120,14 +125,6 @@ func New(cfg Config) (*Service, error) {
 
 // PerUserTokens tells whether each request brings its own token.
 func (s *Service) PerUserTokens() bool { return s.pool != nil }
-
-// InboxAllowlist returns the inboxes the service is confined to, or nil.
-func (s *Service) InboxAllowlist() []string {
-	if s.guard == nil {
-		return nil
-	}
-	return slices.Clone(s.guard.inboxes)
-}
 
 // Credential returns the fingerprint of the caller's credential (see
 // CredentialID), to key per-user state and tell users apart in logs. Like
@@ -156,12 +153,9 @@ func (s *Service) credential(ctx context.Context) (*credential, error) {
 // limiter (with polling's budget, see WithBudget), a transport that traces
 // attempts (see WithTrace) and notes a refused token, the rate wait that
 // reports to the call's observer (see WithWaitObserver), and the hook that
-// checks every write (the allowlist, dry runs, confirmed writes).
-func (s *Service) newCredential(token string) (*credential, error) {
-	norm, err := hubspot.NormalizeToken(token)
-	if err != nil {
-		return nil, err
-	}
+// checks every write (the allowlist, dry runs, confirmed writes). norm is
+// a token hubspot.NormalizeToken returned (the pool's build gets it so).
+func (s *Service) newCredential(norm string) (*credential, error) {
 	cr := &credential{id: CredentialID(norm)}
 	if s.cfg.Limiter != nil {
 		cr.limiter = s.cfg.Limiter(cr.id)
@@ -185,15 +179,17 @@ func (s *Service) newCredential(token string) (*credential, error) {
 		hubspot.WithRateWait(await),
 		hubspot.WithBeforeWrite(func(ctx context.Context, w hubspot.Write) error { return s.beforeWrite(ctx, cr, w) }),
 	)
-	if cr.client, err = hubspot.NewClient(norm, opts...); err != nil {
+	client, err := hubspot.NewClient(norm, opts...)
+	if err != nil {
 		return nil, err
 	}
+	cr.client = client
 	if s.guard != nil {
 		ttl := s.cfg.CacheTTL
 		if ttl <= 0 {
 			ttl = ownerTTL
 		}
-		cr.owners = newRecords(ttl)
+		cr.owners = ttlmap.New[string](ttl)
 	}
 	cr.size = len(norm) + credentialOverhead
 	if wl, ok := cr.limiter.(*hubspot.WindowLimiter); ok {

@@ -41,14 +41,15 @@ func (s *Service) ListThreads(ctx context.Context, opts *hubspot.ListThreadsOpti
 // and are filtered after.
 func (s *Service) listThreads(ctx context.Context, cr *credential, o *hubspot.ListThreadsOptions) (*hubspot.Page[hubspot.Thread], error) {
 	if s.guard != nil && o.AssociatedContactID == "" {
-		if err := validateIDs("inboxId", o.InboxIDs); err != nil {
+		ids, none, err := s.guard.inboxFilter(o.InboxIDs)
+		if err != nil {
 			return nil, err
 		}
-		f := *o
-		var none bool
-		if f.InboxIDs, none = s.guard.inboxFilter(o.InboxIDs); none {
+		if none {
 			return &hubspot.Page[hubspot.Thread]{Results: []hubspot.Thread{}}, nil
 		}
+		f := *o
+		f.InboxIDs = ids
 		o = &f
 	}
 	p, err := cr.client.ListThreads(ctx, o)
@@ -111,7 +112,7 @@ func (s *Service) AssignThread(ctx context.Context, threadID, agent string) (*hu
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.ResolveAgent(ctx, "actorId", agent)
+	a, err := s.resolveAgent(ctx, cr, "actorId", "", agent)
 	if err != nil {
 		return nil, err
 	}
@@ -141,10 +142,7 @@ func (cr *credential) wrote(threadID string, th *hubspot.Thread, err error) {
 	if errors.Is(err, ErrDryRun) || errors.As(err, &refusal) || HiddenByAllowlist(err) || errors.As(err, &argErr) {
 		return
 	}
-	if cr.owners == nil {
-		return
-	}
-	cr.owners.drop(keyThread + threadID)
+	cr.owners.Drop(keyThread + threadID)
 	if th != nil {
 		cr.noteThreads(*th)
 	}

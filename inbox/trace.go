@@ -45,13 +45,6 @@ func traceOf(ctx context.Context) *Trace {
 	return t
 }
 
-// Calls returns the requests recorded so far, oldest first.
-func (t *Trace) Calls() []TracedCall {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return append([]TracedCall(nil), t.calls...)
-}
-
 // LastWrite returns the latest request that was not a read, if any.
 func (t *Trace) LastWrite() (TracedCall, bool) {
 	t.mu.Lock()

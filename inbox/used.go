@@ -84,14 +84,6 @@ func (u *MemoryUsed) MarkUsed(_ context.Context, id string, until time.Time) (bo
 	return true, nil
 }
 
-// Len tells how many IDs the record holds, expired ones not yet dropped
-// included.
-func (u *MemoryUsed) Len() int {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	return len(u.m)
-}
-
 // UsedKeyPrefix starts every key RedisUsed writes.
 const UsedKeyPrefix = "hubspot-conversations-mcp:confirm-used:"
 

@@ -72,12 +72,7 @@ type budgeted struct{ hubspot.Limiter }
 
 func (b budgeted) Reserve(ctx context.Context) (time.Duration, func(), error) {
 	if extra, ok := ctx.Value(budgetKey{}).(hubspot.Limiter); ok && extra != nil {
-		d, release, err := extra.Reserve(ctx)
-		if err != nil {
-			return 0, nil, err
-		}
-		if err := await(ctx, d); err != nil {
-			release()
+		if err := hubspot.Take(ctx, extra, await); err != nil {
 			return 0, nil, err
 		}
 	}

@@ -10,7 +10,7 @@
 // bucket (such as go-redis/redis_rate) would admit up to twice the budget
 // inside one rolling window, which HubSpot answers with 429s.
 //
-// When Redis cannot be reached, Wait fails and nothing is sent: the budget
+// When Redis cannot be reached, Reserve fails and nothing is sent: the budget
 // is never exceeded because its keeper is away.
 package redislimit
 
@@ -84,16 +84,6 @@ func (l *Limiter) Reserve(ctx context.Context) (time.Duration, func(), error) {
 		return 0, nil, err
 	}
 	return max(wait, 0), func() {}, nil
-}
-
-// Wait blocks until a request may be sent: Reserve, then sleep until the
-// slot, or ctx.Err() when ctx ends first.
-func (l *Limiter) Wait(ctx context.Context) error {
-	wait, _, err := l.Reserve(ctx)
-	if err != nil || wait <= 0 {
-		return err
-	}
-	return hubspot.Sleep(ctx, wait)
 }
 
 // reserve asks Redis for a slot and returns its time on Redis's clock and

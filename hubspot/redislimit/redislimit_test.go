@@ -72,15 +72,15 @@ func TestLimiter_CredentialsAreSeparate(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 	defer cancel()
 	for range 2 {
-		if err := a.Wait(ctx); err != nil {
+		if err := hubspot.Take(ctx, a, hubspot.Sleep); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var be *hubspot.BudgetError
-	if err := a.Wait(ctx); !errors.As(err, &be) || be.Wait < 59*time.Minute {
+	if err := hubspot.Take(ctx, a, hubspot.Sleep); !errors.As(err, &be) || be.Wait < 59*time.Minute {
 		t.Errorf("third call of a: err = %v, want a BudgetError of about an hour", err)
 	}
-	if err := b.Wait(ctx); err != nil {
+	if err := hubspot.Take(ctx, b, hubspot.Sleep); err != nil {
 		t.Errorf("b's budget is its own: %v", err)
 	}
 }
@@ -89,9 +89,9 @@ func TestLimiter_RedisDownSendsNothing(t *testing.T) {
 	t.Parallel()
 	rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: filepath.Join(t.TempDir(), "none.sock"), MaxRetries: -1})
 	defer rdb.Close()
-	err := New(rdb, "x", hubspot.Rate{Calls: 1, Per: time.Second}).Wait(t.Context())
+	err := hubspot.Take(t.Context(), New(rdb, "x", hubspot.Rate{Calls: 1, Per: time.Second}), hubspot.Sleep)
 	if err == nil {
-		t.Fatal("Wait succeeded without Redis")
+		t.Fatal("Take succeeded without Redis")
 	}
 	var be *hubspot.BudgetError
 	if errors.As(err, &be) || !strings.Contains(err.Error(), "Redis") || !strings.Contains(err.Error(), "nothing was sent") {

@@ -62,9 +62,9 @@ func WithLogger(l *slog.Logger) Option {
 // calls in any window-long interval, HubSpot's TEN_SECONDLY_ROLLING policy.
 // Calls over it get HubSpot's 429 body. The X-HubSpot-RateLimit-Max and
 // -Interval-Milliseconds headers report n and window. CRM searches are
-// exempt from the window, as at HubSpot, and limited to SearchRateLimit
-// per second instead. Without this option the headers report 190 per 10 s
-// and nothing is enforced.
+// exempt from the window, as HubSpot's spec has it, and limited to
+// SearchRateLimit per second instead. Without this option the headers
+// report 190 per 10 s and nothing is enforced.
 func WithRateLimit(n int, window time.Duration) Option {
 	return func(c *config) {
 		if n > 0 && window > 0 {

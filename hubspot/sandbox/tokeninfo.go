@@ -3,7 +3,6 @@ package sandbox
 import (
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -29,9 +28,8 @@ func tokenInfo(a *Account, r *http.Request) (reply, error) {
 	if owner == nil {
 		return reply{}, &apiError{status: http.StatusUnauthorized, category: categoryAuth, message: authMessage}
 	}
-	userID, _ := strconv.ParseInt(strings.TrimPrefix(AgentActorID, "A-"), 10, 64)
 	return reply{body: map[string]any{
-		"userId": userID,
+		"userId": agentUserID, // the token's owner, AgentActorID
 		"hubId":  owner.profile.portalID,
 		"appId":  owner.profile.appID,
 		"scopes": owner.scopes(),
